@@ -1,0 +1,23 @@
+"""Eligibility Explorer: navigation and the shared sidebar. Run with `streamlit run app.py`."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from eligibility.dashboard import ensure_database, sidebar_filters
+
+st.set_page_config(page_title="Eligibility Explorer", page_icon=":material/groups:", layout="wide")
+
+ensure_database()
+
+pages = st.navigation(
+    [
+        st.Page("pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+        st.Page("pages/trials.py", title="Trials", icon=":material/table_rows:"),
+        st.Page("pages/themes.py", title="Exclusion themes", icon=":material/bar_chart:"),
+        st.Page("pages/detail.py", title="Trial detail", icon=":material/article:"),
+        st.Page("pages/data.py", title="Data", icon=":material/database:"),
+    ]
+)
+st.session_state["filters"] = sidebar_filters()
+pages.run()

@@ -1,0 +1,154 @@
+"""The filter state shared by every page and the export command, and its URL form.
+
+One frozen dataclass; ``params()`` gives the named parameters of
+``queries/filtered_trials.sql``; ``to_query_params``/``from_query_params``
+mirror it in the URL so a view can be shared and restored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+AGE_MODES = ("overlaps", "covers")
+SEXES = ("any", "female", "male", "female_only", "male_only")
+HEALTHY = ("any", "yes", "no")
+PRESETS = ("none", "b-all", "pediatric-b-all", "aya-b-all")
+PRESET_LABELS = {"none": "None", "b-all": "All B-ALL", "pediatric-b-all": "Pediatric B-ALL", "aya-b-all": "AYA B-ALL"}
+SEX_LABELS = {
+    "any": "Any",
+    "female": "Female eligible (incl. all-sex trials)",
+    "male": "Male eligible (incl. all-sex trials)",
+    "female_only": "Female-only trials",
+    "male_only": "Male-only trials",
+}
+HEALTHY_LABELS = {"any": "Any", "yes": "Accepts healthy volunteers", "no": "Patients only"}
+MAX_TEXT = 200
+_LIST_FIELDS = ("phases", "statuses", "study_types")
+_TOKEN_RE = re.compile(r"^[A-Z0-9_]{1,40}$")
+
+
+class FilterError(ValueError):
+    """A filter value outside what the product accepts; the message names the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    min_age: float | None = None
+    max_age: float | None = None
+    age_mode: str = "overlaps"
+    sex: str = "any"
+    healthy_volunteers: str = "any"
+    condition: str = ""
+    search: str = ""
+    phases: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    study_types: tuple[str, ...] = ()
+    preset: str = "none"
+    aya_min: float = 15.0
+    aya_max: float = 39.0
+
+    def __post_init__(self) -> None:
+        for name, allowed in (("age_mode", AGE_MODES), ("sex", SEXES), ("healthy_volunteers", HEALTHY), ("preset", PRESETS)):
+            if getattr(self, name) not in allowed:
+                raise FilterError(f"{name} must be one of {', '.join(allowed)}; got {getattr(self, name)!r}")
+        for name in ("min_age", "max_age", "aya_min", "aya_max"):
+            value = getattr(self, name)
+            if value is not None and not (0 <= float(value) <= 150):
+                raise FilterError(f"{name} must be between 0 and 150 years; got {value!r}")
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise FilterError(f"min_age {self.min_age} is above max_age {self.max_age}")
+        if self.aya_min > self.aya_max:
+            raise FilterError(f"aya_min {self.aya_min} is above aya_max {self.aya_max}")
+        for name in ("condition", "search"):
+            if len(getattr(self, name)) > MAX_TEXT:
+                raise FilterError(f"{name} is longer than {MAX_TEXT} characters")
+        for name in _LIST_FIELDS:
+            for token in getattr(self, name):
+                if not _TOKEN_RE.match(token):
+                    raise FilterError(f"{name} value {token!r} is not a registry code such as PHASE2 or RECRUITING")
+
+    def params(self) -> dict[str, Any]:
+        """Named parameters of filtered_trials.sql."""
+        return {
+            "min_age": self.min_age,
+            "max_age": self.max_age,
+            "age_mode": self.age_mode,
+            "sex": self.sex,
+            "healthy_volunteers": self.healthy_volunteers,
+            "condition": self.condition.strip().lower(),
+            "search": self.search.strip().lower(),
+            "phases": list(self.phases),
+            "statuses": list(self.statuses),
+            "study_types": list(self.study_types),
+            "preset": self.preset,
+            "aya_min": self.aya_min,
+            "aya_max": self.aya_max,
+        }
+
+    def describe(self) -> str:
+        """A short human label, also used in download file names."""
+        parts: list[str] = []
+        if self.preset != "none":
+            parts.append(
+                PRESET_LABELS[self.preset] + (f" {self.aya_min:g}-{self.aya_max:g}" if self.preset == "aya-b-all" else "")
+            )
+        if self.min_age is not None or self.max_age is not None:
+            low = "0" if self.min_age is None else f"{self.min_age:g}"
+            high = "any" if self.max_age is None else f"{self.max_age:g}"
+            parts.append(f"ages {low}-{high} ({self.age_mode})")
+        if self.sex != "any":
+            parts.append(SEX_LABELS[self.sex].split(" (")[0].lower())
+        if self.healthy_volunteers != "any":
+            parts.append(HEALTHY_LABELS[self.healthy_volunteers].lower())
+        if self.condition:
+            parts.append(f"condition '{self.condition}'")
+        if self.search:
+            parts.append(f"criteria mention '{self.search}'")
+        for name in _LIST_FIELDS:
+            if getattr(self, name):
+                parts.append("/".join(getattr(self, name)).lower())
+        return ", ".join(parts) or "all trials"
+
+    def slug(self) -> str:
+        """File-name-safe form of ``describe()``."""
+        slug = re.sub(r"[^a-z0-9]+", "-", self.describe().lower()).strip("-")
+        return slug[:100] or "all-trials"
+
+    def to_query_params(self) -> dict[str, str]:
+        """Only the fields that differ from the defaults, as strings for the URL."""
+        default = Filters()
+        out: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value == getattr(default, f.name):
+                continue
+            out[f.name] = ",".join(value) if f.name in _LIST_FIELDS else f"{value:g}" if isinstance(value, float) else str(value)
+        return out
+
+    @classmethod
+    def from_query_params(cls, query: Mapping[str, str]) -> tuple[Filters, list[str]]:
+        """Filters from URL parameters; values that are invalid are dropped and reported."""
+        filters = cls()
+        errors: list[str] = []
+        for f in fields(cls):
+            if f.name not in query:
+                continue
+            raw = str(query[f.name])
+            value: Any
+            try:
+                if f.name in _LIST_FIELDS:
+                    value = tuple(v for v in raw.split(",") if v)
+                elif f.name in ("min_age", "max_age", "aya_min", "aya_max"):
+                    value = float(raw)
+                else:
+                    value = raw
+                filters = replace(filters, **{f.name: value})
+            except (ValueError, FilterError) as exc:
+                errors.append(f"ignored URL parameter {f.name}={raw[:40]!r}: {exc}")
+        return filters, errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

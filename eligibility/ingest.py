@@ -1,0 +1,363 @@
+"""Ingest: files -> readers -> normalised records -> criteria items -> themes -> DuckDB.
+
+The database is built in a new file beside the target and swapped in with an
+atomic rename only when complete, so a crash or a kill mid-ingest leaves the
+previous database untouched and a running dashboard keeps answering.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from eligibility import __version__, themes
+from eligibility.cohorts import b_all_basis
+from eligibility.criteria import split_criteria
+from eligibility.normalise import (
+    derive_std_ages,
+    normalise_date,
+    normalise_enum,
+    normalise_healthy_volunteers,
+    normalise_phases,
+    normalise_sex,
+    normalise_std_ages,
+    parse_age,
+)
+from eligibility.readers import read_source
+from eligibility.records import Problem, StudyRecord
+from eligibility.sources import DEFAULT_LIMITS, Source, ZipLimits, iter_sources
+
+SQL_DIR = Path(__file__).parent / "sql"
+DEFAULT_DB = Path("data/eligibility.duckdb")
+BATCH_RECORDS = 5000
+
+_RECORD_SCHEMA: dict[str, Any] = {
+    "record_seq": pl.Int64,
+    "nct_id": pl.Utf8,
+    "source_file": pl.Utf8,
+    "source_record": pl.Utf8,
+    "source_format": pl.Utf8,
+    "title": pl.Utf8,
+    "official_title": pl.Utf8,
+    "conditions": pl.List(pl.Utf8),
+    "keywords": pl.List(pl.Utf8),
+    "phases": pl.List(pl.Utf8),
+    "overall_status": pl.Utf8,
+    "study_type": pl.Utf8,
+    "last_update": pl.Date,
+    "criteria_text": pl.Utf8,
+    "sex": pl.Utf8,
+    "healthy_volunteers": pl.Boolean,
+    "minimum_age_raw": pl.Utf8,
+    "maximum_age_raw": pl.Utf8,
+    "minimum_age_years": pl.Float64,
+    "maximum_age_years": pl.Float64,
+    "std_ages": pl.List(pl.Utf8),
+    "std_ages_source": pl.Utf8,
+    "record_complete": pl.Boolean,
+    "b_all_basis": pl.Utf8,
+}
+_CRITERIA_SCHEMA: dict[str, Any] = {
+    "criterion_id": pl.Int64,
+    "record_seq": pl.Int64,
+    "ordinal": pl.Int32,
+    "section": pl.Utf8,
+    "parent_ordinal": pl.Int32,
+    "depth": pl.Int32,
+    "heading": pl.Utf8,
+    "text": pl.Utf8,
+}
+_ISSUE_SCHEMA: dict[str, Any] = {k: pl.Utf8 for k in ("kind", "file", "record", "nct_id", "reason")}
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    files_read: int = 0
+    records_read: int = 0
+    studies_loaded: int = 0
+    duplicates_merged: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    criteria: int = 0
+    elapsed_s: float = 0.0
+    reject_reasons: Counter[str] = field(default_factory=Counter)
+    formats: Counter[str] = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"files read:        {self.files_read:,}",
+            f"records read:      {self.records_read:,}",
+            f"studies loaded:    {self.studies_loaded:,}",
+            f"duplicates merged: {self.duplicates_merged:,}",
+            f"records rejected:  {self.rejected:,}",
+            f"warnings:          {self.warnings:,}",
+            f"criteria items:    {self.criteria:,}",
+            f"elapsed:           {self.elapsed_s:.1f} s",
+        ]
+        if self.formats:
+            out.append("records by format: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.formats.items())))
+        for reason, count in self.reject_reasons.most_common():
+            out.append(f"  rejected x{count}: {reason}")
+        return out
+
+
+def _normalise(record: StudyRecord, seq: int, problems: list[Problem]) -> tuple[dict[str, Any], list[Any]]:
+    def warn(reason: str | None) -> None:
+        if reason:
+            problems.append(Problem("warning", record.source_file, record.source_record, reason, record.nct_id))
+
+    sex, reason = normalise_sex(record.sex_raw)
+    warn(reason)
+    healthy, reason = normalise_healthy_volunteers(record.healthy_volunteers_raw)
+    warn(reason)
+    min_raw = record.minimum_age_raw if isinstance(record.minimum_age_raw, str) else None
+    max_raw = record.maximum_age_raw if isinstance(record.maximum_age_raw, str) else None
+    minimum, reason = parse_age(record.minimum_age_raw)  # type: ignore[arg-type]
+    warn(reason)
+    maximum, reason = parse_age(record.maximum_age_raw)  # type: ignore[arg-type]
+    warn(reason)
+    if minimum is not None and maximum is not None and minimum > maximum:
+        warn(f"minimum age {min_raw!r} is above maximum age {max_raw!r}")
+    std_ages, reason = normalise_std_ages(record.std_ages_raw)
+    warn(reason)
+    std_source = "record"
+    if std_ages is None:
+        std_ages, std_source = derive_std_ages(minimum, maximum), "derived"
+    criteria_text = record.criteria_text
+    if criteria_text is None:
+        warn("no eligibility criteria text")
+    items = split_criteria(criteria_text)
+    inclusion = [i.text for i in items if i.section == "inclusion"] or [i.text for i in items if i.section == "unspecified"]
+    row = {
+        "record_seq": seq,
+        "nct_id": record.nct_id,
+        "source_file": record.source_file,
+        "source_record": record.source_record,
+        "source_format": record.source_format,
+        "title": record.title,
+        "official_title": record.official_title,
+        "conditions": record.conditions,
+        "keywords": record.keywords,
+        "phases": normalise_phases(record.phases),
+        "overall_status": normalise_enum(record.overall_status),
+        "study_type": normalise_enum(record.study_type),
+        "last_update": normalise_date(record.last_update),
+        "criteria_text": criteria_text,
+        "sex": sex,
+        "healthy_volunteers": healthy,
+        "minimum_age_raw": min_raw,
+        "maximum_age_raw": max_raw,
+        "minimum_age_years": minimum,
+        "maximum_age_years": maximum,
+        "std_ages": std_ages,
+        "std_ages_source": std_source,
+        "record_complete": not record.truncated,
+        "b_all_basis": b_all_basis(
+            title=record.title,
+            official_title=record.official_title,
+            conditions=record.conditions,
+            keywords=record.keywords,
+            inclusion_texts=inclusion,
+        ),
+    }
+    return row, items
+
+
+class _Writer:
+    """Buffers normalised rows and writes them to the staging tables in batches."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, rules: list[themes.ThemeRule]) -> None:
+        self.con = con
+        self.rules = rules
+        self.records: list[dict[str, Any]] = []
+        self.criteria: list[tuple[Any, ...]] = []
+        self.issues: list[tuple[str | None, ...]] = []
+        self.next_criterion_id = 1
+        self.criteria_written = 0
+
+    def add(self, row: dict[str, Any], items: list[Any]) -> None:
+        self.records.append(row)
+        seq = row["record_seq"]
+        for item in items:
+            self.criteria.append(
+                (
+                    self.next_criterion_id,
+                    seq,
+                    item.ordinal,
+                    item.section,
+                    item.parent_ordinal,
+                    item.depth,
+                    item.heading,
+                    item.text,
+                )
+            )
+            self.next_criterion_id += 1
+        if len(self.records) >= BATCH_RECORDS:
+            self.flush()
+
+    def add_problem(self, problem: Problem) -> None:
+        self.issues.append((problem.kind, problem.file, problem.record, problem.nct_id, problem.reason))
+
+    def flush(self) -> None:
+        if self.records:
+            records = pl.DataFrame(self.records, schema=_RECORD_SCHEMA)
+            self.con.register("batch_records", records)
+            self.con.execute("insert into stage_records by name select * from batch_records")
+            self.con.unregister("batch_records")
+        if self.criteria:
+            criteria = pl.DataFrame(self.criteria, schema=_CRITERIA_SCHEMA, orient="row")
+            labels = themes.classify_frame(criteria.select("criterion_id", "text"), rules=self.rules)
+            self.con.register("batch_criteria", criteria)
+            self.con.register("batch_themes", labels)
+            self.con.execute("insert into stage_criteria by name select * from batch_criteria")
+            self.con.execute("insert into stage_themes by name select criterion_id, theme, cue from batch_themes")
+            self.con.unregister("batch_criteria")
+            self.con.unregister("batch_themes")
+            self.criteria_written += len(self.criteria)
+        if self.issues:
+            issues = pl.DataFrame(self.issues, schema=_ISSUE_SCHEMA, orient="row")
+            self.con.register("batch_issues", issues)
+            self.con.execute("insert into ingest_issues by name select * from batch_issues")
+            self.con.unregister("batch_issues")
+        self.records, self.criteria, self.issues = [], [], []
+
+
+def _progress(sources: Iterator[Source | Problem], *, show: bool) -> Iterable[Source | Problem]:
+    if not show:
+        return sources
+    from tqdm import tqdm
+
+    return tqdm(sources, unit=" files", desc="ingest", mininterval=0.5, leave=False)
+
+
+def ingest(
+    paths: Iterable[Path],
+    db_path: Path = DEFAULT_DB,
+    *,
+    progress: bool = False,
+    limits: ZipLimits = DEFAULT_LIMITS,
+    on_file: Callable[[str], None] | None = None,
+) -> IngestSummary:
+    """Read every record under ``paths`` into a fresh database at ``db_path`` (atomically replaced)."""
+    started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    building = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
+    building.unlink(missing_ok=True)
+    summary = IngestSummary()
+    rules = themes.load_rules()
+    con = duckdb.connect(str(building))
+    try:
+        con.execute((SQL_DIR / "staging.sql").read_text())
+        writer = _Writer(con, rules)
+        files: Counter[tuple[str, str]] = Counter()
+        seq = 0
+        for item in _progress(iter_sources(paths, limits=limits), show=progress):
+            if isinstance(item, Problem):
+                summary.rejected += 1
+                summary.records_read += 1
+                summary.reject_reasons[item.reason] += 1
+                writer.add_problem(item)
+                continue
+            summary.files_read += 1
+            if on_file is not None:
+                on_file(item.name)
+            for result in read_source(item):
+                if isinstance(result, Problem):
+                    writer.add_problem(result)
+                    if result.kind == "rejected":
+                        summary.rejected += 1
+                        summary.records_read += 1
+                        summary.reject_reasons[result.reason] += 1
+                    else:
+                        summary.warnings += 1
+                    continue
+                seq += 1
+                summary.records_read += 1
+                summary.formats[result.source_format] += 1
+                files[(item.name, result.source_format)] += 1
+                problems: list[Problem] = []
+                row, items = _normalise(result, seq, problems)
+                for problem in problems:
+                    writer.add_problem(problem)
+                summary.warnings += len(problems)
+                writer.add(row, items)
+        writer.flush()
+        con.execute((SQL_DIR / "finalise.sql").read_text())
+        summary.studies_loaded = con.execute("select count(*) from studies").fetchall()[0][0]
+        summary.duplicates_merged = seq - summary.studies_loaded
+        summary.criteria = con.execute("select count(*) from criteria").fetchall()[0][0]
+        _write_metadata(con, paths, files, summary, started)
+        con.execute("checkpoint")
+    except BaseException:
+        con.close()
+        building.unlink(missing_ok=True)
+        Path(f"{building}.wal").unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(building, db_path)
+    summary.elapsed_s = time.perf_counter() - started
+    return summary
+
+
+def _write_metadata(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[Path],
+    files: Counter[tuple[str, str]],
+    summary: IngestSummary,
+    started: float,
+) -> None:
+    theme_table = themes.themes_table()
+    con.register("theme_table", theme_table)
+    con.execute("create table themes as select row_number() over () as position, * from theme_table")
+    con.unregister("theme_table")
+    file_table = pl.DataFrame(
+        [(f, fmt, n) for (f, fmt), n in sorted(files.items())],
+        schema={"file": pl.Utf8, "format": pl.Utf8, "records": pl.Int64},
+        orient="row",
+    )
+    con.register("file_table", file_table)
+    con.execute("create table ingest_files as select * from file_table")
+    con.unregister("file_table")
+    summary.elapsed_s = time.perf_counter() - started
+    con.execute(
+        """
+        create table ingest_runs as select
+            $finished_at::timestamp as finished_at,
+            $version as version,
+            $inputs as inputs,
+            $files_read::bigint as files_read,
+            $records_read::bigint as records_read,
+            $studies_loaded::bigint as studies_loaded,
+            $duplicates_merged::bigint as duplicates_merged,
+            $rejected::bigint as rejected,
+            $warnings::bigint as warnings,
+            $elapsed_s::double as elapsed_s
+        """,
+        {
+            "finished_at": datetime.now(UTC).replace(tzinfo=None),
+            "version": __version__,
+            "inputs": json.dumps([str(p.resolve()) for p in paths]),
+            "files_read": summary.files_read,
+            "records_read": summary.records_read,
+            "studies_loaded": summary.studies_loaded,
+            "duplicates_merged": summary.duplicates_merged,
+            "rejected": summary.rejected,
+            "warnings": summary.warnings,
+            "elapsed_s": summary.elapsed_s,
+        },
+    )

@@ -1,0 +1,160 @@
+"""Field normalisation shared by every reader: ages, sex, healthy volunteers, phases, status, dates.
+
+Each function returns the normalised value and, where the input could not be
+understood, a warning text; the caller attaches file and record to it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+# Conversion factors to years; the registry's units, any case, singular or plural.
+_UNIT_YEARS: dict[str, float] = {
+    "year": 1.0,
+    "month": 1.0 / 12.0,
+    "week": 7.0 / 365.25,
+    "day": 1.0 / 365.25,
+    "hour": 1.0 / (365.25 * 24.0),
+    "minute": 1.0 / (365.25 * 24.0 * 60.0),
+}
+_AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
+_NO_LIMIT = {"", "n/a", "na", "none", "no limit"}
+# Nobody is older than this; larger values are typos, not limits.
+MAX_PLAUSIBLE_AGE_YEARS = 130.0
+
+STD_AGE_GROUPS = ("CHILD", "ADULT", "OLDER_ADULT")
+
+
+def parse_age(raw: str | None) -> tuple[float | None, str | None]:
+    """Return (years, warning). ``None`` years with no warning means "no limit"."""
+    if raw is None:
+        return None, None
+    if not isinstance(raw, str):
+        return None, f"age {raw!r} is not text"
+    text = raw.strip()
+    if text.lower() in _NO_LIMIT:
+        return None, None
+    match = _AGE_RE.match(text)
+    if match is None:
+        return None, f"age {raw!r} could not be parsed (expected a number and a unit such as '18 Years')"
+    years = float(match.group(1)) * _UNIT_YEARS[match.group(2).lower()]
+    if years > MAX_PLAUSIBLE_AGE_YEARS:
+        return None, f"age {raw!r} is implausible (over {MAX_PLAUSIBLE_AGE_YEARS:.0f} years)"
+    return years, None
+
+
+def derive_std_ages(minimum: float | None, maximum: float | None) -> list[str]:
+    """ClinicalTrials.gov's standard age groups by overlap: CHILD 0-17, ADULT 18-64, OLDER_ADULT 65+."""
+    low = 0.0 if minimum is None else minimum
+    high = float("inf") if maximum is None else maximum
+    groups = []
+    if low < 18.0:
+        groups.append("CHILD")
+    if low < 65.0 and high >= 18.0:
+        groups.append("ADULT")
+    if high >= 65.0:
+        groups.append("OLDER_ADULT")
+    return groups
+
+
+def normalise_std_ages(raw: object) -> tuple[list[str] | None, str | None]:
+    if raw is None:
+        return None, None
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        return None, f"stdAges {raw!r} is not a list of text"
+    groups = [v.strip().upper().replace(" ", "_") for v in raw]
+    unknown = [g for g in groups if g not in STD_AGE_GROUPS]
+    if unknown:
+        return None, f"stdAges has unknown groups {unknown!r}"
+    return [g for g in STD_AGE_GROUPS if g in groups], None
+
+
+_SEX = {"all": "ALL", "both": "ALL", "female": "FEMALE", "male": "MALE"}
+
+
+def normalise_sex(raw: object) -> tuple[str | None, str | None]:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if not isinstance(raw, str):
+        return None, f"sex {raw!r} is not text"
+    value = _SEX.get(raw.strip().lower())
+    if value is None:
+        return None, f"sex {raw!r} is not one of All/Female/Male"
+    return value, None
+
+
+_TRUE = {"true", "yes", "accepts healthy volunteers", "y"}
+_FALSE = {"false", "no", "n"}
+
+
+def normalise_healthy_volunteers(raw: object) -> tuple[bool | None, str | None]:
+    if raw is None:
+        return None, None
+    if isinstance(raw, bool):
+        return raw, None
+    if not isinstance(raw, str):
+        return None, f"healthy volunteers {raw!r} is not true/false"
+    text = raw.strip().lower()
+    if not text:
+        return None, None
+    if text in _TRUE:
+        return True, None
+    if text in _FALSE:
+        return False, None
+    return None, f"healthy volunteers {raw!r} is not one of true/false/Yes/No"
+
+
+_PHASE_RE = re.compile(r"(early\s+phase\s*1|phase\s*[0-4]|n/?a)", re.IGNORECASE)
+
+
+def normalise_phases(raw: object) -> list[str]:
+    """Phases in the v2 spelling (EARLY_PHASE1, PHASE1 ... PHASE4, NA) from v2 lists or XML text."""
+    items = raw if isinstance(raw, list) else [raw] if isinstance(raw, str) else []
+    phases: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            continue
+        upper = item.strip().upper()
+        if re.fullmatch(r"EARLY_PHASE1|PHASE[0-4]|NA", upper):
+            phases.append(upper)
+            continue
+        for match in _PHASE_RE.findall(item):
+            token = re.sub(r"\s+", "", match.upper())
+            phases.append("EARLY_PHASE1" if token.startswith("EARLY") else "NA" if "N" in token else token)
+    return list(dict.fromkeys(phases))
+
+
+_STATUS_ALIASES = {"UNKNOWN_STATUS": "UNKNOWN", "AVAILABLE_FOR_EXPANDED_ACCESS": "AVAILABLE"}
+
+
+def normalise_enum(raw: object) -> str | None:
+    """'Active, not recruiting' -> 'ACTIVE_NOT_RECRUITING', as the v2 API spells its enums."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    text = re.sub(r"\[.*?\]", "", raw)  # "Observational [Patient Registry]"
+    token = re.sub(r"[^A-Z0-9]+", "_", text.strip().upper()).strip("_")
+    return _STATUS_ALIASES.get(token, token) or None
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m", "%B %d, %Y", "%B %Y", "%b %d, %Y", "%b %Y")
+
+
+def normalise_date(raw: object) -> date | None:
+    """The date of the registry's spellings ('2023-10-23', '2023-10', 'June 23, 2005', '2025-12-25 @ 3:26 AM')."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    text = raw.split("@")[0].strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+_NCT_RE = re.compile(r"^NCT\d{8}$")
+
+
+def valid_nct_id(value: object) -> bool:
+    return isinstance(value, str) and _NCT_RE.match(value) is not None

@@ -1,0 +1,54 @@
+"""Run the SQL files in ``queries/`` with named parameters and return polars frames.
+
+A query file may include another with a line ``-- @include name.sql``; the
+shared trial filter is written once, in ``filtered_trials.sql``. Values only
+ever reach DuckDB as parameters. Each call takes its own cursor, so sessions
+in different threads never share a statement.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+_INCLUDE_RE = re.compile(r"^[ \t]*-- @include ([a-z0-9_]+\.sql)[ \t]*$", re.MULTILINE)
+_PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+@functools.cache
+def load_sql(name: str) -> str:
+    """The text of ``queries/<name>.sql`` with its includes expanded (read once per process)."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"bad query name {name!r}")
+    path = QUERY_DIR / f"{name}.sql"
+    text = path.read_text(encoding="utf-8")
+    return _INCLUDE_RE.sub(lambda m: load_sql(m.group(1).removesuffix(".sql")), text)
+
+
+@functools.cache
+def parameters(name: str) -> frozenset[str]:
+    return frozenset(_PARAM_RE.findall(load_sql(name)))
+
+
+def connect(db_path: Path | str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection: pages can never change the data."""
+    return duckdb.connect(str(db_path), read_only=True)
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
+    """Run ``queries/<name>.sql`` on a fresh cursor with the parameters it names."""
+    wanted = parameters(name)
+    missing = wanted - params.keys()
+    if missing:
+        raise TypeError(f"query {name} needs parameters {sorted(missing)}")
+    cursor = con.cursor()
+    try:
+        return cursor.sql(load_sql(name), params={k: v for k, v in params.items() if k in wanted}).pl()
+    finally:
+        cursor.close()

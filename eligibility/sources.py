@@ -1,0 +1,140 @@
+"""Walk the user's paths: files, folders (recursively) and zips (nested too), safely.
+
+Yields ``Source`` objects (a display name and the bytes) or ``Problem`` objects
+for what could not be opened. Format detection happens in ``readers``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from eligibility.records import Problem
+
+ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+
+
+@dataclass(frozen=True, slots=True)
+class ZipLimits:
+    """Refuse zip bombs: per-entry size, compression ratio, total size and nesting depth."""
+
+    max_entry_bytes: int = 512 * 1024 * 1024
+    max_ratio: float = 200.0
+    max_total_bytes: int = 64 * 1024**3
+    max_depth: int = 3
+
+
+DEFAULT_LIMITS = ZipLimits()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    name: str  # a path, or "archive.zip!entry/path" inside a zip
+    data: bytes
+
+
+def _skip_entry(name: str) -> bool:
+    """Mac and OS clutter that is never data: __MACOSX/ AppleDouble twins, .DS_Store, folders."""
+    parts = PurePosixPath(name).parts
+    return (
+        name.endswith("/")
+        or "__MACOSX" in parts
+        or any(p.startswith("._") for p in parts)
+        or (parts and parts[-1] in {".DS_Store", "Thumbs.db"})
+    )
+
+
+def _unsafe_entry(name: str) -> bool:
+    path = PurePosixPath(name.replace("\\", "/"))
+    return path.is_absolute() or ".." in path.parts
+
+
+def iter_zip(name: str, data: bytes, *, limits: ZipLimits, depth: int = 1) -> Iterator[Source | Problem]:
+    if depth > limits.max_depth:
+        yield Problem("rejected", name, "(archive)", f"zip nested deeper than {limits.max_depth} levels")
+        return
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        yield Problem("rejected", name, "(archive)", f"not a readable zip file: {exc}")
+        return
+    total = 0
+    with archive:
+        for info in infos:
+            entry = f"{name}!{info.filename}"
+            if _skip_entry(info.filename):
+                continue
+            if _unsafe_entry(info.filename):
+                yield Problem("rejected", entry, info.filename, "zip entry path escapes the archive ('..' or absolute); skipped")
+                continue
+            if info.file_size > limits.max_entry_bytes:
+                yield Problem(
+                    "rejected",
+                    entry,
+                    info.filename,
+                    f"zip entry of {info.file_size:,} bytes exceeds the {limits.max_entry_bytes:,}-byte limit",
+                )
+                continue
+            if info.compress_size and info.file_size > 1_000_000 and info.file_size / info.compress_size > limits.max_ratio:
+                yield Problem(
+                    "rejected",
+                    entry,
+                    info.filename,
+                    f"zip entry compression ratio {info.file_size / info.compress_size:.0f}:1 exceeds {limits.max_ratio:.0f}:1 (zip bomb?)",
+                )
+                continue
+            total += info.file_size
+            if total > limits.max_total_bytes:
+                yield Problem(
+                    "rejected",
+                    entry,
+                    info.filename,
+                    f"archive expands beyond {limits.max_total_bytes:,} bytes; the rest of it was not read",
+                )
+                return
+            try:
+                # Read at most one byte past the declared size: a lying header cannot inflate us.
+                with archive.open(info) as handle:
+                    content = handle.read(limits.max_entry_bytes + 1)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+                yield Problem("rejected", entry, info.filename, f"zip entry could not be read: {exc}")
+                continue
+            if len(content) > limits.max_entry_bytes:
+                yield Problem("rejected", entry, info.filename, "zip entry larger than declared; refused")
+                continue
+            if content.startswith(ZIP_MAGIC) or content.startswith(EMPTY_ZIP_MAGIC):
+                yield from iter_zip(entry, content, limits=limits, depth=depth + 1)
+            else:
+                yield Source(entry, content)
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__MACOSX")
+                for file in sorted(files):
+                    if not _skip_entry(file):
+                        yield Path(root) / file
+        else:
+            yield path
+
+
+def iter_sources(paths: Iterable[Path], *, limits: ZipLimits = DEFAULT_LIMITS) -> Iterator[Source | Problem]:
+    for path in iter_files(paths):
+        name = str(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield Problem("rejected", name, "(file)", f"cannot read file: {exc.strerror or exc}")
+            continue
+        if data.startswith(ZIP_MAGIC) or data.startswith(EMPTY_ZIP_MAGIC):
+            yield from iter_zip(name, data, limits=limits)
+        else:
+            yield Source(name, data)

@@ -1,0 +1,113 @@
+"""Trial detail: one study's eligibility, criteria with their themes, raw text and provenance."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import streamlit as st
+
+from eligibility.dashboard import bordered, chips, current_filters, highlight, query, theme_labels
+
+NCT_RE = re.compile(r"^NCT\d{8}$")
+SECTIONS = {
+    "inclusion": "Inclusion criteria",
+    "exclusion": "Exclusion criteria",
+    "unspecified": "Criteria (no inclusion/exclusion headers)",
+}
+
+filters = current_filters()
+labels = theme_labels()
+st.title("Trial detail")
+
+matching = query("trials_matching_filters", filters, limit=5000)
+
+
+def _pick() -> None:
+    st.session_state["nct"] = st.session_state["nct_pick"].split(" ")[0]
+
+
+st.selectbox(
+    f"Pick one of the {len(matching):,} matching trials" + (" (first 5,000)" if len(matching) == 5000 else ""),
+    [f"{r['nct_id']} – {r['title'] or '(no title)'}" for r in matching.iter_rows(named=True)],
+    index=None,
+    key="nct_pick",
+    on_change=_pick,
+    placeholder="Choose a trial…",
+)
+nct_id = st.text_input("or type an NCT ID", key="nct", bind="query-params", max_chars=11).strip().upper()
+if not nct_id:
+    st.info("Choose a trial above, or type an NCT ID such as NCT06389305.")
+    st.stop()
+if not NCT_RE.match(nct_id):
+    st.error(f"{nct_id!r} is not an NCT ID (NCT followed by 8 digits).")
+    st.stop()
+detail = query("trial_detail", nct_id=nct_id)
+if detail.is_empty():
+    st.warning(f"{nct_id} is not in the database.")
+    st.stop()
+study = detail.row(0, named=True)
+
+st.subheader(f"{study['nct_id']}: {study['title'] or '(no title in this record)'}")
+st.link_button("Open on ClinicalTrials.gov", study["url"], icon=":material/open_in_new:")
+
+
+def _age(raw: str | None, years: float | None) -> str:
+    return (
+        "no limit"
+        if raw is None and years is None
+        else f"{raw} ({years:.2f} y)"
+        if years is not None
+        else f"{raw} (not understood)"
+    )
+
+
+cols = st.columns(4)
+cols[0].metric("Minimum age", _age(study["minimum_age_raw"], study["minimum_age_years"]))
+cols[1].metric("Maximum age", _age(study["maximum_age_raw"], study["maximum_age_years"]))
+cols[2].metric("Sex", study["sex"] or "not stated")
+hv = study["healthy_volunteers"]
+cols[3].metric("Healthy volunteers", "accepted" if hv else "patients only" if hv is not None else "not stated")
+facts = [
+    ("Standard age groups", ", ".join(study["std_ages"] or []) + f" ({study['std_ages_source']})"),
+    ("Conditions", "; ".join(study["conditions"] or []) or "—"),
+    ("Phase / status / type", f"{study['phase'] or '—'} / {study['overall_status'] or '—'} / {study['study_type'] or '—'}"),
+    ("B-ALL study", f"yes ({study['b_all_basis']})" if study["is_b_all"] else "no"),
+    ("Last update", str(study["last_update"] or "—")),
+]
+st.html(
+    "<table style='font-size:.9em'>"
+    + "".join(
+        f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in facts
+    )
+    + "</table>"
+)
+if not study["record_complete"]:
+    st.warning(
+        "This record was cut off in its source file: the criteria may be incomplete and missing fields are unknown, not absent."
+    )
+
+criteria = query("trial_criteria", nct_id=nct_id)
+for section, title in SECTIONS.items():
+    items = criteria.filter(criteria["section"] == section)
+    if items.is_empty():
+        continue
+    with bordered(f"{title} ({len(items)})"):
+        rows = []
+        for item in items.iter_rows(named=True):
+            cue = item["cues"][0] if item["cues"] else None
+            heading = f"<div style='color:#666;font-size:.8em'>{html.escape(item['heading'])}</div>" if item["heading"] else ""
+            rows.append(
+                f"<li style='margin-left:{item['depth'] * 1.5}em'>{heading}{highlight(item['text'], cue)} "
+                f"{chips([t for t in item['themes'] if t != 'other'], labels)}</li>"
+            )
+        st.html(f"<ol style='padding-left:1.5em'>{''.join(rows)}</ol>")
+
+with st.expander("Raw criteria text, as in the source"):
+    st.text(study["criteria_text"] or "(no criteria text)")
+with st.expander("Source records"):
+    st.caption(
+        f"Kept: {study['source_file']} — {study['source_record']} ({study['source_format']}). "
+        f"{study['n_source_records']} record(s) for this study were read; the most recently updated one is shown."
+    )
+    st.dataframe(query("trial_sources", nct_id=nct_id), hide_index=True)

@@ -1,0 +1,63 @@
+"""Trials: the filtered table, sortable, with a link to each registry page and a CSV download."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from eligibility.dashboard import current_filters, download_csv, query
+
+TABLE_LIMIT = 100_000
+
+filters = current_filters()
+st.title("Trials")
+trials = query("trials_matching_filters", filters, limit=TABLE_LIMIT)
+total = query("headline_counts", filters)["trials"][0]
+shown = f"{len(trials):,}" if len(trials) == total else f"the first {len(trials):,} of {total:,}"
+st.markdown(f"**{total:,} trials** match: {filters.describe()}. Showing {shown}; click a column header to sort.")
+
+st.dataframe(
+    trials,
+    hide_index=True,
+    column_order=[
+        "url",
+        "title",
+        "conditions",
+        "minimum_age_raw",
+        "maximum_age_raw",
+        "minimum_age_years",
+        "maximum_age_years",
+        "sex",
+        "healthy_volunteers",
+        "phase",
+        "overall_status",
+        "n_inclusion",
+        "n_exclusion",
+        "exclusion_themes",
+    ],
+    column_config={
+        "url": st.column_config.LinkColumn("NCT ID", display_text=r"https://clinicaltrials\.gov/study/(NCT\d+)", pinned=True),
+        "title": st.column_config.TextColumn("Title", width="large"),
+        "conditions": "Conditions",
+        "minimum_age_raw": "Min age (as written)",
+        "maximum_age_raw": "Max age (as written)",
+        "minimum_age_years": st.column_config.NumberColumn("Min age (years)", format="%.2f"),
+        "maximum_age_years": st.column_config.NumberColumn("Max age (years)", format="%.2f"),
+        "sex": "Sex",
+        "healthy_volunteers": st.column_config.CheckboxColumn("Healthy volunteers"),
+        "phase": "Phase",
+        "overall_status": "Status",
+        "n_inclusion": st.column_config.NumberColumn("Inclusion items"),
+        "n_exclusion": st.column_config.NumberColumn("Exclusion items"),
+        "exclusion_themes": st.column_config.TextColumn("Exclusion themes", width="large"),
+    },
+    height=600,
+)
+download_csv(trials, what="trials", filters=filters, key="dl_trials")
+counts = query("headline_counts", filters).row(0, named=True)
+download_csv(
+    lambda: query("criteria_matching_filters", filters, limit=10_000_000),
+    what="criteria of these trials",
+    filters=filters,
+    key="dl_criteria",
+    rows=counts["criteria_items"],
+)

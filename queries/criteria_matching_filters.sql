@@ -1,0 +1,27 @@
+-- criteria_matching_filters: every criterion of the filtered trials, one row per
+-- criterion, with its section and its themes (comma-separated), at most $limit rows.
+-- Parameters: those of filtered_trials.sql, and $limit.
+with filtered as (
+    -- @include filtered_trials.sql
+),
+
+labels as (
+    select criterion_id, string_agg(theme, ', ' order by theme) as themes
+    from criterion_themes
+    semi join filtered as f on f.nct_id = criterion_themes.nct_id
+    group by criterion_id
+)
+
+select
+    c.nct_id,
+    c.ordinal,
+    c.section,
+    c.parent_ordinal,
+    c.heading,
+    c.text,
+    coalesce(l.themes, '') as themes
+from criteria as c
+semi join filtered as f on f.nct_id = c.nct_id
+left join labels as l on l.criterion_id = c.criterion_id
+order by c.nct_id, c.ordinal
+limit $limit

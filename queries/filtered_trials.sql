@@ -1,0 +1,64 @@
+-- filtered_trials: the studies matching the shared filters (one row per study).
+-- Included by the other queries as a `with` step; also runnable on its own.
+-- Parameters:
+--   $min_age, $max_age   age range in years (null = open on that side; both null = no age filter)
+--   $age_mode            'overlaps' (accepts someone aged within the range) | 'covers' (accepts the whole range)
+--   $sex                 'any' | 'female' | 'male' (that sex eligible, all-sex trials included)
+--                        | 'female_only' | 'male_only' (single-sex trials)
+--   $healthy_volunteers  'any' | 'yes' | 'no'
+--   $condition           lower-case text found in conditions, keywords or titles ('' = any)
+--   $search              lower-case text found in any criterion ('' = any)
+--   $phases, $statuses, $study_types   lists of registry codes (empty = any)
+--   $preset              'none' | 'b-all' (B-ALL studies) | 'pediatric-b-all' (B-ALL, accepts under-18s)
+--                        | 'aya-b-all' (B-ALL, age range overlaps $aya_min-$aya_max)
+-- A trial with no minimum or maximum age is open on that side, never dropped.
+select s.*
+from studies as s
+where
+    (
+        ($min_age is null and $max_age is null)
+        or (
+            $age_mode = 'overlaps'
+            and coalesce(s.minimum_age_years, 0) <= coalesce($max_age, 'infinity'::double)
+            and coalesce(s.maximum_age_years, 'infinity'::double) >= coalesce($min_age, 0)
+        )
+        or (
+            $age_mode = 'covers'
+            and coalesce(s.minimum_age_years, 0) <= coalesce($min_age, 0)
+            and coalesce(s.maximum_age_years, 'infinity'::double) >= coalesce($max_age, 'infinity'::double)
+        )
+    )
+    and (
+        $sex = 'any'
+        or ($sex = 'female' and s.sex in ('ALL', 'FEMALE'))
+        or ($sex = 'male' and s.sex in ('ALL', 'MALE'))
+        or ($sex = 'female_only' and s.sex = 'FEMALE')
+        or ($sex = 'male_only' and s.sex = 'MALE')
+    )
+    and (
+        $healthy_volunteers = 'any'
+        or ($healthy_volunteers = 'yes' and s.healthy_volunteers)
+        or ($healthy_volunteers = 'no' and not s.healthy_volunteers)
+    )
+    and (
+        $condition = ''
+        or contains(
+            lower(concat_ws(' ', array_to_string(s.conditions, ' '), array_to_string(s.keywords, ' '), s.title, s.official_title)),
+            $condition
+        )
+    )
+    and ($search = '' or contains(s.search_text, $search))
+    and (len($phases::varchar[]) = 0 or list_has_any(s.phases, $phases::varchar[]))
+    and (len($statuses::varchar[]) = 0 or list_contains($statuses::varchar[], s.overall_status))
+    and (len($study_types::varchar[]) = 0 or list_contains($study_types::varchar[], s.study_type))
+    and (
+        $preset = 'none'
+        or ($preset = 'b-all' and s.is_b_all)
+        or ($preset = 'pediatric-b-all' and s.is_b_all and coalesce(s.minimum_age_years, 0) < 18)
+        or (
+            $preset = 'aya-b-all'
+            and s.is_b_all
+            and coalesce(s.minimum_age_years, 0) <= $aya_max
+            and coalesce(s.maximum_age_years, 'infinity'::double) >= $aya_min
+        )
+    )
