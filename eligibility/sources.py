@@ -49,6 +49,17 @@ def _skip_entry(name: str) -> bool:
     )
 
 
+# Documentation and media that sit beside data in folders; never study records.
+NOT_DATA_SUFFIXES = frozenset(
+    {".md", ".markdown", ".rst", ".html", ".htm", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".py", ".csv", ".xlsx"}
+)
+
+
+def _not_data(name: str) -> bool:
+    path = PurePosixPath(name)
+    return path.suffix.lower() in NOT_DATA_SUFFIXES or path.name.upper().startswith(("README", "LICENSE"))
+
+
 def _unsafe_entry(name: str) -> bool:
     path = PurePosixPath(name.replace("\\", "/"))
     return path.is_absolute() or ".." in path.parts
@@ -68,7 +79,7 @@ def iter_zip(name: str, data: bytes, *, limits: ZipLimits, depth: int = 1) -> It
     with archive:
         for info in infos:
             entry = f"{name}!{info.filename}"
-            if _skip_entry(info.filename):
+            if _skip_entry(info.filename) or _not_data(info.filename):
                 continue
             if _unsafe_entry(info.filename):
                 yield Problem("rejected", entry, info.filename, "zip entry path escapes the archive ('..' or absolute); skipped")
@@ -120,7 +131,9 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__MACOSX")
                 for file in sorted(files):
-                    if not _skip_entry(file):
+                    # Files named on the command line are always tried; inside folders,
+                    # documentation beside the data is passed over.
+                    if not _skip_entry(file) and not _not_data(file):
                         yield Path(root) / file
         else:
             yield path

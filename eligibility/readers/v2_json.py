@@ -55,7 +55,7 @@ def study_to_record(study: Any, *, file: str, record: str) -> StudyRecord | Prob
     return StudyRecord(
         nct_id=nct_id,
         source_file=file,
-        source_record=record if nct_id in record else f"{record} {nct_id}".strip(),
+        source_record=nct_id if record == "(study)" else f"{record} {nct_id}",
         source_format=FORMAT,
         title=_text(ident.get("briefTitle")),
         official_title=_text(ident.get("officialTitle")),
