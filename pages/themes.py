@@ -38,7 +38,7 @@ with bordered("Share of trials excluding on each theme"):
         alt.Chart(chart_data)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort=alt.EncodingSortField(field="trials", order="descending")),
+            y=alt.Y("label:N", title=None, sort=alt.EncodingSortField(field="trials", order="descending"), axis=alt.Axis(labelLimit=260)),
             x=alt.X("percent:Q", title="% of trials with exclusion criteria", scale=alt.Scale(domain=[0, 100])),
             color=alt.condition(pick, alt.value("#1f77b4"), alt.value("#c7d6ea")),
             tooltip=[
@@ -140,7 +140,7 @@ with bordered("Cohort comparison"):
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort=order),
+            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
             yOffset=alt.YOffset("cohort:N"),
             x=alt.X("percent:Q", title="% of cohort's trials", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("cohort:N", title=None, legend=alt.Legend(orient="top", labelLimit=400)),
@@ -179,8 +179,8 @@ with bordered("Theme co-occurrence"):
         alt.Chart(pairs_l)
         .mark_rect()
         .encode(
-            x=alt.X("label_a:N", title=None, sort=order, axis=alt.Axis(labelAngle=-45)),
-            y=alt.Y("label_b:N", title=None, sort=order),
+            x=alt.X("label_a:N", title=None, sort=order, axis=alt.Axis(labelAngle=-45, labelLimit=260)),
+            y=alt.Y("label_b:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
             color=alt.Color("trials:Q", title="Trials", scale=alt.Scale(scheme="blues")),
             tooltip=[
                 alt.Tooltip("label_a:N", title="Theme"),

@@ -1,0 +1,169 @@
+"""End to end in headless Chromium against `streamlit run`: preset, themes page, a bar click,
+CSV downloads checked row by row, and a screenshot of every page (tests/screenshots/)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, sql
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PEDIATRIC = "is_b_all and coalesce(minimum_age_years, 0) < 18"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db) -> Iterator[tuple[str, Path]]:
+    db, _ = demo_db
+    port = _free_port()
+    env = {**os.environ, "ELIGIBILITY_DB": str(db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("streamlit did not start: " + (proc.stdout.read().decode() if proc.stdout else ""))
+    yield url, db
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert shutil.which("chromium") or Path(CHROMIUM).exists(), "Chromium is required: apt-get install -y chromium"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, url: str):
+    page = browser.new_page(viewport={"width": 1500, "height": 2200}, accept_downloads=True)
+    page.goto(url)
+    page.get_by_test_id("stSidebar").get_by_text("Preset").wait_for(timeout=60_000)
+    return page
+
+
+def _wait_idle(page) -> None:
+    # Streamlit shows a "running" status widget while the script runs.
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def _choose(page, label: str, option: str) -> None:
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=label).first
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    _wait_idle(page)
+
+
+def _metric(page, label: str) -> str:
+    return page.get_by_test_id("stMetric").filter(has_text=label).first.get_by_test_id("stMetricValue").inner_text()
+
+
+def _download(page, button_text: str) -> list[dict[str, str]]:
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=button_text).first.click()
+    data = Path(info.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), "CSV starts with a UTF-8 byte-order mark for Excel"
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_pediatric_b_all_preset_themes_bar_click_and_downloads(server, browser) -> None:
+    url, db = server
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = _open(browser, url)
+    _choose(page, "Preset", "Pediatric B-ALL")
+    expected_trials = sql(db, f"select count(*) from studies where {PEDIATRIC}")[0][0]
+    page.get_by_test_id("stMetricValue").first.filter(has_text=f"{expected_trials:,}").wait_for(timeout=30_000)
+    assert _metric(page, "Trials") == f"{expected_trials:,}"
+    assert "preset=Pediatric" in page.url
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
+
+    # The themes page keeps the preset (the filters live in the URL).
+    page.get_by_test_id("stSidebarNav").get_by_text("Exclusion themes").click()
+    page.get_by_text("Share of trials excluding on each theme").wait_for(timeout=30_000)
+    _wait_idle(page)
+    assert "preset=Pediatric" in page.url
+    top_theme, top_label, top_criteria = sql(
+        db,
+        "select t.theme, th.label, count(distinct t.criterion_id) from criterion_themes t join studies s using (nct_id) "
+        f"join themes th on th.theme = t.theme where t.section = 'exclusion' and {PEDIATRIC} "
+        "group by all order by count(distinct t.nct_id) desc, min(th.position) limit 1",
+    )[0]
+    # Start from another theme, then click the longest (top) bar.
+    _choose_main = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text="Theme").first
+    _choose_main.click()
+    page.get_by_role("option", name="Demographic", exact=True).click()
+    _wait_idle(page)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    box = chart.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + 11)
+    _wait_idle(page)
+    page.get_by_text(f"{top_label}: {top_criteria:,} exclusion criteria").wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SCREENSHOTS / "themes.png"), full_page=True)
+
+    rows = _download(page, f"Download {top_theme} criteria")
+    assert len(rows) == top_criteria
+    assert {r["nct_id"] for r in rows} <= {r[0] for r in sql(db, f"select nct_id from studies where {PEDIATRIC}")}
+    assert all(r["cue"].lower() in r["text"].lower().lstrip("'") for r in rows)
+
+    page.get_by_test_id("stSidebarNav").get_by_text("Trials").click()
+    page.get_by_text("trials** match").or_(page.get_by_text(f"{expected_trials:,} trials")).first.wait_for(timeout=30_000)
+    _wait_idle(page)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SCREENSHOTS / "trials.png"), full_page=True)
+    trials = _download(page, "Download trials")
+    assert len(trials) == expected_trials
+    assert {r["nct_id"] for r in trials} == {r[0] for r in sql(db, f"select nct_id from studies where {PEDIATRIC}")}
+    assert "NCT06389305" in {r["nct_id"] for r in trials}
+
+
+def test_detail_and_data_pages_render(server, browser) -> None:
+    url, _ = server
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = _open(browser, f"{url}/trial-detail?nct=NCT06389305")
+    page.get_by_text("Exclusion criteria (16)").wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SCREENSHOTS / "detail.png"), full_page=True)
+    assert page.locator("li", has_text="Leukemic cells in the cerebrospinal fluid >20 cells/μL;").count() == 1
+    page = _open(browser, f"{url}/loaded-data")
+    page.get_by_text("Rejected records and warnings").wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SCREENSHOTS / "data.png"), full_page=True)
