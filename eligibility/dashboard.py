@@ -48,15 +48,12 @@ def ensure_database() -> Path:
     from eligibility.ingest import ingest
 
     with st.status("First run: building the database from the built-in demo data…", expanded=True) as status:
-        seen = {"n": 0}
         line = st.empty()
 
-        def on_file(name: str) -> None:
-            seen["n"] += 1
-            if seen["n"] % 250 == 0:
-                line.write(f"{seen['n']:,} files read…")
+        def on_progress(files: int, name: str) -> None:
+            line.write(f"{files:,} files read… ({Path(name.split('!')[0]).name})")
 
-        summary = ingest([DEMO_DATA], path, on_file=on_file)
+        summary = ingest([DEMO_DATA], path, on_progress=on_progress)
         status.update(
             label=f"Database built: {summary.studies_loaded:,} studies in {summary.elapsed_s:.0f} s",
             state="complete",
@@ -283,14 +280,11 @@ def add_uploads(files: list[Any]) -> None:
     inputs = [Path(p) for p in previous if Path(p).exists() and not Path(p).is_relative_to(UPLOAD_DIR)] + [UPLOAD_DIR]
     with st.status("Rebuilding the database with your files…", expanded=True) as status:
         line = st.empty()
-        seen = {"n": 0}
 
-        def on_file(name: str) -> None:
-            seen["n"] += 1
-            if seen["n"] % 200 == 0 or name.startswith(str(UPLOAD_DIR)):
-                line.write(f"{seen['n']:,} files read… ({Path(name.split('!')[0]).name})")
+        def on_progress(files: int, name: str) -> None:
+            line.write(f"{files:,} files read… ({Path(name.split('!')[0]).name})")
 
-        summary = ingest(inputs, database_path(), limits=UPLOAD_ZIP_LIMITS, on_file=on_file)
+        summary = ingest(inputs, database_path(), limits=UPLOAD_ZIP_LIMITS, on_progress=on_progress)
         status.update(label=f"Done: {summary.studies_loaded:,} studies ({summary.rejected:,} records rejected)", state="complete")
     st.code("\n".join(summary.lines()), language=None)
     st.cache_data.clear()

@@ -8,10 +8,13 @@ previous database untouched and a running dashboard keeps answering.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import time
-from collections import Counter
+import zipfile
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +25,7 @@ import polars as pl
 
 from eligibility import __version__, themes
 from eligibility.cohorts import b_all_basis
-from eligibility.criteria import split_criteria
+from eligibility.criteria import CriterionItem, split_criteria
 from eligibility.normalise import (
     derive_std_ages,
     normalise_date,
@@ -35,11 +38,24 @@ from eligibility.normalise import (
 )
 from eligibility.readers import read_source
 from eligibility.records import Problem, StudyRecord
-from eligibility.sources import DEFAULT_LIMITS, Source, ZipLimits, iter_sources
+from eligibility.sources import (
+    DEFAULT_LIMITS,
+    EMPTY_ZIP_MAGIC,
+    ZIP_MAGIC,
+    Source,
+    ZipBatch,
+    ZipLimits,
+    iter_files,
+    plan_zip,
+    read_entries,
+)
 
 SQL_DIR = Path(__file__).parent / "sql"
 DEFAULT_DB = Path("data/eligibility.duckdb")
 BATCH_RECORDS = 5000
+# Task sizes: big enough to keep workers busy, small enough to bound memory.
+ZIP_ENTRIES_PER_TASK = 500
+TASK_BYTES = 8 * 1024 * 1024
 
 _RECORD_SCHEMA: dict[str, Any] = {
     "record_seq": pl.Int64,
@@ -136,7 +152,11 @@ def _normalise(record: StudyRecord, seq: int, problems: list[Problem]) -> tuple[
     criteria_text = record.criteria_text
     if criteria_text is None:
         warn("no eligibility criteria text")
-    items = split_criteria(criteria_text)
+    try:
+        items = split_criteria(criteria_text)
+    except Exception as exc:  # a splitter bug must cost one study its items, never the ingest
+        warn(f"criteria could not be split ({type(exc).__name__}: {exc}); kept as one unspecified item")
+        items = [CriterionItem(1, "unspecified", criteria_text or "", None, 0, None)] if criteria_text else []
     inclusion = [i.text for i in items if i.section == "inclusion"] or [i.text for i in items if i.section == "unspecified"]
     row = {
         "record_seq": seq,
@@ -232,12 +252,87 @@ class _Writer:
         self.records, self.criteria, self.issues = [], [], []
 
 
-def _progress(sources: Iterator[Source | Problem], *, show: bool) -> Iterable[Source | Problem]:
-    if not show:
-        return sources
-    from tqdm import tqdm
+Task = list[Source | Problem] | ZipBatch
+_open_zips: dict[str, zipfile.ZipFile] = {}
 
-    return tqdm(sources, unit=" files", desc="ingest", mininterval=0.5, leave=False)
+
+@dataclass(slots=True)
+class _Chunk:
+    """What one worker made of one task: normalised rows, criteria items and problems."""
+
+    files: list[str] = field(default_factory=list)
+    studies: list[tuple[dict[str, Any], list[CriterionItem]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    file_formats: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+
+def _task_items(task: Task, limits: ZipLimits) -> Iterable[Source | Problem]:
+    if isinstance(task, ZipBatch):
+        archive = _open_zips.get(task.path)
+        if archive is None:
+            # One open archive per worker process; batches of the same zip reuse it.
+            archive = _open_zips[task.path] = zipfile.ZipFile(task.path)
+        return read_entries(archive, task.path, [archive.getinfo(e) for e in task.entries], limits=limits)
+    return task
+
+
+def _process(task: Task, limits: ZipLimits) -> _Chunk:
+    """Read, normalise and split one task (runs in a worker process)."""
+    chunk = _Chunk()
+    for item in _task_items(task, limits):
+        if isinstance(item, Problem):
+            chunk.problems.append(item)
+            continue
+        chunk.files.append(item.name)
+        for result in read_source(item):
+            if isinstance(result, Problem):
+                chunk.problems.append(result)
+                continue
+            chunk.file_formats[(item.name, result.source_format)] += 1
+            row, items = _normalise(result, 0, chunk.problems)
+            chunk.studies.append((row, items))
+    return chunk
+
+
+def _plan(paths: list[Path], limits: ZipLimits) -> Iterator[Task]:
+    """Cut the input into tasks of bounded size: zip entries by name, other files by content."""
+    batch: list[Source | Problem] = []
+    size = 0
+    for path in iter_files(paths):
+        try:
+            with path.open("rb") as handle:
+                magic = handle.read(4)
+            if magic in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
+                yield from plan_zip(path, limits=limits, batch=ZIP_ENTRIES_PER_TASK)
+                continue
+            data = path.read_bytes()
+        except OSError as exc:
+            batch.append(Problem("rejected", str(path), "(file)", f"cannot read file: {exc.strerror or exc}"))
+            continue
+        batch.append(Source(str(path), data))
+        size += len(data)
+        if size >= TASK_BYTES or len(batch) >= ZIP_ENTRIES_PER_TASK:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _run_tasks(tasks: Iterator[Task], *, workers: int, limits: ZipLimits) -> Iterator[_Chunk]:
+    """Chunks in input order; with several workers, at most a few tasks are in flight (bounded memory)."""
+    if workers <= 1:
+        for task in tasks:
+            yield _process(task, limits)
+        return
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        window: deque[Future[_Chunk]] = deque()
+        for task in tasks:
+            window.append(pool.submit(_process, task, limits))
+            if len(window) >= 2 * workers:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
 
 
 def ingest(
@@ -246,7 +341,8 @@ def ingest(
     *,
     progress: bool = False,
     limits: ZipLimits = DEFAULT_LIMITS,
-    on_file: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    on_progress: Callable[[int, str], None] | None = None,
 ) -> IngestSummary:
     """Read every record under ``paths`` into a fresh database at ``db_path`` (atomically replaced)."""
     started = time.perf_counter()
@@ -254,6 +350,7 @@ def ingest(
     for path in paths:
         if not path.exists():
             raise FileNotFoundError(f"{path}: no such file or folder")
+    workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     building = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
@@ -261,41 +358,37 @@ def ingest(
     summary = IngestSummary()
     rules = themes.load_rules()
     con = duckdb.connect(str(building))
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" files", desc="ingest", mininterval=0.5, leave=False)
     try:
         con.execute((SQL_DIR / "staging.sql").read_text())
         writer = _Writer(con, rules)
         files: Counter[tuple[str, str]] = Counter()
         seq = 0
-        for item in _progress(iter_sources(paths, limits=limits), show=progress):
-            if isinstance(item, Problem):
-                summary.rejected += 1
-                summary.records_read += 1
-                summary.reject_reasons[item.reason] += 1
-                writer.add_problem(item)
-                continue
-            summary.files_read += 1
-            if on_file is not None:
-                on_file(item.name)
-            for result in read_source(item):
-                if isinstance(result, Problem):
-                    writer.add_problem(result)
-                    if result.kind == "rejected":
-                        summary.rejected += 1
-                        summary.records_read += 1
-                        summary.reject_reasons[result.reason] += 1
-                    else:
-                        summary.warnings += 1
-                    continue
+        for chunk in _run_tasks(_plan(paths, limits), workers=workers, limits=limits):
+            summary.files_read += len(chunk.files)
+            files.update(chunk.file_formats)
+            for problem in chunk.problems:
+                writer.add_problem(problem)
+                if problem.kind == "rejected":
+                    summary.rejected += 1
+                    summary.records_read += 1
+                    summary.reject_reasons[problem.reason] += 1
+                else:
+                    summary.warnings += 1
+            for row, items in chunk.studies:
                 seq += 1
+                row["record_seq"] = seq
                 summary.records_read += 1
-                summary.formats[result.source_format] += 1
-                files[(item.name, result.source_format)] += 1
-                problems: list[Problem] = []
-                row, items = _normalise(result, seq, problems)
-                for problem in problems:
-                    writer.add_problem(problem)
-                summary.warnings += len(problems)
+                summary.formats[row["source_format"]] += 1
                 writer.add(row, items)
+            if bar is not None:
+                bar.update(len(chunk.files))
+            if on_progress is not None and chunk.files:
+                on_progress(summary.files_read, chunk.files[-1])
         writer.flush()
         con.execute((SQL_DIR / "finalise.sql").read_text())
         summary.studies_loaded = con.execute("select count(*) from studies").fetchall()[0][0]
@@ -308,6 +401,9 @@ def ingest(
         building.unlink(missing_ok=True)
         Path(f"{building}.wal").unlink(missing_ok=True)
         raise
+    finally:
+        if bar is not None:
+            bar.close()
     con.close()
     os.replace(building, db_path)
     summary.elapsed_s = time.perf_counter() - started

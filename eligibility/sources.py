@@ -65,64 +65,108 @@ def _unsafe_entry(name: str) -> bool:
     return path.is_absolute() or ".." in path.parts
 
 
+def check_entry(info: zipfile.ZipInfo, entry: str, limits: ZipLimits) -> Problem | None:
+    """Refuse an entry by its header alone: unsafe path, too large, or suspiciously compressed."""
+    if _unsafe_entry(info.filename):
+        return Problem("rejected", entry, info.filename, "zip entry path escapes the archive ('..' or absolute); skipped")
+    if info.file_size > limits.max_entry_bytes:
+        return Problem(
+            "rejected",
+            entry,
+            info.filename,
+            f"zip entry of {info.file_size:,} bytes exceeds the {limits.max_entry_bytes:,}-byte limit",
+        )
+    if info.compress_size and info.file_size > 1_000_000 and info.file_size / info.compress_size > limits.max_ratio:
+        ratio = info.file_size / info.compress_size
+        return Problem(
+            "rejected",
+            entry,
+            info.filename,
+            f"zip entry compression ratio {ratio:.0f}:1 exceeds {limits.max_ratio:.0f}:1 (zip bomb?)",
+        )
+    return None
+
+
+def data_entries(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    return [i for i in archive.infolist() if not _skip_entry(i.filename) and not _not_data(i.filename)]
+
+
+def read_entries(
+    archive: zipfile.ZipFile, name: str, infos: list[zipfile.ZipInfo], *, limits: ZipLimits, depth: int = 1
+) -> Iterator[Source | Problem]:
+    """Read the given entries of an open archive (checked entry by entry); nested zips are opened in place."""
+    for info in infos:
+        entry = f"{name}!{info.filename}"
+        problem = check_entry(info, entry, limits)
+        if problem is not None:
+            yield problem
+            continue
+        try:
+            # Read at most one byte past the limit: a lying header cannot inflate us.
+            with archive.open(info) as handle:
+                content = handle.read(limits.max_entry_bytes + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+            yield Problem("rejected", entry, info.filename, f"zip entry could not be read: {exc}")
+            continue
+        if len(content) > limits.max_entry_bytes:
+            yield Problem("rejected", entry, info.filename, "zip entry larger than declared; refused")
+            continue
+        if content.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
+            yield from iter_zip(entry, content, limits=limits, depth=depth + 1)
+        else:
+            yield Source(entry, content)
+
+
+def _over_total(name: str, infos: list[zipfile.ZipInfo], limits: ZipLimits) -> tuple[list[zipfile.ZipInfo], Problem | None]:
+    """The entries that fit in the archive's total-size budget, and a problem for the rest."""
+    total = 0
+    for index, info in enumerate(infos):
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            reason = f"archive expands beyond {limits.max_total_bytes:,} bytes; {len(infos) - index:,} entries from here on were not read"
+            return infos[:index], Problem("rejected", f"{name}!{info.filename}", info.filename, reason)
+    return infos, None
+
+
 def iter_zip(name: str, data: bytes, *, limits: ZipLimits, depth: int = 1) -> Iterator[Source | Problem]:
     if depth > limits.max_depth:
         yield Problem("rejected", name, "(archive)", f"zip nested deeper than {limits.max_depth} levels")
         return
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
+        infos = data_entries(archive)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         yield Problem("rejected", name, "(archive)", f"not a readable zip file: {exc}")
         return
-    total = 0
     with archive:
-        for info in infos:
-            entry = f"{name}!{info.filename}"
-            if _skip_entry(info.filename) or _not_data(info.filename):
-                continue
-            if _unsafe_entry(info.filename):
-                yield Problem("rejected", entry, info.filename, "zip entry path escapes the archive ('..' or absolute); skipped")
-                continue
-            if info.file_size > limits.max_entry_bytes:
-                yield Problem(
-                    "rejected",
-                    entry,
-                    info.filename,
-                    f"zip entry of {info.file_size:,} bytes exceeds the {limits.max_entry_bytes:,}-byte limit",
-                )
-                continue
-            if info.compress_size and info.file_size > 1_000_000 and info.file_size / info.compress_size > limits.max_ratio:
-                yield Problem(
-                    "rejected",
-                    entry,
-                    info.filename,
-                    f"zip entry compression ratio {info.file_size / info.compress_size:.0f}:1 exceeds {limits.max_ratio:.0f}:1 (zip bomb?)",
-                )
-                continue
-            total += info.file_size
-            if total > limits.max_total_bytes:
-                yield Problem(
-                    "rejected",
-                    entry,
-                    info.filename,
-                    f"archive expands beyond {limits.max_total_bytes:,} bytes; the rest of it was not read",
-                )
-                return
-            try:
-                # Read at most one byte past the declared size: a lying header cannot inflate us.
-                with archive.open(info) as handle:
-                    content = handle.read(limits.max_entry_bytes + 1)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-                yield Problem("rejected", entry, info.filename, f"zip entry could not be read: {exc}")
-                continue
-            if len(content) > limits.max_entry_bytes:
-                yield Problem("rejected", entry, info.filename, "zip entry larger than declared; refused")
-                continue
-            if content.startswith(ZIP_MAGIC) or content.startswith(EMPTY_ZIP_MAGIC):
-                yield from iter_zip(entry, content, limits=limits, depth=depth + 1)
-            else:
-                yield Source(entry, content)
+        infos, problem = _over_total(name, infos, limits)
+        yield from read_entries(archive, name, infos, limits=limits, depth=depth)
+        if problem is not None:
+            yield problem
+
+
+@dataclass(frozen=True, slots=True)
+class ZipBatch:
+    """A run of entries of a zip on disk, read by whichever process handles the batch."""
+
+    path: str
+    entries: tuple[str, ...]
+
+
+def plan_zip(path: Path, *, limits: ZipLimits, batch: int) -> Iterator[ZipBatch | Problem]:
+    """Split a zip on disk into batches of entry names, after checking the archive as a whole."""
+    name = str(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = data_entries(archive)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        yield Problem("rejected", name, "(archive)", f"not a readable zip file: {exc}")
+        return
+    infos, problem = _over_total(name, infos, limits)
+    for start in range(0, len(infos), batch):
+        yield ZipBatch(name, tuple(i.filename for i in infos[start : start + batch]))
+    if problem is not None:
+        yield problem
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:

@@ -38,7 +38,12 @@ with bordered("Share of trials excluding on each theme"):
         alt.Chart(chart_data)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort=alt.EncodingSortField(field="trials", order="descending"), axis=alt.Axis(labelLimit=260)),
+            y=alt.Y(
+                "label:N",
+                title=None,
+                sort=alt.EncodingSortField(field="trials", order="descending"),
+                axis=alt.Axis(labelLimit=260),
+            ),
             x=alt.X("percent:Q", title="% of trials with exclusion criteria", scale=alt.Scale(domain=[0, 100])),
             color=alt.condition(pick, alt.value("#1f77b4"), alt.value("#c7d6ea")),
             tooltip=[
