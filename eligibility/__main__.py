@@ -4,4 +4,6 @@ import sys
 
 from eligibility.cli import main
 
-sys.exit(main())
+# Guarded: worker processes import the main module and must not run the CLI again.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from eligibility.ingest import ingest
 
     try:
-        summary = ingest(args.paths, args.db, progress=not args.quiet and sys.stderr.isatty())
+        summary = ingest(args.paths, args.db, progress=not args.quiet and sys.stderr.isatty(), workers=args.workers)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
     ingest.add_argument("--strict", action="store_true", help="exit non-zero if any record is rejected")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parsing processes (default: one per core)")
     ingest.set_defaults(func=_cmd_ingest)
 
     explain = commands.add_parser("themes", help="print the exclusion themes of one criterion and the cue each came from")

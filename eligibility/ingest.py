@@ -335,24 +335,42 @@ def _run_tasks(tasks: Iterator[Task], *, workers: int, limits: ZipLimits) -> Ite
             yield window.popleft().result()
 
 
+def _remove_abandoned_builds(db_path: Path) -> None:
+    """Delete half-built files left by an ingest that was killed (its process is gone)."""
+    for leftover in db_path.parent.glob(f".{db_path.name}.building-*"):
+        pid = leftover.name.rsplit("-", 1)[-1].split(".")[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except PermissionError:
+            continue  # another user's live process
+
+
 def ingest(
     paths: Iterable[Path],
     db_path: Path = DEFAULT_DB,
     *,
     progress: bool = False,
     limits: ZipLimits = DEFAULT_LIMITS,
-    workers: int | None = None,
+    workers: int = 1,
     on_progress: Callable[[int, str], None] | None = None,
 ) -> IngestSummary:
-    """Read every record under ``paths`` into a fresh database at ``db_path`` (atomically replaced)."""
+    """Read every record under ``paths`` into a fresh database at ``db_path`` (atomically replaced).
+
+    ``workers`` > 1 parses in that many worker processes (started with forkserver, so
+    the caller must be an importable ``__main__``, as the CLI is).
+    """
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
     for path in paths:
         if not path.exists():
             raise FileNotFoundError(f"{path}: no such file or folder")
-    workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_builds(db_path)
     building = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
     summary = IngestSummary()

@@ -1,0 +1,289 @@
+"""Exclusion-theme classifier: real criteria from the registry data in /work/shared/data.
+
+Every criterion text below is copied from a ClinicalTrials.gov record in the demo
+data (none from the hand-labelled dev file, so the tests do not grade the rules on
+the data they were checked against).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from eligibility.themes import classify_frame, cmd_evaluate, cmd_themes, explain, load_rules, themes_table
+
+
+def themes_of(text: str) -> set[str]:
+    return {theme for theme, _ in explain(text)}
+
+
+# One or more real criteria per theme, with the complete theme set each must get.
+EVERY_THEME = [
+    ("Major surgery or radiation therapy within 4 weeks prior to the first study dose", {"prior_concomitant_therapy"}),
+    ("Zalcitabine.", {"prior_concomitant_therapy"}),
+    ("Obvious severe congenital malformation such as: spina bifida, hydrocephalus or anencepahlus", {"cns_neurologic"}),
+    ("Evidence of clinically significant cardiac dysfunction (New York Heart Association grade III or IV).", {"cardiovascular"}),
+    ("Known oxygen dependency to maintain SaO2 >95%", {"pulmonary"}),
+    ("Severe renal impairment defined by a creatinine clearance less than or equal to 30 mL/min.", {"renal"}),
+    ("History of underlying liver disease.", {"hepatic"}),
+    ("Platelets count < 20,000/dl", {"hematologic_coagulation"}),
+    ("History of abnormal bleeding or intrinsic or extrinsic coagulopathy.", {"hematologic_coagulation"}),
+    ("Patients with active infection", {"infection"}),
+    ("History of other malignancies", {"other_malignancy"}),
+    ("Pregnancy or breastfeeding.", {"pregnancy_lactation"}),
+    ("significant current suicidal risk", {"psychiatric_substance"}),
+    ("Smoking more than 5 cigarettes per day.", {"psychiatric_substance"}),
+    ("Documented hypersensitivity to 1592U89.", {"allergy_hypersensitivity"}),
+    ("patients with extensive chronic graft versus host disease (GVHD);", {"transplant_gvhd"}),
+    ("Active autoimmune disease.", {"autoimmune_immunodeficiency"}),
+    ("Patients with uncontrolled thyroid disease", {"metabolic_endocrine"}),
+    ("Uncontrolled diabetes, hyperglycemia> 1.8g / L", {"metabolic_endocrine"}),
+    (
+        "Patients can not swallow pills, with malabsorption syndrome, or any condition that affects gastrointestinal absorption;",
+        {"gastrointestinal"},
+    ),
+    ("Life expectancy < 1 month.", {"performance_status"}),
+    ("Inability to speak or read English", {"consent_compliance"}),
+    ("Refusal to participate", {"consent_compliance"}),
+    ("Diagnosis of acute promyelocytic leukemia", {"disease_characteristics"}),
+    ("Patients with Down syndrome", {"disease_characteristics"}),
+    ("Age less than 4 years.", {"demographic"}),
+    ("DONOR: < 6 months old, > 75 years old", {"demographic"}),
+    ("Inclusion and exclusion criteria vary with the particular protocol for which a patient is being screened.", {"other"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EVERY_THEME)
+def test_every_theme_on_real_criteria(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
+
+
+def test_every_theme_of_the_taxonomy_is_exercised() -> None:
+    exercised = set().union(*(expected for _, expected in EVERY_THEME))
+    assert exercised == {rule.id for rule in load_rules()}
+
+
+# The boundary decisions of themes.md, each on real criteria.
+BOUNDARIES = [
+    # viral hepatitis is an infection; the liver theme only when liver function is named too
+    ("Known or suspected active or chronic hepatitis infection", {"infection"}),
+    (
+        "Has active hepatitis B or hepatitis C with abnormal liver function tests (LFTs) or is known to be HIV positive",
+        {"infection", "hepatic"},
+    ),
+    # CNS leukaemia and CSF findings are CNS, not disease characteristics
+    ("Participants with known CNS leukemia.", {"cns_neurologic"}),
+    ("Presence of active CNS leukemia. CSF with <5 WBC/uL will not exclude the patient", {"cns_neurologic"}),
+    # organ dysfunction naming several organs gets each organ
+    ("Major liver or kidney dysfunction or other pre-existing major organ dysfunction", {"hepatic", "renal"}),
+    # the need for treatment describes the infection, not a prior therapy
+    ("Active infection requiring systemic therapy within 7 days of enrollment.", {"infection"}),
+    ("Ongoing active infection requiring systemic treatment, such as severe pneumonia, sepsis, etc.", {"infection", "pulmonary"}),
+    ("GvHD requiring systemic therapy", {"transplant_gvhd"}),
+    # a prior transplant alone; another prior treatment adds prior therapy
+    ("Prior organ allograft or allogeneic bone marrow transplantation", {"transplant_gvhd"}),
+    (
+        "Have received any stem cell transplantation or high-dose chemotherapy with stem cell rescue regimen.",
+        {"transplant_gvhd", "prior_concomitant_therapy"},
+    ),
+    # investigator judgement and confounding catch-alls
+    (
+        "Other medical illness or condition which, in the opinion of the Investigators, may contraindicate participation in this study due to patients' risk or compromise of study integrity.",
+        {"consent_compliance"},
+    ),
+    ("Any condition that might interfere with the evaluation of the study objectives.", {"consent_compliance"}),
+    # contraception is pregnancy_lactation, and "female" there is not a demographic limit
+    (
+        "Of childbearing potential in whom pregnancy cannot be excluded by a negative pregnancy test and who are not using reliable barrier method of contraception",
+        {"pregnancy_lactation"},
+    ),
+    # another trial; with an investigational product or a time window it is prior therapy too
+    (
+        "Patient already enrolled in another clinical trial with another first line of chemotherapy;",
+        {"consent_compliance", "prior_concomitant_therapy"},
+    ),
+    (
+        "Patients who are currently participating in or have participated in other clinical trials within the past 4 weeks.",
+        {"consent_compliance", "prior_concomitant_therapy"},
+    ),
+    # chronic steroids are immune status too; a short course is not
+    (
+        "Patients receiving chronic systemic corticosteroids are not eligible",
+        {"prior_concomitant_therapy", "autoimmune_immunodeficiency"},
+    ),
+    ("Systemic steroids within 4 weeks prior to entry.", {"prior_concomitant_therapy"}),
+    # a header with a time window is prior therapy; a bare header is other
+    ("Excluded within 6 weeks prior to study entry:", {"prior_concomitant_therapy"}),
+    ("Volunteers will not be eligible for this trial if they:", {"other"}),
+    ("Critically-ill or medically unstable patients.", {"performance_status"}),
+    # cognitive impairment is CNS, with psychiatric when mental illness is named
+    (
+        "Cognitive impairment or degenerative neuropsychiatric condition (e.g. Alzheimer's, dementia, mixed dementia, other significant memory loss, schizophrenia)",
+        {"cns_neurologic", "psychiatric_substance"},
+    ),
+    # a theme named only as one example of a list still counts
+    (
+        "Contraindication to undergoing a coronary tomographic angiography (CTA), including but not limited to: a. Allergy to iodinated contrast agent, b. Unable to receive beta blockers unless heart rate < 65 beats per minute, c. Pregnancy",
+        {"cardiovascular", "allergy_hypersensitivity", "prior_concomitant_therapy", "pregnancy_lactation"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BOUNDARIES)
+def test_boundary_decisions(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
+
+
+def test_prefixed_abbreviations_do_not_trigger_the_bare_one() -> None:
+    # "CSF" inside "G-CSF" is a growth factor, not cerebrospinal fluid
+    assert themes_of("Granulocyte growth factors (G-CSF), within 3 weeks of study entry.") == {"prior_concomitant_therapy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("Patients with previously treated brain metastases and no evidence of recurrence are eligible.", "cns_neurologic"),
+        ("Patients with brain metastases are not eligible.", "cns_neurologic"),
+        ("Patients with controlled Type 1 diabetes mellitus on a stable insulin regimen may be eligible.", "metabolic_endocrine"),
+        (
+            "Patients with a history of autoimmune hypothyroidism on a stable dose of thyroid replacement hormone may be eligible.",
+            "autoimmune_immunodeficiency",
+        ),
+        (
+            "5 years of suffering from other malignancies, except for the treatment of cervical carcinoma in situ or skin squamous cell carcinoma of the skin, or the basic control of skin basal cell carcinoma.",
+            "other_malignancy",
+        ),
+    ],
+)
+def test_negated_allowed_and_except_phrasing_keeps_the_theme(text: str, theme: str) -> None:
+    assert theme in themes_of(text)
+
+
+# The 16 exclusion items of NCT06389305 (/work/shared/data/ignite), as split by ingest,
+# each with its themes from the reference table in themes.md.
+SEED_STUDY = [
+    ("Received bendamustine treatment within the past 9 months;", "prior_concomitant_therapy"),
+    ("Intracranial hypertension or impaired consciousness in the brain;", "cns_neurologic"),
+    ("Symptomatic heart failure or severe arrhythmia;", "cardiovascular"),
+    ("Symptoms of severe respiratory failure;", "pulmonary"),
+    ("With other types of malignant tumors;", "other_malignancy"),
+    ("Disseminated intravascular coagulation;", "hematologic_coagulation"),
+    ("Serum creatinine and/or blood urea nitrogen ≥ 1.5 times the normal value;", "renal"),
+    ("Suffering from sepsis or other uncontrollable infections;", "infection"),
+    ("Uncontrollable diabetes;", "metabolic_endocrine"),
+    ("Severe mental disorders;", "psychiatric_substance"),
+    ("Significant lesions in the brain as detected by head magnetic resonance imaging;", "cns_neurologic"),
+    ("Leukemic cells in the cerebrospinal fluid >20 cells/μL;", "cns_neurologic"),
+    ("Peripheral blood leukemic cell proportion >30%;", "disease_characteristics"),
+    ("Have undergone organ transplantation;", "transplant_gvhd"),
+    ("Female patients (those with childbearing potential) are pregnant or lactating;", "pregnancy_lactation"),
+    ("Active or uncontrollable infectious diseases, such as hepatitis (HBV, HCV), HIV, or syphilis.", "infection"),
+]
+
+
+def test_seed_study_items_get_exactly_the_reference_themes() -> None:
+    frame = pl.DataFrame({"criterion_id": range(16), "text": [text for text, _ in SEED_STUDY]})
+    tagged = classify_frame(frame).group_by("criterion_id").agg("theme").sort("criterion_id")
+    assert [set(themes) for themes in tagged["theme"]] == [{theme} for _, theme in SEED_STUDY]
+
+
+ALL_TEXTS = [text for text, _ in EVERY_THEME + BOUNDARIES + SEED_STUDY]
+
+
+def test_classify_frame_contract() -> None:
+    items = pl.DataFrame(
+        {"criterion_id": [*range(len(ALL_TEXTS)), 999], "text": [*ALL_TEXTS, None]},
+        schema={"criterion_id": pl.Int64, "text": pl.Utf8},
+    )
+    tagged = classify_frame(items)
+    assert tagged.schema == pl.Schema({"criterion_id": pl.Int64, "theme": pl.Utf8, "cue": pl.Utf8})
+    assert set(tagged["criterion_id"]) == set(items["criterion_id"])
+    assert tagged.filter(pl.col("criterion_id") == 999).rows() == [(999, "other", "")]
+    assert tagged.filter(pl.col("theme") == "other")["cue"].to_list() == [""] * tagged.filter(pl.col("theme") == "other").height
+
+
+def test_other_is_never_combined() -> None:
+    items = pl.DataFrame({"criterion_id": range(len(ALL_TEXTS)), "text": ALL_TEXTS})
+    counts = classify_frame(items).group_by("criterion_id").agg(has_other=(pl.col("theme") == "other").any(), themes=pl.len())
+    assert counts.filter(pl.col("has_other"))["themes"].to_list() == [1] * counts["has_other"].sum()
+    assert counts["has_other"].sum() >= 2
+
+
+def test_cue_is_the_text_that_matched() -> None:
+    items = pl.DataFrame({"criterion_id": range(len(ALL_TEXTS)), "text": ALL_TEXTS})
+    tagged = classify_frame(items).filter(pl.col("theme") != "other")
+    for criterion_id, theme, cue in tagged.iter_rows():
+        assert cue and cue in ALL_TEXTS[criterion_id], (theme, cue)
+
+
+def test_themes_table_in_taxonomy_order_with_other_last() -> None:
+    table = themes_table()
+    assert table.columns == ["theme", "label", "description"]
+    assert table["theme"][0] == "prior_concomitant_therapy"
+    assert table["theme"][-1] == "other"
+    assert table.height == 21
+    assert table["label"].str.len_chars().min() > 0
+
+
+def test_a_bad_pattern_is_reported_with_its_theme(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        "[[theme]]\nid = 'broken'\nlabel = 'B'\ndescription = 'd'\ncues = ['(?=lookahead)']\n"
+        "[[theme]]\nid = 'other'\nlabel = 'O'\ndescription = 'd'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="broken"):
+        load_rules(rules)
+
+
+def test_cmd_themes_prints_one_line_per_theme_with_its_cue(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "Have had signs or symptoms of lung disease in the past 30 days (pneumonia, bronchitis, emphysema, asthma, severe cough, or severe shortness of breath)."
+    assert cmd_themes(text) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("pulmonary") and '"lung"' in lines[0]
+    assert lines[1].startswith("infection") and '"pneumonia"' in lines[1]
+
+
+def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    return path
+
+
+def test_cmd_evaluate_scores_a_hand_computable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Predictions: 5 x pregnancy (right), 5 x infection (right), 1 x infection labelled
+    # renal (a false positive for infection and a false negative for renal).
+    records = [{"id": f"p{i}", "text": "Pregnant or lactating.", "themes": ["pregnancy_lactation"]} for i in range(5)]
+    records += [{"id": f"i{i}", "text": "Active infection.", "themes": ["infection"]} for i in range(5)]
+    records.append({"id": "x", "text": "Active infection.", "themes": ["renal"]})
+    assert cmd_evaluate(write_jsonl(tmp_path / "gold.jsonl", records)) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert re.fullmatch(r"micro_f1=\d\.\d{3} macro_f1=\d\.\d{3}", lines[-1])
+    # micro: tp=10, fp=1, fn=1 -> 20/22; macro over support>=5: pregnancy 1.0 and
+    # infection (p=5/6, r=1 -> 10/11); renal (support 1) is left out.
+    assert lines[-1] == f"micro_f1={20 / 22:.3f} macro_f1={(1 + 10 / 11) / 2:.3f}"
+    renal = next(line for line in lines if line.startswith("renal"))
+    assert renal.split()[1:] == ["0.000", "0.000", "0.000", "1"]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"id": "a", "text": "x", "themes": ["infection"]', "not valid JSON"),
+        ('{"id": "a", "themes": ["infection"]}', "missing key"),
+        ('{"id": "a", "text": "x", "themes": []}', "non-empty list"),
+        ('{"id": "a", "text": "x", "themes": ["cardiac"]}', "unknown theme"),
+    ],
+)
+def test_cmd_evaluate_names_file_line_and_reason_of_a_malformed_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, reason: str
+) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "ok", "text": "Pregnant.", "themes": ["pregnancy_lactation"]}\n\n' + line + "\n", encoding="utf-8")
+    assert cmd_evaluate(gold) == 2
+    error = capsys.readouterr().err
+    assert f"{gold}:3:" in error and reason in error
