@@ -287,3 +287,9 @@ def test_cmd_evaluate_names_file_line_and_reason_of_a_malformed_line(
     assert cmd_evaluate(gold) == 2
     error = capsys.readouterr().err
     assert f"{gold}:3:" in error and reason in error
+
+
+def test_named_groups_and_scales_are_not_other_themes() -> None:
+    # Real inclusion item of NCT06389305: the ECOG scale names a cooperative oncology group.
+    labels = {theme for theme, _ in explain("Eastern Cooperative Oncology Group (ECOG) performance status score of 0-2.")}
+    assert labels == {"performance_status"}
