@@ -58,7 +58,7 @@ for row_start in range(0, len(dimensions), 3):
                 alt.Chart(data)
                 .mark_bar()
                 .encode(
-                    y=alt.Y("value:N", title=None, sort="-x"),
+                    y=alt.Y("value:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
                     x=alt.X("trials:Q", title="Trials"),
                     tooltip=[alt.Tooltip("value:N", title=dimension), alt.Tooltip("trials:Q", title="Trials", format=",")],
                 )
