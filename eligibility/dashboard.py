@@ -34,6 +34,26 @@ def database_path() -> Path:
     return Path(os.environ.get("ELIGIBILITY_DB", ROOT / "data" / "eligibility.duckdb"))
 
 
+def uploads_path() -> Path:
+    """Uploaded files are kept beside the database they were added to."""
+    return database_path().parent / "uploads"
+
+
+def md(text: str) -> str:
+    """User-typed text made safe to place inside Streamlit markdown (no links, images or HTML)."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~])", r"\\\1", text)
+
+
+B_ALL_DEFINITION = (
+    "**B-ALL studies** are those whose conditions, keywords or title name B-cell or precursor-B ALL, or acute "
+    "lymphoblastic (lymphocytic, lymphoid) leukemia without restricting it to T-cell ALL; multi-disease trials that "
+    "include ALL count. Records with no conditions and no title (the plain-text export) are judged by the diagnosis "
+    "their inclusion criteria require; mentions of ALL in exclusion criteria do not count. "
+    "*Pediatric B-ALL*: B-ALL studies accepting participants under 18. *AYA B-ALL*: B-ALL studies whose age range "
+    "overlaps the AYA window (15–39 by default)."
+)
+
+
 def _version(path: Path) -> str:
     """Changes whenever ingest swaps in a new database file."""
     stat = path.stat()
@@ -148,12 +168,32 @@ def sidebar_filters() -> Filters:
         aya_min=float(aya[0]),
         aya_max=float(aya[1]),
     )
-    sb.caption(f"Showing: {filters.describe()}")
+    sb.caption(f"Showing: {md(filters.describe())}")
     return filters
 
 
+_FILTERS_KEY = "_filters_this_run"
+
+
+def publish_filters(filters: Filters) -> None:
+    """app.py hands the sidebar's filters to the page it is about to run."""
+    st.session_state[_FILTERS_KEY] = filters
+
+
 def current_filters() -> Filters:
-    return st.session_state.get("filters", Filters())
+    """The filters app.py drew in this script run.
+
+    Streamlit runs a file in ``pages/`` on its own, without app.py, while it still
+    treats the folder as a legacy multipage app (the first request of a server
+    process, if it is a link to a page). Such a run is redone through app.py.
+    """
+    filters = st.session_state.pop(_FILTERS_KEY, None)
+    if filters is None:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return filters
 
 
 # --- output helpers -----------------------------------------------------------
@@ -251,7 +291,6 @@ def cohort_controls(prefix: str, *, title: str, preset: str, age: tuple[int, int
     )
 
 
-UPLOAD_DIR = ROOT / "data" / "uploads"
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 # Uploads come from outside: tighter zip limits than for files the user already holds.
 UPLOAD_ZIP_LIMITS = ZipLimits(max_entry_bytes=64 * 1024 * 1024, max_ratio=100.0, max_total_bytes=2 * 1024**3, max_depth=2)
@@ -272,12 +311,14 @@ def add_uploads(files: list[Any]) -> None:
     accepted = [f for f in files if f.size <= MAX_UPLOAD_BYTES]
     if not accepted:
         return
-    target = UPLOAD_DIR / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    upload_dir = uploads_path()
+    target = upload_dir / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     target.mkdir(parents=True, exist_ok=True)
     for f in accepted:
         (target / _safe_name(f.name)).write_bytes(f.getvalue())
     previous = json.loads(query("ingest_summary")["inputs"][0])
-    inputs = [Path(p) for p in previous if Path(p).exists() and not Path(p).is_relative_to(UPLOAD_DIR)] + [UPLOAD_DIR]
+    inputs = [Path(p) for p in previous if Path(p).exists() and not Path(p).resolve().is_relative_to(upload_dir.resolve())]
+    inputs.append(upload_dir)
     with st.status("Rebuilding the database with your files…", expanded=True) as status:
         line = st.empty()
 

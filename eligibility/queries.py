@@ -36,9 +36,20 @@ def parameters(name: str) -> frozenset[str]:
     return frozenset(_PARAM_RE.findall(load_sql(name)))
 
 
+CATALOG = "eligibility"
+
+
 def connect(db_path: Path | str) -> duckdb.DuckDBPyConnection:
-    """A read-only connection: pages can never change the data."""
-    return duckdb.connect(str(db_path), read_only=True)
+    """A connection that reads the database file as it is now, and can never change it.
+
+    The file is attached read-only to a private in-memory instance: DuckDB would
+    otherwise hand back the instance already open on that path in this process,
+    and so keep serving a database that ingest has since replaced.
+    """
+    con = duckdb.connect()
+    con.execute(f"attach $path as {CATALOG} (read_only)", {"path": str(db_path)})
+    con.execute(f"use {CATALOG}")
+    return con
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
@@ -48,6 +59,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
     if missing:
         raise TypeError(f"query {name} needs parameters {sorted(missing)}")
     cursor = con.cursor()
+    cursor.execute(f"use {CATALOG}")
     try:
         return cursor.sql(load_sql(name), params={k: v for k, v in params.items() if k in wanted}).pl()
     finally:

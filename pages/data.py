@@ -40,6 +40,11 @@ with bordered("Add your own files"):
         "text export, or a zip of any of these. The database is rebuilt with the current inputs plus your files; "
         "the dashboard keeps answering from the current database until the new one is complete."
     )
-    uploads = st.file_uploader("Files", accept_multiple_files=True, key="uploads")
-    if uploads and st.button("Add to the database", type="primary"):
-        add_uploads(uploads)
+    with st.form("upload_form", clear_on_submit=True, border=False):
+        uploads = st.file_uploader("Files", accept_multiple_files=True, key="uploads")
+        submitted = st.form_submit_button("Add to the database", type="primary")
+    if submitted:
+        if uploads:
+            add_uploads(uploads)
+        else:
+            st.warning("Choose one or more files first.")

@@ -7,7 +7,7 @@ import re
 
 import streamlit as st
 
-from eligibility.dashboard import bordered, chips, current_filters, highlight, query, theme_labels
+from eligibility.dashboard import bordered, chips, current_filters, highlight, md, query, theme_labels
 
 NCT_RE = re.compile(r"^NCT\d{8}$")
 SECTIONS = {
@@ -40,31 +40,32 @@ if not nct_id:
     st.info("Choose a trial above, or type an NCT ID such as NCT06389305.")
     st.stop()
 if not NCT_RE.match(nct_id):
-    st.error(f"{nct_id!r} is not an NCT ID (NCT followed by 8 digits).")
+    st.error(f"{md(nct_id)} is not an NCT ID (NCT followed by 8 digits).")
     st.stop()
 detail = query("trial_detail", nct_id=nct_id)
 if detail.is_empty():
-    st.warning(f"{nct_id} is not in the database.")
+    st.warning(f"{md(nct_id)} is not in the database.")
     st.stop()
 study = detail.row(0, named=True)
 
-st.subheader(f"{study['nct_id']}: {study['title'] or '(no title in this record)'}")
+st.subheader(f"{study['nct_id']}: {md(study['title'] or '(no title in this record)')}")
 st.link_button("Open on ClinicalTrials.gov", study["url"], icon=":material/open_in_new:")
 
 
-def _age(raw: str | None, years: float | None) -> str:
-    return (
-        "no limit"
-        if raw is None and years is None
-        else f"{raw} ({years:.2f} y)"
-        if years is not None
-        else f"{raw} (not understood)"
-    )
+def _age(raw: str | None, years: float | None) -> tuple[str, str]:
+    """The age as written, and what it means in years."""
+    if raw is None:
+        return "none", "no limit"
+    return raw, f"{years:.2f} years" if years is not None else "not understood"
 
 
 cols = st.columns(4)
-cols[0].metric("Minimum age", _age(study["minimum_age_raw"], study["minimum_age_years"]))
-cols[1].metric("Maximum age", _age(study["maximum_age_raw"], study["maximum_age_years"]))
+for column, label, raw, years in (
+    (cols[0], "Minimum age", study["minimum_age_raw"], study["minimum_age_years"]),
+    (cols[1], "Maximum age", study["maximum_age_raw"], study["maximum_age_years"]),
+):
+    written, meaning = _age(raw, years)
+    column.metric(label, written, meaning, delta_color="off", delta_arrow="off")
 cols[2].metric("Sex", study["sex"] or "not stated")
 hv = study["healthy_volunteers"]
 cols[3].metric("Healthy volunteers", "accepted" if hv else "patients only" if hv is not None else "not stated")
@@ -107,7 +108,7 @@ with st.expander("Raw criteria text, as in the source"):
     st.text(study["criteria_text"] or "(no criteria text)")
 with st.expander("Source records"):
     st.caption(
-        f"Kept: {study['source_file']} — {study['source_record']} ({study['source_format']}). "
+        f"Kept: {md(study['source_file'])} — {md(study['source_record'])} ({study['source_format']}). "
         f"{study['n_source_records']} record(s) for this study were read; the most recently updated one is shown."
     )
     st.dataframe(query("trial_sources", nct_id=nct_id), hide_index=True)

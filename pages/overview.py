@@ -6,11 +6,14 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from eligibility.dashboard import bordered, current_filters, download_csv, query
+from eligibility.dashboard import B_ALL_DEFINITION, bordered, current_filters, download_csv, md, query
 
 filters = current_filters()
 st.title("Overview")
-st.caption(f"Trials matching: {filters.describe()}")
+st.caption(f"Trials matching: {md(filters.describe())}")
+if filters.preset != "none":
+    with st.expander("How B-ALL studies are identified"):
+        st.markdown(B_ALL_DEFINITION)
 
 counts = query("headline_counts", filters).row(0, named=True)
 cols = st.columns(5)

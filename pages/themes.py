@@ -13,6 +13,7 @@ from eligibility.dashboard import (
     current_filters,
     download_csv,
     highlight,
+    md,
     query,
     theme_labels,
     trial_link,
@@ -27,7 +28,7 @@ st.title("Exclusion themes")
 distribution = query("theme_distribution", filters)
 base = int(distribution["trials_with_exclusions"][0]) if len(distribution) else 0
 st.caption(
-    f"Trials matching: {filters.describe()}. Share = trials with at least one exclusion criterion in the theme, "
+    f"Trials matching: {md(filters.describe())}. Share = trials with at least one exclusion criterion in the theme, "
     f"out of the {base:,} matching trials that list exclusion criteria. A criterion can have several themes."
 )
 
@@ -122,7 +123,7 @@ with bordered("Cohort comparison"):
     )
     name_a, name_b = f"A: {cohort_a.describe()}", f"B: {cohort_b.describe()}"
     st.markdown(
-        f"**A**: {cohort_a.describe()} ({int(comparison['base_a'][0]):,} trials) · **B**: {cohort_b.describe()} ({int(comparison['base_b'][0]):,} trials)"
+        f"**A**: {md(cohort_a.describe())} ({int(comparison['base_a'][0]):,} trials) · **B**: {md(cohort_b.describe())} ({int(comparison['base_b'][0]):,} trials)"
     )
     long = pl.concat(
         [

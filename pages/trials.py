@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eligibility.dashboard import current_filters, download_csv, query
+from eligibility.dashboard import current_filters, download_csv, md, query
 
 TABLE_LIMIT = 100_000
 
@@ -13,7 +13,7 @@ st.title("Trials")
 trials = query("trials_matching_filters", filters, limit=TABLE_LIMIT)
 total = query("headline_counts", filters)["trials"][0]
 shown = f"{len(trials):,}" if len(trials) == total else f"the first {len(trials):,} of {total:,}"
-st.markdown(f"**{total:,} trials** match: {filters.describe()}. Showing {shown}; click a column header to sort.")
+st.markdown(f"**{total:,} trials** match: {md(filters.describe())}. Showing {shown}; click a column header to sort.")
 
 st.dataframe(
     trials,

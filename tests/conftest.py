@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from eligibility.ingest import IngestSummary, ingest
@@ -30,8 +29,31 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, IngestSumma
 
 
 def sql(db: Path, query: str, params: dict | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
+    """Ask the database file directly (its current contents, never a cached instance)."""
+    from eligibility.queries import connect
+
+    con = connect(db)
     try:
         return con.execute(query, params or {}).fetchall()
     finally:
         con.close()
+
+
+@pytest.fixture(autouse=True)
+def app_runs_like_a_served_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make AppTest run app.py the way a running server does.
+
+    AppTest forgets before every run that app.py uses st.navigation, so it treats
+    `pages/` as a legacy multipage folder and runs the page file alone; a server
+    does that at most once per process (eligibility.dashboard.current_filters
+    redoes that run through app.py).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

@@ -190,3 +190,37 @@ def test_demo_ingest_summary_adds_up(demo_db) -> None:
     assert summary.studies_loaded > 7000
     assert summary.records_read == summary.studies_loaded + summary.duplicates_merged + summary.rejected
     assert os.path.getsize(db) > 0
+
+
+def test_uploaded_files_are_added_and_refusals_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import zipfile
+
+    from eligibility.ingest import ingest
+    from tests.conftest import INGEST_FIXTURES
+
+    db = tmp_path / "eligibility.duckdb"
+    ingest([INGEST_FIXTURES / "v2_array.json"], db)
+    monkeypatch.setenv("ELIGIBILITY_DB", str(db))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("zeros.json", b"0" * (80 * 1024 * 1024))  # 80 MB of zeros, compressed to ~80 kB
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploads").set_value(
+        [
+            ("NCT06389305.txt", (INGEST_FIXTURES / "text" / "NCT06389305.txt").read_bytes(), "text/plain"),
+            ("../../evil name.zip", bomb.getvalue(), "application/zip"),
+        ]
+    )
+    at.button(key="FormSubmitter:upload_form-Add to the database").click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert sql(db, "select count(*) from studies") == [(4,)], [c.value for c in at.code]
+    assert sql(db, "select source_format from studies where nct_id = 'NCT06389305'") == [("eligibility-text",)]
+    (reason,) = sql(db, "select reason from ingest_issues where kind = 'rejected'")[0]
+    assert "exceeds" in reason
+    summary = "".join(c.value for c in at.code)
+    assert "studies loaded:    4" in summary and "rejected x1" in summary
+    saved = sorted(p.name for p in (tmp_path / "uploads").rglob("*") if p.is_file())
+    assert saved == ["NCT06389305.txt", "evil_name.zip"]  # names made safe, kept beside the database

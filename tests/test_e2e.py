@@ -3,8 +3,10 @@ CSV downloads checked row by row, and a screenshot of every page (tests/screensh
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import json
 import os
 import shutil
 import socket
@@ -37,9 +39,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(demo_db) -> Iterator[tuple[str, Path]]:
-    db, _ = demo_db
+@contextlib.contextmanager
+def _serve(db: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "ELIGIBILITY_DB": str(db)}
     proc = subprocess.Popen(
@@ -74,9 +75,18 @@ def server(demo_db) -> Iterator[tuple[str, Path]]:
     else:
         proc.kill()
         raise RuntimeError("streamlit did not start: " + (proc.stdout.read().decode() if proc.stdout else ""))
-    yield url, db
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(demo_db) -> Iterator[tuple[str, Path]]:
+    db, _ = demo_db
+    with _serve(db) as url:
+        yield url, db
 
 
 @pytest.fixture(scope="module")
@@ -180,12 +190,64 @@ def test_pediatric_b_all_preset_themes_bar_click_and_downloads(server, browser) 
 def test_detail_and_data_pages_render(server, browser) -> None:
     url, _ = server
     SCREENSHOTS.mkdir(exist_ok=True)
-    page = _open(browser, f"{url}/trial-detail?nct=NCT06389305")
+    page = _open(browser, f"{url}/detail?nct=NCT06389305")
     page.get_by_text("Exclusion criteria (16)").wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(SCREENSHOTS / "detail.png"), full_page=True)
     assert page.locator("li", has_text="Leukemic cells in the cerebrospinal fluid >20 cells/μL;").count() == 1
-    page = _open(browser, f"{url}/loaded-data")
+    page = _open(browser, f"{url}/data")
     page.get_by_text("Rejected records and warnings").wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(SCREENSHOTS / "data.png"), full_page=True)
+
+
+HOSTILE_TITLE = "<img src=x onerror=alert('title')> **bold** [link](javascript:alert(2))"
+HOSTILE_INCLUSION = "Age 18 or older <script>alert('xss')</script>"
+HOSTILE_EXCLUSION = "Active infection [click](javascript:alert(1)) ![img](http://127.0.0.1:9/x.png) <img src=x onerror=alert(3)>"
+
+
+def test_text_from_records_is_shown_as_text_on_every_page(browser, tmp_path: Path) -> None:
+    from eligibility.ingest import ingest
+    from tests.conftest import INGEST_FIXTURES
+
+    study = json.loads((INGEST_FIXTURES / "v2_array.json").read_text())[0]
+    study["protocolSection"]["identificationModule"]["briefTitle"] = HOSTILE_TITLE
+    study["protocolSection"]["conditionsModule"]["conditions"] = ["Acute Lymphoblastic Leukemia <b>x</b>"]
+    study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"] = (
+        f'Inclusion Criteria:\n\n* {HOSTILE_INCLUSION}\n\nExclusion Criteria:\n\n* {HOSTILE_EXCLUSION}\n* Pregnant <b>or</b> nursing & "quoted"'
+    )
+    (tmp_path / "hostile.json").write_text(json.dumps([study]))
+    db = tmp_path / "hostile.duckdb"
+    ingest([tmp_path / "hostile.json"], db)
+    nct = study["protocolSection"]["identificationModule"]["nctId"]
+    dialogs: list[str] = []
+    with _serve(db) as url:
+        for path, ready in [
+            (f"/detail?nct={nct}", "Exclusion criteria (2)"),
+            ("/themes?theme=Infection", "Criteria behind a theme"),
+            ("/trials", "Trials"),
+            ("/", "Age-eligibility curve"),
+        ]:
+            page = _open(browser, url + path)
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.get_by_text(ready).first.wait_for(timeout=60_000)
+            _wait_idle(page)
+            page.wait_for_timeout(1000)
+            assert page.locator("img[src='x']").count() == 0
+            assert page.locator("img[src='http://127.0.0.1:9/x.png']").count() == 0
+            assert page.locator("a[href^='javascript']").count() == 0
+            assert page.locator("script", has_text="alert('xss')").count() == 0
+            if path.startswith("/detail"):
+                page.screenshot(path=str(SCREENSHOTS / "hostile-detail.png"), full_page=True)
+                assert page.locator("li", has_text=HOSTILE_INCLUSION).count() == 1
+                assert (
+                    page.locator(
+                        "li",
+                        has_text="[click](javascript:alert(1)) ![img](http://127.0.0.1:9/x.png) <img src=x onerror=alert(3)>",
+                    ).count()
+                    == 1
+                )
+                assert page.get_by_text(HOSTILE_TITLE, exact=False).count() >= 1
+            if path.startswith("/themes"):
+                assert page.locator("td", has_text="[click](javascript:alert(1))").count() == 1
+    assert dialogs == []

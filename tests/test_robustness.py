@@ -63,8 +63,9 @@ def test_dashboard_answers_during_a_rebuild_and_serves_the_new_data_after(
     proc = subprocess.Popen(
         [sys.executable, "-m", "eligibility", "ingest", str(DEMO), "--db", str(db), "--quiet"],
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        text=True,
     )
     answered_during = 0
     while proc.poll() is None:
@@ -75,10 +76,13 @@ def test_dashboard_answers_during_a_rebuild_and_serves_the_new_data_after(
             f"{sql(db, 'select count(*) from studies')[0][0]:,}",
         }
         answered_during += 1
-    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    out, err = proc.communicate()
+    assert proc.returncode == 0, err
     assert answered_during >= 2, "the rebuild finished too fast to observe"
+    loaded = int(next(line for line in out.splitlines() if line.startswith("studies loaded")).split(":")[1].replace(",", ""))
+    assert loaded > 7000
     at.run()
-    assert next(m.value for m in at.metric if m.label == "Trials") == f"{sql(db, 'select count(*) from studies')[0][0]:,}"
+    assert next(m.value for m in at.metric if m.label == "Trials") == f"{loaded:,}"
 
 
 SESSION_FILTERS = [
