@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import duckdb
+from eligibility.queries import connect
 
 TABLES = {
     "studies": (
@@ -89,9 +89,10 @@ QUERIES: dict[str, str] = {
 
 
 def build(duck_path: Path, sqlite_path: Path, *, batch: int = 200_000) -> None:
-    sqlite_path.unlink(missing_ok=True)
-    lite = sqlite3.connect(sqlite_path)
-    duck = duckdb.connect(str(duck_path), read_only=True)
+    building = sqlite_path.with_suffix(".sqlite-building")
+    building.unlink(missing_ok=True)
+    lite = sqlite3.connect(building)
+    duck = connect(duck_path)
     try:
         lite.execute("pragma journal_mode = off")
         lite.execute("pragma synchronous = off")
@@ -109,6 +110,7 @@ def build(duck_path: Path, sqlite_path: Path, *, batch: int = 200_000) -> None:
     finally:
         duck.close()
         lite.close()
+    building.replace(sqlite_path)
 
 
 def run(lite: sqlite3.Connection, name: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:

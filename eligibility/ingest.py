@@ -56,6 +56,7 @@ BATCH_RECORDS = 5000
 # Task sizes: big enough to keep workers busy, small enough to bound memory.
 ZIP_ENTRIES_PER_TASK = 500
 TASK_BYTES = 8 * 1024 * 1024
+DUCKDB_MEMORY_LIMIT = "2GB"
 
 _RECORD_SCHEMA: dict[str, Any] = {
     "record_seq": pl.Int64,
@@ -106,6 +107,7 @@ class IngestSummary:
     warnings: int = 0
     criteria: int = 0
     elapsed_s: float = 0.0
+    read_s: float = 0.0  # reading, parsing, splitting, classifying and staging; the rest is publishing
     reject_reasons: Counter[str] = field(default_factory=Counter)
     formats: Counter[str] = field(default_factory=Counter)
 
@@ -118,7 +120,7 @@ class IngestSummary:
             f"records rejected:  {self.rejected:,}",
             f"warnings:          {self.warnings:,}",
             f"criteria items:    {self.criteria:,}",
-            f"elapsed:           {self.elapsed_s:.1f} s",
+            f"elapsed:           {self.elapsed_s:.1f} s (read and classify {self.read_s:.1f} s, publish {self.elapsed_s - self.read_s:.1f} s)",
         ]
         if self.formats:
             out.append("records by format: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.formats.items())))
@@ -194,62 +196,46 @@ def _normalise(record: StudyRecord, seq: int, problems: list[Problem]) -> tuple[
 
 
 class _Writer:
-    """Buffers normalised rows and writes them to the staging tables in batches."""
+    """Offsets each chunk's local ids into global ones and writes the staging tables in batches."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, rules: list[themes.ThemeRule]) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.rules = rules
-        self.records: list[dict[str, Any]] = []
-        self.criteria: list[tuple[Any, ...]] = []
+        self.frames: dict[str, list[pl.DataFrame]] = {"records": [], "criteria": [], "themes": []}
+        self.buffered = 0
         self.issues: list[tuple[str | None, ...]] = []
-        self.next_criterion_id = 1
-        self.criteria_written = 0
+        self.records = 0
+        self.criteria = 0
 
-    def add(self, row: dict[str, Any], items: list[Any]) -> None:
-        self.records.append(row)
-        seq = row["record_seq"]
-        for item in items:
-            self.criteria.append(
-                (
-                    self.next_criterion_id,
-                    seq,
-                    item.ordinal,
-                    item.section,
-                    item.parent_ordinal,
-                    item.depth,
-                    item.heading,
-                    item.text,
-                )
+    def add(self, chunk: _Chunk) -> None:
+        if chunk.records.height:
+            self.frames["records"].append(chunk.records.with_columns(pl.col("record_seq") + self.records))
+            self.frames["criteria"].append(
+                chunk.criteria.with_columns(pl.col("criterion_id") + self.criteria, pl.col("record_seq") + self.records)
             )
-            self.next_criterion_id += 1
-        if len(self.records) >= BATCH_RECORDS:
+            self.frames["themes"].append(chunk.themes.with_columns(pl.col("criterion_id") + self.criteria))
+            self.records += chunk.records.height
+            self.criteria += chunk.criteria.height
+            self.buffered += chunk.records.height
+        for problem in chunk.problems:
+            self.issues.append((problem.kind, problem.file, problem.record, problem.nct_id, problem.reason))
+        if self.buffered >= BATCH_RECORDS:
             self.flush()
 
-    def add_problem(self, problem: Problem) -> None:
-        self.issues.append((problem.kind, problem.file, problem.record, problem.nct_id, problem.reason))
-
     def flush(self) -> None:
-        if self.records:
-            records = pl.DataFrame(self.records, schema=_RECORD_SCHEMA)
-            self.con.register("batch_records", records)
-            self.con.execute("insert into stage_records by name select * from batch_records")
-            self.con.unregister("batch_records")
-        if self.criteria:
-            criteria = pl.DataFrame(self.criteria, schema=_CRITERIA_SCHEMA, orient="row")
-            labels = themes.classify_frame(criteria.select("criterion_id", "text"), rules=self.rules)
-            self.con.register("batch_criteria", criteria)
-            self.con.register("batch_themes", labels)
-            self.con.execute("insert into stage_criteria by name select * from batch_criteria")
-            self.con.execute("insert into stage_themes by name select criterion_id, theme, cue from batch_themes")
-            self.con.unregister("batch_criteria")
-            self.con.unregister("batch_themes")
-            self.criteria_written += len(self.criteria)
+        for table, name in (("stage_records", "records"), ("stage_criteria", "criteria"), ("stage_themes", "themes")):
+            if self.frames[name]:
+                frame = pl.concat(self.frames[name], how="vertical")
+                self.con.register("batch", frame)
+                self.con.execute(f"insert into {table} by name select * from batch")
+                self.con.unregister("batch")
+            self.frames[name] = []
         if self.issues:
             issues = pl.DataFrame(self.issues, schema=_ISSUE_SCHEMA, orient="row")
-            self.con.register("batch_issues", issues)
-            self.con.execute("insert into ingest_issues by name select * from batch_issues")
-            self.con.unregister("batch_issues")
-        self.records, self.criteria, self.issues = [], [], []
+            self.con.register("batch", issues)
+            self.con.execute("insert into ingest_issues by name select * from batch")
+            self.con.unregister("batch")
+            self.issues = []
+        self.buffered = 0
 
 
 Task = list[Source | Problem] | ZipBatch
@@ -258,12 +244,17 @@ _open_zips: dict[str, zipfile.ZipFile] = {}
 
 @dataclass(slots=True)
 class _Chunk:
-    """What one worker made of one task: normalised rows, criteria items and problems."""
+    """What one worker made of one task: staged rows as frames (ids local to the chunk) and problems."""
 
+    records: pl.DataFrame
+    criteria: pl.DataFrame
+    themes: pl.DataFrame
     files: list[str] = field(default_factory=list)
-    studies: list[tuple[dict[str, Any], list[CriterionItem]]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     file_formats: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+
+_rules: list[themes.ThemeRule] = []
 
 
 def _task_items(task: Task, limits: ZipLimits) -> Iterable[Source | Problem]:
@@ -277,21 +268,38 @@ def _task_items(task: Task, limits: ZipLimits) -> Iterable[Source | Problem]:
 
 
 def _process(task: Task, limits: ZipLimits) -> _Chunk:
-    """Read, normalise and split one task (runs in a worker process)."""
-    chunk = _Chunk()
+    """Read, normalise, split and classify one task (in a worker process, or inline)."""
+    if not _rules:
+        _rules.extend(themes.load_rules())
+    files: list[str] = []
+    problems: list[Problem] = []
+    formats: Counter[tuple[str, str]] = Counter()
+    rows: list[dict[str, Any]] = []
+    criteria: list[tuple[Any, ...]] = []
     for item in _task_items(task, limits):
         if isinstance(item, Problem):
-            chunk.problems.append(item)
+            problems.append(item)
             continue
-        chunk.files.append(item.name)
+        files.append(item.name)
         for result in read_source(item):
             if isinstance(result, Problem):
-                chunk.problems.append(result)
+                problems.append(result)
                 continue
-            chunk.file_formats[(item.name, result.source_format)] += 1
-            row, items = _normalise(result, 0, chunk.problems)
-            chunk.studies.append((row, items))
-    return chunk
+            formats[(item.name, result.source_format)] += 1
+            row, items = _normalise(result, len(rows) + 1, problems)
+            rows.append(row)
+            for i in items:
+                criteria.append((len(criteria) + 1, row["record_seq"], i.ordinal, i.section, i.parent_ordinal, i.depth, i.heading, i.text))
+    criteria_frame = pl.DataFrame(criteria, schema=_CRITERIA_SCHEMA, orient="row")
+    labels = themes.classify_frame(criteria_frame.select("criterion_id", "text"), rules=_rules)
+    return _Chunk(
+        records=pl.DataFrame(rows, schema=_RECORD_SCHEMA),
+        criteria=criteria_frame,
+        themes=labels.select("criterion_id", "theme", "cue"),
+        files=files,
+        problems=problems,
+        file_formats=formats,
+    )
 
 
 def _plan(paths: list[Path], limits: ZipLimits) -> Iterator[Task]:
@@ -318,6 +326,11 @@ def _plan(paths: list[Path], limits: ZipLimits) -> Iterator[Task]:
         yield batch
 
 
+def _init_worker() -> None:
+    # The workers already use every core between them: one polars thread each.
+    os.environ["POLARS_MAX_THREADS"] = "1"
+
+
 def _run_tasks(tasks: Iterator[Task], *, workers: int, limits: ZipLimits) -> Iterator[_Chunk]:
     """Chunks in input order; with several workers, at most a few tasks are in flight (bounded memory)."""
     if workers <= 1:
@@ -325,7 +338,7 @@ def _run_tasks(tasks: Iterator[Task], *, workers: int, limits: ZipLimits) -> Ite
             yield _process(task, limits)
         return
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker) as pool:
         window: deque[Future[_Chunk]] = deque()
         for task in tasks:
             window.append(pool.submit(_process, task, limits))
@@ -374,8 +387,11 @@ def ingest(
     building = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
     summary = IngestSummary()
-    rules = themes.load_rules()
     con = duckdb.connect(str(building))
+    # Bounded memory at registry scale: DuckDB spills its sorts and joins to disk
+    # beyond this, and need not keep insertion order where a query does not ask.
+    con.execute(f"set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    con.execute("set preserve_insertion_order = false")
     bar = None
     if progress:
         from tqdm import tqdm
@@ -383,34 +399,31 @@ def ingest(
         bar = tqdm(unit=" files", desc="ingest", mininterval=0.5, leave=False)
     try:
         con.execute((SQL_DIR / "staging.sql").read_text())
-        writer = _Writer(con, rules)
+        writer = _Writer(con)
         files: Counter[tuple[str, str]] = Counter()
-        seq = 0
         for chunk in _run_tasks(_plan(paths, limits), workers=workers, limits=limits):
             summary.files_read += len(chunk.files)
             files.update(chunk.file_formats)
             for problem in chunk.problems:
-                writer.add_problem(problem)
                 if problem.kind == "rejected":
                     summary.rejected += 1
                     summary.records_read += 1
                     summary.reject_reasons[problem.reason] += 1
                 else:
                     summary.warnings += 1
-            for row, items in chunk.studies:
-                seq += 1
-                row["record_seq"] = seq
-                summary.records_read += 1
-                summary.formats[row["source_format"]] += 1
-                writer.add(row, items)
+            summary.records_read += chunk.records.height
+            for fmt, count in chunk.records["source_format"].value_counts().iter_rows():
+                summary.formats[fmt] += count
+            writer.add(chunk)
             if bar is not None:
                 bar.update(len(chunk.files))
             if on_progress is not None and chunk.files:
                 on_progress(summary.files_read, chunk.files[-1])
         writer.flush()
+        summary.read_s = time.perf_counter() - started
         con.execute((SQL_DIR / "finalise.sql").read_text())
         summary.studies_loaded = con.execute("select count(*) from studies").fetchall()[0][0]
-        summary.duplicates_merged = seq - summary.studies_loaded
+        summary.duplicates_merged = writer.records - summary.studies_loaded
         summary.criteria = con.execute("select count(*) from criteria").fetchall()[0][0]
         _write_metadata(con, paths, files, summary, started)
         con.execute("checkpoint")
