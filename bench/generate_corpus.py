@@ -30,6 +30,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from eligibility.normalise import derive_std_ages
+
 Study = dict[str, Any]
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -255,18 +259,9 @@ def _shift(age: tuple[int, str], rng: random.Random) -> tuple[int, str]:
 
 
 def _std_ages(minimum: tuple[int, str] | None, maximum: tuple[int, str] | None) -> list[str]:
-    """The registry's derived age groups: child 0-17, adult 18-64, older adult 65+."""
-    low = (_age_days(minimum) or 0.0) / 365.25
-    high = _age_days(maximum)
-    high = float("inf") if high is None else high / 365.25
-    groups = []
-    if low < 18:
-        groups.append("CHILD")
-    if low < 65 and high >= 18:
-        groups.append("ADULT")
-    if high >= 65:
-        groups.append("OLDER_ADULT")
-    return groups
+    """The registry's derived age groups, as ingest derives them."""
+    low, high = _age_days(minimum), _age_days(maximum)
+    return derive_std_ages(None if low is None else low / 365.25, None if high is None else high / 365.25)
 
 
 def perturb_ages(elig: Study, rng: random.Random) -> bool:

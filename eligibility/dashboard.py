@@ -114,6 +114,13 @@ def _options(field: str) -> list[str]:
     return frame.filter(pl.col("field") == field)["value"].to_list()
 
 
+def _age_bounds(slider: tuple[int, int]) -> tuple[float | None, float | None]:
+    """The slider's full range means no age filter; its top value means no upper limit."""
+    if tuple(slider) == (0, AGE_SLIDER_MAX):
+        return None, None
+    return float(slider[0]), (float(slider[1]) if slider[1] < AGE_SLIDER_MAX else None)
+
+
 def sidebar_filters() -> Filters:
     """Draw the shared filters (each bound to a URL parameter) and return their state."""
     sb = st.sidebar
@@ -152,10 +159,10 @@ def sidebar_filters() -> Filters:
     phases = sb.multiselect("Phase", _options("phase"), key="phase", bind="query-params")
     statuses = sb.multiselect("Overall status", _options("status"), key="status", bind="query-params")
     types = sb.multiselect("Study type", _options("study_type"), key="type", bind="query-params")
-    age_active = tuple(age) != (0, AGE_SLIDER_MAX)
+    min_age, max_age = _age_bounds(age)
     filters = Filters(
-        min_age=float(age[0]) if age_active else None,
-        max_age=float(age[1]) if age_active and age[1] < AGE_SLIDER_MAX else None,
+        min_age=min_age,
+        max_age=max_age,
         age_mode=age_mode,
         sex=sex,
         healthy_volunteers=healthy,
@@ -279,10 +286,10 @@ def cohort_controls(prefix: str, *, title: str, preset: str, age: tuple[int, int
     condition = st.text_input(
         "Condition, keyword or title contains", key=f"{prefix}_condition", bind="query-params", max_chars=200
     )
-    active = tuple(ages) != (0, AGE_SLIDER_MAX)
+    min_age, max_age = _age_bounds(ages)
     return Filters(
-        min_age=float(ages[0]) if active else None,
-        max_age=float(ages[1]) if active and ages[1] < AGE_SLIDER_MAX else None,
+        min_age=min_age,
+        max_age=max_age,
         age_mode=mode,
         sex=sex,
         healthy_volunteers=healthy,

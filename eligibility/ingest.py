@@ -57,6 +57,7 @@ BATCH_RECORDS = 5000
 ZIP_ENTRIES_PER_TASK = 500
 TASK_BYTES = 8 * 1024 * 1024
 DUCKDB_MEMORY_LIMIT = "2GB"
+MAX_THEMES = 63  # studies.exclusion_theme_mask is a signed 64-bit integer
 
 _RECORD_SCHEMA: dict[str, Any] = {
     "record_seq": pl.Int64,
@@ -399,6 +400,7 @@ def ingest(
         bar = tqdm(unit=" files", desc="ingest", mininterval=0.5, leave=False)
     try:
         con.execute((SQL_DIR / "staging.sql").read_text())
+        _create_themes_table(con)
         writer = _Writer(con)
         files: Counter[tuple[str, str]] = Counter()
         for chunk in _run_tasks(_plan(paths, limits), workers=workers, limits=limits):
@@ -441,6 +443,15 @@ def ingest(
     return summary
 
 
+def _create_themes_table(con: duckdb.DuckDBPyConnection) -> None:
+    theme_table = themes.themes_table()
+    if theme_table.height > MAX_THEMES:
+        raise ValueError(f"{theme_table.height} themes in the rules file; at most {MAX_THEMES} fit the theme bitmask")
+    con.register("theme_table", theme_table)
+    con.execute("create table themes as select (row_number() over ())::integer as position, * from theme_table")
+    con.unregister("theme_table")
+
+
 def _write_metadata(
     con: duckdb.DuckDBPyConnection,
     paths: list[Path],
@@ -448,10 +459,6 @@ def _write_metadata(
     summary: IngestSummary,
     started: float,
 ) -> None:
-    theme_table = themes.themes_table()
-    con.register("theme_table", theme_table)
-    con.execute("create table themes as select row_number() over () as position, * from theme_table")
-    con.unregister("theme_table")
     file_table = pl.DataFrame(
         [(f, fmt, n) for (f, fmt), n in sorted(files.items())],
         schema={"file": pl.Utf8, "format": pl.Utf8, "records": pl.Int64},

@@ -51,7 +51,6 @@ with bordered("Share of trials excluding on each theme"):
                 alt.Tooltip("label:N", title="Theme"),
                 alt.Tooltip("trials:Q", title="Trials", format=","),
                 alt.Tooltip("percent:Q", title="% of trials", format=".1f"),
-                alt.Tooltip("criteria:Q", title="Criteria", format=","),
             ],
         )
         .add_params(pick)
@@ -68,11 +67,11 @@ if clicked and clicked[0] != st.session_state.get("_last_clicked_theme"):
 
 with bordered("Criteria behind a theme"):
     theme = st.selectbox("Theme", list(labels), format_func=labels.get, key="theme", bind="query-params")
-    row = distribution.filter(pl.col("theme") == theme)
-    n_criteria = int(row["criteria"][0]) if len(row) else 0
+    count = query("theme_criteria_count", filters, theme=theme).row(0, named=True)
+    n_criteria = count["criteria"]
     criteria = query("theme_criteria", filters, theme=theme, limit=CRITERIA_SHOWN)
     st.markdown(
-        f"**{labels[theme]}**: {n_criteria:,} exclusion criteria in {int(row['trials'][0]) if len(row) else 0:,} trials"
+        f"**{labels[theme]}**: {n_criteria:,} exclusion criteria in {count['trials']:,} trials"
         + (f" (showing the first {CRITERIA_SHOWN})" if n_criteria > CRITERIA_SHOWN else "")
         + ". The highlighted words are the cue that gave the theme."
     )

@@ -1,22 +1,25 @@
 -- theme_cooccurrence: for each pair of exclusion themes (including a theme with
--- itself), how many filtered trials exclude on both.
+-- itself), how many filtered trials exclude on both. Counted from the studies'
+-- theme bits, grouped first.
 -- Parameters: those of filtered_trials.sql.
 with filtered as (
     -- @include filtered_trials.sql
 ),
 
-trial_themes as (
-    select distinct t.nct_id, t.theme
-    from criterion_themes as t
-    semi join filtered as f on f.nct_id = t.nct_id
-    where t.section = 'exclusion'
+masks as (
+    select exclusion_theme_mask as mask, count(*) as trials
+    from filtered
+    where exclusion_theme_mask <> 0
+    group by exclusion_theme_mask
 )
 
 select
     a.theme as theme_a,
     b.theme as theme_b,
-    count(*) as trials
-from trial_themes as a
-join trial_themes as b on a.nct_id = b.nct_id
+    sum(m.trials)::bigint as trials
+from masks as m
+cross join themes as a
+cross join themes as b
+where (m.mask >> (a.position - 1)) & 1 = 1 and (m.mask >> (b.position - 1)) & 1 = 1
 group by a.theme, b.theme
 order by a.theme, b.theme

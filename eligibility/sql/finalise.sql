@@ -57,10 +57,15 @@ counts as (
     group by nct_id
 ),
 exclusion_themes as (
-    select nct_id, list(distinct theme order by theme) as exclusion_themes
-    from criterion_themes
-    where section = 'exclusion'
-    group by nct_id
+    -- the themes as a list to read, and as bits (bit position - 1 of themes) to count fast
+    select
+        t.nct_id,
+        list(distinct t.theme order by t.theme) as exclusion_themes,
+        bit_or(1::bigint << (th.position - 1)) as exclusion_theme_mask
+    from criterion_themes as t
+    join themes as th on th.theme = t.theme
+    where t.section = 'exclusion'
+    group by t.nct_id
 ),
 record_counts as (
     select nct_id, count(*) as n_source_records
@@ -92,6 +97,7 @@ select
     coalesce(c.n_exclusion, 0) as n_exclusion,
     coalesce(c.n_unspecified, 0) as n_unspecified,
     coalesce(e.exclusion_themes, []::varchar[]) as exclusion_themes,
+    coalesce(e.exclusion_theme_mask, 0) as exclusion_theme_mask,
     k.criteria_text,
     coalesce(c.search_text, '') as search_text,
     k.record_complete,

@@ -1,0 +1,13 @@
+-- theme_criteria_count: how many exclusion criteria of the filtered trials carry
+-- theme $theme, and in how many trials.
+-- Parameters: those of filtered_trials.sql, and $theme.
+with filtered as (
+    -- @include filtered_trials.sql
+)
+
+select
+    count(*) as criteria,
+    count(distinct t.nct_id) as trials
+from criterion_themes as t
+semi join filtered as f on f.nct_id = t.nct_id
+where t.section = 'exclusion' and t.theme = $theme

@@ -1,0 +1,71 @@
+"""The query files against direct SQL written another way (the pages and `export` use these)."""
+
+from __future__ import annotations
+
+import pytest
+
+from eligibility.filters import Filters
+from eligibility.queries import connect, run
+from tests.conftest import sql
+
+FILTERS = [Filters(), Filters(preset="pediatric-b-all"), Filters(min_age=18, max_age=64, age_mode="covers", sex="female")]
+WHERE = [
+    "true",
+    "s.is_b_all and coalesce(s.minimum_age_years, 0) < 18",
+    "coalesce(s.minimum_age_years, 0) <= 18 and coalesce(s.maximum_age_years, 'infinity'::double) >= 64 and s.sex in ('ALL', 'FEMALE')",
+]
+
+
+@pytest.mark.parametrize(("filters", "where"), list(zip(FILTERS, WHERE, strict=True)))
+def test_theme_distribution_counts_trials_per_theme(demo_db, filters: Filters, where: str) -> None:
+    db, _ = demo_db
+    con = connect(db)
+    try:
+        got = {
+            r["theme"]: (r["trials"], r["trials_with_exclusions"])
+            for r in run(con, "theme_distribution", **filters.params()).iter_rows(named=True)
+        }
+        pairs = run(con, "theme_cooccurrence", **filters.params())
+    finally:
+        con.close()
+    direct = dict(
+        sql(
+            db,
+            f"select t.theme, count(distinct t.nct_id) from criterion_themes t join studies s using (nct_id) where t.section = 'exclusion' and {where} group by 1",
+        )
+    )
+    base = sql(db, f"select count(*) from studies s where s.n_exclusion > 0 and {where}")[0][0]
+    assert base > 0
+    assert {theme: n for theme, (n, _) in got.items() if n} == direct
+    assert {b for _, b in got.values()} == {base}
+    both = sql(
+        db,
+        f"""with tt as (select distinct t.nct_id, t.theme from criterion_themes t join studies s using (nct_id)
+                        where t.section = 'exclusion' and {where})
+            select a.theme, b.theme, count(*) from tt a join tt b using (nct_id) group by 1, 2""",
+    )
+    assert {(a, b): n for a, b, n in pairs.iter_rows()} == {(a, b): n for a, b, n in both}
+
+
+def test_theme_criteria_lists_the_first_criteria_in_document_order(demo_db) -> None:
+    db, _ = demo_db
+    con = connect(db)
+    try:
+        rows = run(con, "theme_criteria", **Filters(preset="b-all").params(), theme="infection", limit=50)
+        count = run(con, "theme_criteria_count", **Filters(preset="b-all").params(), theme="infection").row(0, named=True)
+    finally:
+        con.close()
+    expected = sql(
+        db,
+        "select c.nct_id, c.ordinal, c.text from criterion_themes t join criteria c using (criterion_id) join studies s on s.nct_id = c.nct_id "
+        "where t.theme = 'infection' and t.section = 'exclusion' and s.is_b_all order by c.nct_id, c.ordinal limit 50",
+    )
+    assert [(r["nct_id"], r["ordinal"], r["text"]) for r in rows.iter_rows(named=True)] == expected
+    assert all(r["cue"].lower() in r["text"].lower() for r in rows.iter_rows(named=True))
+    assert (
+        count["criteria"]
+        == sql(
+            db,
+            "select count(*) from criterion_themes t join studies s using (nct_id) where t.theme = 'infection' and t.section = 'exclusion' and s.is_b_all",
+        )[0][0]
+    )
