@@ -6,13 +6,15 @@ import streamlit as st
 
 from eligibility.dashboard import current_filters, download_csv, md, query
 
-TABLE_LIMIT = 100_000
+# The browser gets at most this many rows to sort and scroll; the download has them all.
+TABLE_LIMIT = 20_000
+ALL_ROWS = 10_000_000
 
 filters = current_filters()
 st.title("Trials")
 trials = query("trials_matching_filters", filters, limit=TABLE_LIMIT)
 total = query("headline_counts", filters)["trials"][0]
-shown = f"{len(trials):,}" if len(trials) == total else f"the first {len(trials):,} of {total:,}"
+shown = f"{len(trials):,}" if len(trials) == total else f"the first {len(trials):,} by NCT ID (the download has all {total:,})"
 st.markdown(f"**{total:,} trials** match: {md(filters.describe())}. Showing {shown}; click a column header to sort.")
 
 st.dataframe(
@@ -52,10 +54,16 @@ st.dataframe(
     },
     height=600,
 )
-download_csv(trials, what="trials", filters=filters, key="dl_trials")
 counts = query("headline_counts", filters).row(0, named=True)
 download_csv(
-    lambda: query("criteria_matching_filters", filters, limit=10_000_000),
+    trials if len(trials) == total else lambda: query("trials_matching_filters", filters, limit=ALL_ROWS),
+    what="trials",
+    filters=filters,
+    key="dl_trials",
+    rows=total,
+)
+download_csv(
+    lambda: query("criteria_matching_filters", filters, limit=ALL_ROWS),
     what="criteria of these trials",
     filters=filters,
     key="dl_criteria",
