@@ -15,7 +15,7 @@ import zipfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -268,6 +268,20 @@ def _task_items(task: Task, limits: ZipLimits) -> Iterable[Source | Problem]:
     return task
 
 
+def _printable(text: str | None) -> str | None:
+    """File and entry names as valid UTF-8: undecodable bytes in a name become U+FFFD."""
+    if text is None:
+        return None
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _process(task: Task, limits: ZipLimits) -> _Chunk:
     """Read, normalise, split and classify one task (in a worker process, or inline)."""
     if not _rules:
@@ -286,19 +300,23 @@ def _process(task: Task, limits: ZipLimits) -> _Chunk:
             if isinstance(result, Problem):
                 problems.append(result)
                 continue
-            formats[(item.name, result.source_format)] += 1
+            formats[(_printable(item.name) or "", result.source_format)] += 1
+            result.source_file = _printable(result.source_file) or ""
+            result.source_record = _printable(result.source_record) or ""
             row, items = _normalise(result, len(rows) + 1, problems)
             rows.append(row)
             for i in items:
-                criteria.append((len(criteria) + 1, row["record_seq"], i.ordinal, i.section, i.parent_ordinal, i.depth, i.heading, i.text))
+                criteria.append(
+                    (len(criteria) + 1, row["record_seq"], i.ordinal, i.section, i.parent_ordinal, i.depth, i.heading, i.text)
+                )
     criteria_frame = pl.DataFrame(criteria, schema=_CRITERIA_SCHEMA, orient="row")
     labels = themes.classify_frame(criteria_frame.select("criterion_id", "text"), rules=_rules)
     return _Chunk(
         records=pl.DataFrame(rows, schema=_RECORD_SCHEMA),
         criteria=criteria_frame,
         themes=labels.select("criterion_id", "theme", "cue"),
-        files=files,
-        problems=problems,
+        files=[_printable(f) or "" for f in files],
+        problems=[replace(p, file=_printable(p.file) or "", record=_printable(p.record) or "") for p in problems],
         file_formats=formats,
     )
 
@@ -335,8 +353,14 @@ def _init_worker() -> None:
 def _run_tasks(tasks: Iterator[Task], *, workers: int, limits: ZipLimits) -> Iterator[_Chunk]:
     """Chunks in input order; with several workers, at most a few tasks are in flight (bounded memory)."""
     if workers <= 1:
-        for task in tasks:
-            yield _process(task, limits)
+        try:
+            for task in tasks:
+                yield _process(task, limits)
+        finally:
+            # Archives stay open only for one ingest: a zip replaced later is read afresh.
+            for archive in _open_zips.values():
+                archive.close()
+            _open_zips.clear()
         return
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker) as pool:

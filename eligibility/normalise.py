@@ -24,6 +24,17 @@ _NO_LIMIT = {"", "n/a", "na", "none", "no limit"}
 MAX_PLAUSIBLE_AGE_YEARS = 130.0
 
 STD_AGE_GROUPS = ("CHILD", "ADULT", "OLDER_ADULT")
+# Reasons quote the offending value; a hostile one (a megabyte "age") must not become a megabyte reason.
+_SHOWN_CHARS = 80
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` cut to a readable length, for warning and rejection reasons."""
+    try:
+        text = repr(value)
+    except RecursionError:  # JSON nested just shallowly enough to be read can be too deep to print
+        return f"<{type(value).__name__} nested too deeply to show>"
+    return text if len(text) <= _SHOWN_CHARS else f"{text[: _SHOWN_CHARS - 1]}…"
 
 
 def parse_age(raw: str | None) -> tuple[float | None, str | None]:
@@ -31,16 +42,16 @@ def parse_age(raw: str | None) -> tuple[float | None, str | None]:
     if raw is None:
         return None, None
     if not isinstance(raw, str):
-        return None, f"age {raw!r} is not text"
+        return None, f"age {shown(raw)} is not text"
     text = raw.strip()
     if text.lower() in _NO_LIMIT:
         return None, None
     match = _AGE_RE.match(text)
     if match is None:
-        return None, f"age {raw!r} could not be parsed (expected a number and a unit such as '18 Years')"
+        return None, f"age {shown(raw)} could not be parsed (expected a number and a unit such as '18 Years')"
     years = float(match.group(1)) * _UNIT_YEARS[match.group(2).lower()]
     if years > MAX_PLAUSIBLE_AGE_YEARS:
-        return None, f"age {raw!r} is implausible (over {MAX_PLAUSIBLE_AGE_YEARS:.0f} years)"
+        return None, f"age {shown(raw)} is implausible (over {MAX_PLAUSIBLE_AGE_YEARS:.0f} years)"
     return years, None
 
 
@@ -62,11 +73,11 @@ def normalise_std_ages(raw: object) -> tuple[list[str] | None, str | None]:
     if raw is None:
         return None, None
     if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-        return None, f"stdAges {raw!r} is not a list of text"
+        return None, f"stdAges {shown(raw)} is not a list of text"
     groups = [v.strip().upper().replace(" ", "_") for v in raw]
     unknown = [g for g in groups if g not in STD_AGE_GROUPS]
     if unknown:
-        return None, f"stdAges has unknown groups {unknown!r}"
+        return None, f"stdAges has unknown groups {shown(unknown)}"
     return [g for g in STD_AGE_GROUPS if g in groups], None
 
 
@@ -77,10 +88,10 @@ def normalise_sex(raw: object) -> tuple[str | None, str | None]:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, None
     if not isinstance(raw, str):
-        return None, f"sex {raw!r} is not text"
+        return None, f"sex {shown(raw)} is not text"
     value = _SEX.get(raw.strip().lower())
     if value is None:
-        return None, f"sex {raw!r} is not one of All/Female/Male"
+        return None, f"sex {shown(raw)} is not one of All/Female/Male"
     return value, None
 
 
@@ -94,7 +105,7 @@ def normalise_healthy_volunteers(raw: object) -> tuple[bool | None, str | None]:
     if isinstance(raw, bool):
         return raw, None
     if not isinstance(raw, str):
-        return None, f"healthy volunteers {raw!r} is not true/false"
+        return None, f"healthy volunteers {shown(raw)} is not true/false"
     text = raw.strip().lower()
     if not text:
         return None, None
@@ -102,7 +113,7 @@ def normalise_healthy_volunteers(raw: object) -> tuple[bool | None, str | None]:
         return True, None
     if text in _FALSE:
         return False, None
-    return None, f"healthy volunteers {raw!r} is not one of true/false/Yes/No"
+    return None, f"healthy volunteers {shown(raw)} is not one of true/false/Yes/No"
 
 
 _PHASE_RE = re.compile(r"(early\s+phase\s*1|phase\s*[0-4]|n/?a)", re.IGNORECASE)

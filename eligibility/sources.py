@@ -7,11 +7,13 @@ for what could not be opened. Format detection happens in ``readers``.
 from __future__ import annotations
 
 import io
+import lzma
 import os
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from eligibility.records import Problem
 
@@ -30,6 +32,18 @@ class ZipLimits:
 
 
 DEFAULT_LIMITS = ZipLimits()
+# What a damaged or hostile archive raises while being opened or read: zipfile's own errors,
+# and the decompressors' (zlib.error for bad deflate data, LZMAError, OSError from bz2).
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +76,15 @@ def _not_data(name: str) -> bool:
 
 def _unsafe_entry(name: str) -> bool:
     path = PurePosixPath(name.replace("\\", "/"))
-    return path.is_absolute() or ".." in path.parts
+    return path.is_absolute() or ".." in path.parts or bool(PureWindowsPath(name).drive)
 
 
 def check_entry(info: zipfile.ZipInfo, entry: str, limits: ZipLimits) -> Problem | None:
     """Refuse an entry by its header alone: unsafe path, too large, or suspiciously compressed."""
     if _unsafe_entry(info.filename):
-        return Problem("rejected", entry, info.filename, "zip entry path escapes the archive ('..' or absolute); skipped")
+        return Problem(
+            "rejected", entry, info.filename, "zip entry path escapes the archive ('..', absolute or a drive letter); skipped"
+        )
     if info.file_size > limits.max_entry_bytes:
         return Problem(
             "rejected",
@@ -105,7 +121,7 @@ def read_entries(
             # Read at most one byte past the limit: a lying header cannot inflate us.
             with archive.open(info) as handle:
                 content = handle.read(limits.max_entry_bytes + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+        except ZIP_ERRORS as exc:
             yield Problem("rejected", entry, info.filename, f"zip entry could not be read: {exc}")
             continue
         if len(content) > limits.max_entry_bytes:
@@ -135,7 +151,7 @@ def iter_zip(name: str, data: bytes, *, limits: ZipLimits, depth: int = 1) -> It
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = data_entries(archive)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         yield Problem("rejected", name, "(archive)", f"not a readable zip file: {exc}")
         return
     with archive:
@@ -153,20 +169,29 @@ class ZipBatch:
     entries: tuple[str, ...]
 
 
-def plan_zip(path: Path, *, limits: ZipLimits, batch: int) -> Iterator[ZipBatch | Problem]:
-    """Split a zip on disk into batches of entry names, after checking the archive as a whole."""
+def plan_zip(path: Path, *, limits: ZipLimits, batch: int) -> Iterator[ZipBatch | list[Source | Problem]]:
+    """Split a zip on disk into batches of entry names, after checking the archive as a whole.
+
+    What cannot go to a worker by name comes as a list of sources and problems (the
+    task shape of loose files): the reason an archive cannot be opened, and entries
+    hidden behind a later entry of the same name, which a lookup by name never finds.
+    """
     name = str(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            infos = data_entries(archive)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield Problem("rejected", name, "(archive)", f"not a readable zip file: {exc}")
+            infos, problem = _over_total(name, data_entries(archive), limits)
+            last = {info.filename: info for info in infos}
+            shadowed = list(read_entries(archive, name, [i for i in infos if last[i.filename] is not i], limits=limits))
+    except ZIP_ERRORS as exc:
+        yield [Problem("rejected", name, "(archive)", f"not a readable zip file: {exc}")]
         return
-    infos, problem = _over_total(name, infos, limits)
-    for start in range(0, len(infos), batch):
-        yield ZipBatch(name, tuple(i.filename for i in infos[start : start + batch]))
+    if shadowed:
+        yield shadowed
+    names = list(last)
+    for start in range(0, len(names), batch):
+        yield ZipBatch(name, tuple(names[start : start + batch]))
     if problem is not None:
-        yield problem
+        yield [problem]
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -176,9 +201,13 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__MACOSX")
                 for file in sorted(files):
                     # Files named on the command line are always tried; inside folders,
-                    # documentation beside the data is passed over.
-                    if not _skip_entry(file) and not _not_data(file):
-                        yield Path(root) / file
+                    # documentation beside the data is passed over, and so are devices,
+                    # pipes and sockets (or links to them), whose reading never ends:
+                    # /dev/zero fills memory, a pipe blocks forever.
+                    path_in_folder = Path(root) / file
+                    special = path_in_folder.exists() and not path_in_folder.is_file()
+                    if not _skip_entry(file) and not _not_data(file) and not special:
+                        yield path_in_folder
         else:
             yield path
 

@@ -16,6 +16,9 @@ from eligibility.sources import Source
 
 FORMATS = ("ctgov-v2-json", "ctgov-classic-xml", "eligibility-text")
 _TEXT_EXPORT_RE = re.compile(rb"^(Eligibility Module|NCT ID:|Ignite Creation Date:)", re.MULTILINE)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A web page (often an error page saved under a .json or .xml name) is not classic XML.
+_HTML_RE = re.compile(rb"^(<!doctype\s+html|<html[\s>])", re.IGNORECASE)
 
 
 def decode_text(source: Source) -> tuple[str, Problem | None]:
@@ -37,13 +40,17 @@ def detect_format(data: bytes) -> str | None:
     if head.startswith((b"{", b"[")):
         return "ctgov-v2-json"
     if head.startswith(b"<"):
-        return "ctgov-classic-xml"
+        return None if _HTML_RE.match(head) else "ctgov-classic-xml"
     if _TEXT_EXPORT_RE.search(data[:65536]):
         return "eligibility-text"
     return None
 
 
 def read_source(source: Source) -> Iterator[StudyRecord | Problem]:
+    if source.data.startswith(_UTF16_BOMS):
+        # Windows tools (PowerShell's ">" redirect, Notepad's "Unicode") write UTF-16 with a
+        # byte-order mark; as UTF-8 it reads like any other file.
+        source = Source(source.name, source.data.decode("utf-16", errors="replace").encode("utf-8"))
     if not source.data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         yield Problem("rejected", source.name, "(file)", "empty file")
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from eligibility.normalise import valid_nct_id
+from eligibility.normalise import shown, valid_nct_id
 from eligibility.records import Problem, StudyRecord
 
 FORMAT = "eligibility-text"
@@ -56,11 +56,13 @@ def _documents(text: str) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def read(file: str, text: str) -> Iterator[StudyRecord | Problem]:
+    found = False
     for line_number, fields in _documents(text):
+        found = True
         record = f"document at line {line_number}"
         nct_id = fields.get("NCT ID")
         if not valid_nct_id(nct_id):
-            yield Problem("rejected", file, record, f"missing or malformed NCT ID {nct_id!r} (expected NCT + 8 digits)")
+            yield Problem("rejected", file, record, f"missing or malformed NCT ID {shown(nct_id)} (expected NCT + 8 digits)")
             continue
         assert nct_id is not None
         record = f"{record} {nct_id}"
@@ -89,4 +91,9 @@ def read(file: str, text: str) -> Iterator[StudyRecord | Problem]:
             minimum_age_raw=fields.get("Minimum Age") or None,
             maximum_age_raw=fields.get("Maximum Age") or None,
             truncated=truncated,
+        )
+    if not found:
+        # The header alone (a document cut off right after it) would otherwise vanish without a trace.
+        yield Problem(
+            "rejected", file, "(file)", "no eligibility-module document: the file has no 'NCT ID:' or other field lines"
         )

@@ -1,30 +1,58 @@
-"""ClinicalTrials.gov API v2 JSON: arrays, API pages, single studies, JSON Lines."""
+"""ClinicalTrials.gov API v2 JSON: arrays, API pages, single studies, JSON Lines.
+
+Hostile or damaged JSON costs the records it breaks, never the ingest: nesting too
+deep for Python's parser, numbers too long to convert and a download cut off
+mid-way become rejections, and the studies read before the damage are kept.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from eligibility.normalise import valid_nct_id
+from eligibility.normalise import shown, valid_nct_id
 from eligibility.records import Problem, StudyRecord
 
 FORMAT = "ctgov-v2-json"
 V1_MESSAGE = "unsupported format: ClinicalTrials.gov API v1 (classic API, retired in 2024); download the studies again as v2 JSON"
+# Python refuses to convert integers longer than 4,300 digits (quadratic time, CVE-2020-10735) and
+# raises ValueError mid-parse; a number that long is junk, so from well below the limit it becomes a
+# float (inf) and the file stays readable.
+_MAX_INT_DIGITS = 4000
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_JSON_KINDS = {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}
 
 
-def _module(study: dict[str, Any], name: str) -> dict[str, Any]:
-    protocol = study.get("protocolSection")
-    module = protocol.get(name) if isinstance(protocol, dict) else None
-    return module if isinstance(module, dict) else {}
+def _parse_int(digits: str) -> int | float:
+    return int(digits) if len(digits) <= _MAX_INT_DIGITS else float(digits)
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+# strict=False accepts raw control characters (tabs, NULs) inside strings, as hand-edited files have;
+# they are kept as literal text.
+_DECODER = json.JSONDecoder(parse_int=_parse_int, strict=False)
+# What a hostile document can raise while being decoded: JSONDecodeError is a ValueError, and
+# nesting deeper than the interpreter's recursion limit raises RecursionError.
+_DECODE_ERRORS = (ValueError, RecursionError)
 
 
-def _text_list(value: Any) -> list[str]:
-    return [v.strip() for v in value if isinstance(v, str) and v.strip()] if isinstance(value, list) else []
+def _decode_error(exc: Exception, *, with_line: bool = True) -> str:
+    if isinstance(exc, RecursionError):
+        return "invalid JSON: nested too deeply to read"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON: {exc.msg} at {f'line {exc.lineno} ' if with_line else ''}column {exc.colno}"
+    return f"invalid JSON: {exc}"
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else _JSON_KINDS.get(type(value), type(value).__name__)
+
+
+def _clean(value: str) -> str:
+    """Lone UTF-16 surrogates (escapes such as \\ud800) cannot be stored as UTF-8; they become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", value)
 
 
 def _is_v1(obj: Any) -> bool:
@@ -35,67 +63,170 @@ def _is_v1(obj: Any) -> bool:
     )
 
 
-def study_to_record(study: Any, *, file: str, record: str) -> StudyRecord | Problem:
+class _Fields:
+    """Typed reads of one study's fields: a field of the wrong type is noted and left unknown."""
+
+    def __init__(self, protocol: dict[str, Any]) -> None:
+        self.protocol = protocol
+        self.wrong: list[str] = []
+
+    def _note(self, where: str, value: Any, wanted: str) -> None:
+        self.wrong.append(f"{where} is {_kind(value)} ({shown(value)}), not {wanted}; left unknown")
+
+    def module(self, name: str) -> dict[str, Any]:
+        value = self.protocol.get(name)
+        if isinstance(value, dict):
+            return value
+        if value is not None:
+            self._note(name, value, "an object")
+        return {}
+
+    def text(self, module: dict[str, Any], where: str, key: str) -> str | None:
+        value = module.get(key)
+        if isinstance(value, str):
+            return _clean(value) if value.strip() else None
+        if value is not None:
+            self._note(f"{where}.{key}", value, "text")
+        return None
+
+    def texts(self, module: dict[str, Any], where: str, key: str) -> list[str]:
+        value = module.get(key)
+        if not isinstance(value, list):
+            if value is not None:
+                self._note(f"{where}.{key}", value, "a list of text")
+            return []
+        items = [v for v in value if isinstance(v, str)]
+        if len(items) < len(value):
+            self.wrong.append(f"{where}.{key} holds {len(value) - len(items)} item(s) that are not text; left out")
+        return [_clean(v).strip() for v in items if v.strip()]
+
+
+def study_records(study: Any, *, file: str, record: str) -> Iterator[StudyRecord | Problem]:
+    """One study, or the reason it is rejected; warnings for fields of the wrong type come first."""
     if _is_v1(study):
-        return Problem("rejected", file, record, V1_MESSAGE)
+        yield Problem("rejected", file, record, V1_MESSAGE)
+        return
     if not isinstance(study, dict):
-        return Problem("rejected", file, record, f"a study must be a JSON object, found {type(study).__name__}")
-    if not isinstance(study.get("protocolSection"), dict):
-        return Problem("rejected", file, record, "no protocolSection: not a ClinicalTrials.gov v2 study")
-    ident = _module(study, "identificationModule")
+        yield Problem("rejected", file, record, f"a study must be a JSON object, found {_kind(study)}")
+        return
+    protocol = study.get("protocolSection")
+    if not isinstance(protocol, dict):
+        found = "no protocolSection" if protocol is None else f"protocolSection is {_kind(protocol)}, not an object"
+        yield Problem("rejected", file, record, f"{found}: not a ClinicalTrials.gov v2 study")
+        return
+    fields = _Fields(protocol)
+    ident = fields.module("identificationModule")
     nct_id = ident.get("nctId")
     if not valid_nct_id(nct_id):
-        return Problem("rejected", file, record, f"missing or malformed NCT ID {nct_id!r} (expected NCT + 8 digits)")
-    elig = _module(study, "eligibilityModule")
-    status = _module(study, "statusModule")
-    conditions = _module(study, "conditionsModule")
-    design = _module(study, "designModule")
-    last_update = status.get("lastUpdatePostDateStruct")
-    criteria = elig.get("eligibilityCriteria")
-    return StudyRecord(
+        yield Problem("rejected", file, record, f"missing or malformed NCT ID {shown(nct_id)} (expected NCT + 8 digits)")
+        return
+    elig = fields.module("eligibilityModule")
+    status = fields.module("statusModule")
+    conditions = fields.module("conditionsModule")
+    design = fields.module("designModule")
+    posted = status.get("lastUpdatePostDateStruct")
+    last_update = (
+        fields.text(posted, "statusModule.lastUpdatePostDateStruct", "date") if isinstance(posted, dict) else None
+    ) or fields.text(status, "statusModule", "lastUpdateSubmitDate")
+    source_record = nct_id if record == "(study)" else f"{record} {nct_id}"
+    # Ages are kept as read (normalise explains a wrong type); text is cleaned because it is stored.
+    ages = [elig.get(key) for key in ("minimumAge", "maximumAge")]
+    minimum_age, maximum_age = (_clean(a) if isinstance(a, str) else a for a in ages)
+    result = StudyRecord(
         nct_id=nct_id,
         source_file=file,
-        source_record=nct_id if record == "(study)" else f"{record} {nct_id}",
+        source_record=source_record,
         source_format=FORMAT,
-        title=_text(ident.get("briefTitle")),
-        official_title=_text(ident.get("officialTitle")),
-        conditions=_text_list(conditions.get("conditions")),
-        keywords=_text_list(conditions.get("keywords")),
-        phases=_text_list(design.get("phases")),
-        overall_status=_text(status.get("overallStatus")),
-        study_type=_text(design.get("studyType")),
-        last_update=(last_update.get("date") if isinstance(last_update, dict) else None)
-        or _text(status.get("lastUpdateSubmitDate")),
-        criteria_text=criteria if isinstance(criteria, str) else None,
+        title=fields.text(ident, "identificationModule", "briefTitle"),
+        official_title=fields.text(ident, "identificationModule", "officialTitle"),
+        conditions=fields.texts(conditions, "conditionsModule", "conditions"),
+        keywords=fields.texts(conditions, "conditionsModule", "keywords"),
+        phases=fields.texts(design, "designModule", "phases"),
+        overall_status=fields.text(status, "statusModule", "overallStatus"),
+        study_type=fields.text(design, "designModule", "studyType"),
+        last_update=last_update,
+        criteria_text=fields.text(elig, "eligibilityModule", "eligibilityCriteria"),
         sex_raw=elig.get("sex"),
         healthy_volunteers_raw=elig.get("healthyVolunteers"),
-        minimum_age_raw=elig.get("minimumAge"),
-        maximum_age_raw=elig.get("maximumAge"),
+        minimum_age_raw=minimum_age,
+        maximum_age_raw=maximum_age,
         std_ages_raw=elig.get("stdAges"),
     )
+    for reason in fields.wrong:
+        yield Problem("warning", file, source_record, reason, nct_id)
+    yield result
+
+
+def _skip_space(text: str, pos: int) -> int:
+    return _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]  # "*" matches everywhere
+
+
+def _array_items(file: str, text: str, start: int, whole_error: Exception) -> Iterator[tuple[str, Any] | Problem]:
+    """The studies of a JSON array (opening at ``start``) that does not parse as a whole, up to the damage.
+
+    A download cut off mid-way keeps the studies before the cut; after damage the
+    next study cannot be found, so the rest of the file is reported, not guessed at.
+    """
+    pos = _skip_space(text, start + 1)
+    index = 0
+    lost = "; the file's studies from here on could not be read"
+    while not text.startswith("]", pos):
+        try:
+            study, pos = _DECODER.raw_decode(text, pos)
+        except _DECODE_ERRORS as exc:
+            yield Problem("rejected", file, f"[{index}]", _decode_error(exc) + lost)
+            return
+        yield f"[{index}]", study
+        index += 1
+        pos = _skip_space(text, pos)
+        if text.startswith(",", pos):
+            pos = _skip_space(text, pos + 1)
+        elif not text.startswith("]", pos):
+            yield Problem("rejected", file, f"[{index}]", _decode_error(whole_error) + lost)
+            return
+    # The array closed, yet the whole did not parse: a trailing comma or text after the array.
+    yield Problem("rejected", file, "(file)", f"{_decode_error(whole_error)} (the {index} studies before it were read)")
+
+
+def _is_json_lines(lines: list[str]) -> bool:
+    """JSON Lines when some line is a whole non-empty object; a pretty-printed document never has one."""
+    for line in lines:
+        if line.lstrip().startswith("{"):
+            try:
+                value = _DECODER.decode(line)
+            except _DECODE_ERRORS:
+                continue
+            if isinstance(value, dict) and value:
+                return True
+    return False
+
+
+def _json_lines(file: str, lines: list[str]) -> Iterator[tuple[str, Any] | Problem]:
+    """One study per line; a bad line costs only itself."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"line {number}", _DECODER.decode(line)
+        except _DECODE_ERRORS as exc:
+            yield Problem("rejected", file, f"line {number}", _decode_error(exc, with_line=False))
 
 
 def _studies(file: str, text: str) -> Iterator[tuple[str, Any] | Problem]:
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as whole_error:
-        lines = [line for line in text.splitlines() if line.strip()]
-        if len(lines) < 2:
-            yield Problem(
-                "rejected",
-                file,
-                "(file)",
-                f"invalid JSON: {whole_error.msg} at line {whole_error.lineno} column {whole_error.colno}",
-            )
+        document = _DECODER.decode(text)
+    except _DECODE_ERRORS as whole_error:
+        start = _skip_space(text, 0)
+        if text.startswith("[", start):
+            yield from _array_items(file, text, start, whole_error)
             return
-        # JSON Lines: one study per line; a bad line costs only itself.
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                yield f"line {number}", json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Problem("rejected", file, f"line {number}", f"invalid JSON: {exc.msg} at column {exc.colno}")
+        # Split on newlines only: splitlines() also breaks at U+2028, U+0085 and other
+        # separators that JSON allows, raw, inside strings.
+        lines = text.split("\n")
+        if _is_json_lines(lines):
+            yield from _json_lines(file, lines)
+        else:
+            yield Problem("rejected", file, "(file)", _decode_error(whole_error))
         return
     if isinstance(document, list):
         for index, study in enumerate(document):
@@ -108,9 +239,7 @@ def _studies(file: str, text: str) -> Iterator[tuple[str, Any] | Problem]:
     elif isinstance(document, dict):
         yield "", document
     else:
-        yield Problem(
-            "rejected", file, "(file)", f"JSON {type(document).__name__} is not a study, a list of studies or an API page"
-        )
+        yield Problem("rejected", file, "(file)", f"JSON {_kind(document)} is not a study, a list of studies or an API page")
 
 
 def read(file: str, text: str) -> Iterator[StudyRecord | Problem]:
@@ -119,4 +248,4 @@ def read(file: str, text: str) -> Iterator[StudyRecord | Problem]:
             yield item
         else:
             record, study = item
-            yield study_to_record(study, file=file, record=record or "(study)")
+            yield from study_records(study, file=file, record=record or "(study)")
