@@ -69,3 +69,39 @@ def test_theme_criteria_lists_the_first_criteria_in_document_order(demo_db) -> N
             "select count(*) from criterion_themes t join studies s using (nct_id) where t.theme = 'infection' and t.section = 'exclusion' and s.is_b_all",
         )[0][0]
     )
+
+
+@pytest.mark.parametrize(("filters", "where"), list(zip(FILTERS, WHERE, strict=True)))
+def test_age_curve_counts_trials_accepting_each_age(demo_db, filters: Filters, where: str) -> None:
+    db, _ = demo_db
+    con = connect(db)
+    try:
+        curve = run(con, "age_eligibility_curve", **filters.params())
+    finally:
+        con.close()
+    direct = sql(
+        db,
+        f"""select a.age, count(s.nct_id) from range(0, 91) as a(age)
+            left join studies s on coalesce(s.minimum_age_years, 0) <= a.age
+                and coalesce(s.maximum_age_years, 'infinity'::double) >= a.age and {where}
+            group by a.age order by a.age""",
+    )
+    assert list(curve.iter_rows()) == direct
+    assert max(n for _, n in direct) > 0
+
+
+@pytest.mark.parametrize(("filters", "where"), list(zip(FILTERS, WHERE, strict=True)))
+def test_breakdowns_count_each_trial_once_per_value(demo_db, filters: Filters, where: str) -> None:
+    db, _ = demo_db
+    con = connect(db)
+    try:
+        got = {(d, v): n for d, v, n in run(con, "breakdowns", **filters.params()).iter_rows()}
+    finally:
+        con.close()
+    n_trials = sql(db, f"select count(*) from studies s where {where}")[0][0]
+    for dimension in ("Sex", "Healthy volunteers", "Phase", "Overall status", "Study type"):
+        assert sum(n for (d, _), n in got.items() if d == dimension) == n_trials, dimension
+    for group in ("CHILD", "ADULT", "OLDER_ADULT"):
+        expected = sql(db, f"select count(*) from studies s where list_contains(s.std_ages, '{group}') and {where}")[0][0]
+        assert got.get(("Standard age group", group), 0) == expected
+    assert got.get(("Sex", "FEMALE"), 0) == sql(db, f"select count(*) from studies s where s.sex = 'FEMALE' and {where}")[0][0]
