@@ -184,8 +184,8 @@ with bordered("Theme co-occurrence"):
         alt.Chart(pairs_l)
         .mark_rect()
         .encode(
-            x=alt.X("label_a:N", title=None, sort=order, axis=alt.Axis(labelAngle=-45, labelLimit=260)),
-            y=alt.Y("label_b:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("label_a:N", title=None, sort=order, axis=alt.Axis(labelAngle=-45, labelLimit=260, labelOverlap=False)),
+            y=alt.Y("label_b:N", title=None, sort=order, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
             color=alt.Color("trials:Q", title="Trials", scale=alt.Scale(scheme="blues")),
             tooltip=[
                 alt.Tooltip("label_a:N", title="Theme"),
@@ -193,7 +193,7 @@ with bordered("Theme co-occurrence"):
                 alt.Tooltip("trials:Q", title="Trials", format=","),
             ],
         )
-        .properties(height=520)
+        .properties(height=alt.Step(24))
     )
     st.altair_chart(heat, width="stretch")
     download_csv(pairs, what="theme co-occurrence", filters=filters, key="dl_cooccurrence")
