@@ -1,15 +1,14 @@
 """The filter state shared by every page and the export command, and its URL form.
 
 One frozen dataclass; ``params()`` gives the named parameters of
-``queries/filtered_trials.sql``; ``to_query_params``/``from_query_params``
-mirror it in the URL so a view can be shared and restored.
+``queries/filtered_trials.sql``. The dashboard's widgets mirror it in the URL
+(Streamlit's query-parameter binding), so a view can be shared and restored.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass
 from typing import Any
 
 AGE_MODES = ("overlaps", "covers")
@@ -116,39 +115,3 @@ class Filters:
         """File-name-safe form of ``describe()``."""
         slug = re.sub(r"[^a-z0-9]+", "-", self.describe().lower()).strip("-")
         return slug[:100] or "all-trials"
-
-    def to_query_params(self) -> dict[str, str]:
-        """Only the fields that differ from the defaults, as strings for the URL."""
-        default = Filters()
-        out: dict[str, str] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value == getattr(default, f.name):
-                continue
-            out[f.name] = ",".join(value) if f.name in _LIST_FIELDS else f"{value:g}" if isinstance(value, float) else str(value)
-        return out
-
-    @classmethod
-    def from_query_params(cls, query: Mapping[str, str]) -> tuple[Filters, list[str]]:
-        """Filters from URL parameters; values that are invalid are dropped and reported."""
-        filters = cls()
-        errors: list[str] = []
-        for f in fields(cls):
-            if f.name not in query:
-                continue
-            raw = str(query[f.name])
-            value: Any
-            try:
-                if f.name in _LIST_FIELDS:
-                    value = tuple(v for v in raw.split(",") if v)
-                elif f.name in ("min_age", "max_age", "aya_min", "aya_max"):
-                    value = float(raw)
-                else:
-                    value = raw
-                filters = replace(filters, **{f.name: value})
-            except (ValueError, FilterError) as exc:
-                errors.append(f"ignored URL parameter {f.name}={raw[:40]!r}: {exc}")
-        return filters, errors
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
