@@ -13,7 +13,8 @@ ALL_ROWS = 10_000_000
 filters = current_filters()
 st.title("Trials")
 trials = query("trials_matching_filters", filters, limit=TABLE_LIMIT)
-total = query("headline_counts", filters)["trials"][0]
+counts = query("headline_counts", filters).row(0, named=True)
+total = counts["trials"]
 shown = f"{len(trials):,}" if len(trials) == total else f"the first {len(trials):,} by NCT ID (the download has all {total:,})"
 st.markdown(f"**{total:,} trials** match: {md(filters.describe())}. Showing {shown}; click a column header to sort.")
 
@@ -54,7 +55,6 @@ st.dataframe(
     },
     height=600,
 )
-counts = query("headline_counts", filters).row(0, named=True)
 download_csv(
     trials if len(trials) == total else lambda: query("trials_matching_filters", filters, limit=ALL_ROWS),
     what="trials",
