@@ -21,6 +21,7 @@ labels = theme_labels()
 st.title("Trial detail")
 
 matching = query("trials_matching_filters", filters, limit=5000)
+total = query("headline_counts", filters)["trials"][0]
 
 
 def _pick() -> None:
@@ -28,7 +29,8 @@ def _pick() -> None:
 
 
 st.selectbox(
-    f"Pick one of the {len(matching):,} matching trials" + (" (first 5,000)" if len(matching) == 5000 else ""),
+    f"Pick one of the {total:,} matching trials"
+    + (f" (the first {len(matching):,} by NCT ID are listed)" if len(matching) < total else ""),
     [f"{r['nct_id']} – {r['title'] or '(no title)'}" for r in matching.iter_rows(named=True)],
     index=None,
     key="nct_pick",
