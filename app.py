@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eligibility.dashboard import ensure_database, publish_filters, sidebar_filters
+from eligibility.ui.dashboard import ensure_database, publish_filters, sidebar_filters
 
 st.set_page_config(page_title="Eligibility Explorer", page_icon=":material/groups:", layout="wide")
 

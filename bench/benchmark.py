@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sqlite_baseline  # noqa: E402
 
-from eligibility.export import to_csv_bytes  # noqa: E402
-from eligibility.filters import Filters  # noqa: E402
-from eligibility.queries import connect, run  # noqa: E402
+from eligibility.explore.export import to_csv_bytes  # noqa: E402
+from eligibility.explore.filters import Filters  # noqa: E402
+from eligibility.explore.queries import connect, run  # noqa: E402
 
 
 def _tree_rss_bytes(root: int) -> int:

@@ -32,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eligibility.normalise import derive_std_ages
+from eligibility.build.normalise import derive_std_ages
 
 Study = dict[str, Any]
 

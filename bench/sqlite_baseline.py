@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from eligibility.queries import connect
+from eligibility.explore.queries import connect
 
 TABLES = {
     "studies": (

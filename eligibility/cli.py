@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from eligibility.ingest import DEFAULT_DB
+from eligibility.paths import database_path
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from eligibility.ingest import ingest
+    from eligibility.build.ingest import ingest
 
     try:
         summary = ingest(args.paths, args.db, progress=not args.quiet and sys.stderr.isatty(), workers=args.workers)
@@ -28,21 +28,21 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_themes(args: argparse.Namespace) -> int:
-    from eligibility.themes import cmd_themes
+    from eligibility.build.themes import cmd_themes
 
     return cmd_themes(args.text)
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from eligibility.themes import cmd_evaluate
+    from eligibility.build.themes import cmd_evaluate
 
     return cmd_evaluate(args.gold)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from eligibility.export import to_csv_bytes
-    from eligibility.filters import FilterError, Filters
-    from eligibility.queries import connect, run
+    from eligibility.explore.export import to_csv_bytes
+    from eligibility.explore.filters import FilterError, Filters
+    from eligibility.explore.queries import connect, run
 
     if not args.db.exists():
         print(f"error: {args.db}: no such database (run `python -m eligibility ingest` first)", file=sys.stderr)
@@ -85,7 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
         "ingest", help="read ClinicalTrials.gov files (v2 JSON, classic XML, text export, zips, folders) into DuckDB"
     )
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    ingest.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
+    ingest.add_argument(
+        "--db",
+        type=Path,
+        default=database_path(),
+        help="database file (default: $ELIGIBILITY_DB or data/eligibility.duckdb in the checkout)",
+    )
     ingest.add_argument("--strict", action="store_true", help="exit non-zero if any record is rejected")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
     ingest.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parsing processes (default: one per core)")
@@ -101,12 +106,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl")
     evaluate.set_defaults(func=_cmd_evaluate)
 
-    from eligibility.filters import AGE_MODES, HEALTHY, PRESETS, SEXES
+    from eligibility.explore.filters import AGE_MODES, HEALTHY, PRESETS, SEXES
 
     export = commands.add_parser(
         "export", help="write the trials or criteria matching filters to CSV (the dashboard's own queries)"
     )
-    export.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
+    export.add_argument(
+        "--db",
+        type=Path,
+        default=database_path(),
+        help="database file (default: $ELIGIBILITY_DB or data/eligibility.duckdb in the checkout)",
+    )
     export.add_argument("--what", choices=("trials", "criteria"), required=True)
     export.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
     export.add_argument("--min-age", type=float, help="years; with --max-age, the age range")

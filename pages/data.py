@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eligibility.dashboard import add_uploads, bordered, current_filters, download_csv, query
+from eligibility.ui.dashboard import add_uploads, bordered, current_filters, download_csv, query
 
 filters = current_filters()
 st.title("Data")

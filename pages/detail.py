@@ -7,7 +7,7 @@ import re
 
 import streamlit as st
 
-from eligibility.dashboard import bordered, chips, current_filters, highlight, md, query, theme_labels
+from eligibility.ui.dashboard import bordered, chips, current_filters, highlight, md, query, theme_labels
 
 NCT_RE = re.compile(r"^NCT\d{8}$")
 SECTIONS = {

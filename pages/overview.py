@@ -6,7 +6,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from eligibility.dashboard import B_ALL_DEFINITION, bordered, current_filters, download_csv, md, query
+from eligibility.ui.dashboard import B_ALL_DEFINITION, bordered, current_filters, download_csv, md, query
 
 filters = current_filters()
 st.title("Overview")

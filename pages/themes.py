@@ -7,7 +7,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from eligibility.dashboard import (
+from eligibility.ui.dashboard import (
     bordered,
     cohort_controls,
     current_filters,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eligibility.dashboard import current_filters, download_csv, md, query
+from eligibility.ui.dashboard import current_filters, download_csv, md, query
 
 # The browser gets at most this many rows to sort and scroll; the download has them all.
 TABLE_LIMIT = 20_000

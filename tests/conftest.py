@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.ingest import IngestSummary, ingest
+from eligibility.build.ingest import IngestSummary, ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -30,7 +30,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, IngestSumma
 
 def sql(db: Path, query: str, params: dict | None = None) -> list[tuple]:
     """Ask the database file directly (its current contents, never a cached instance)."""
-    from eligibility.queries import connect
+    from eligibility.explore.queries import connect
 
     con = connect(db)
     try:
@@ -45,7 +45,7 @@ def app_runs_like_a_served_app(monkeypatch: pytest.MonkeyPatch) -> None:
 
     AppTest forgets before every run that app.py uses st.navigation, so it treats
     `pages/` as a legacy multipage folder and runs the page file alone; a server
-    does that at most once per process (eligibility.dashboard.current_filters
+    does that at most once per process (eligibility.ui.dashboard.current_filters
     redoes that run through app.py).
     """
     from streamlit.runtime.pages_manager import PagesManager

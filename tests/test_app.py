@@ -196,7 +196,7 @@ def test_uploaded_files_are_added_and_refusals_explained(tmp_path: Path, monkeyp
     import io
     import zipfile
 
-    from eligibility.ingest import ingest
+    from eligibility.build.ingest import ingest
     from tests.conftest import INGEST_FIXTURES
 
     db = tmp_path / "eligibility.duckdb"

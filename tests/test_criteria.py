@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.criteria import CriterionItem, split_criteria, unescape_markdown
+from eligibility.build.criteria import CriterionItem, split_criteria, unescape_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "criteria"
 

@@ -207,7 +207,7 @@ HOSTILE_EXCLUSION = "Active infection [click](javascript:alert(1)) ![img](http:/
 
 
 def test_text_from_records_is_shown_as_text_on_every_page(browser, tmp_path: Path) -> None:
-    from eligibility.ingest import ingest
+    from eligibility.build.ingest import ingest
     from tests.conftest import INGEST_FIXTURES
 
     study = json.loads((INGEST_FIXTURES / "v2_array.json").read_text())[0]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.ingest import ingest
+from eligibility.build.ingest import ingest
 from tests.conftest import FIXTURES, INGEST_FIXTURES, ROOT, sql
 from tests.fixtures.hostile.generate import dumps, elig, study_b, study_c, text_document, with_eligibility, zip_bytes
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.ingest import ingest
-from eligibility.readers import detect_format, read_source
-from eligibility.records import Problem, StudyRecord
-from eligibility.sources import Source, iter_sources
+from eligibility.build.ingest import ingest
+from eligibility.build.readers import detect_format, read_source
+from eligibility.build.records import Problem, StudyRecord
+from eligibility.build.sources import Source, iter_sources
 from tests.conftest import INGEST_FIXTURES, sql
 
 

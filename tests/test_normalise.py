@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from eligibility.normalise import (
+from eligibility.build.normalise import (
     derive_std_ages,
     normalise_date,
     normalise_enum,

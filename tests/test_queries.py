@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eligibility.filters import Filters
-from eligibility.queries import connect, run
+from eligibility.explore.filters import Filters
+from eligibility.explore.queries import connect, run
 from tests.conftest import sql
 
 FILTERS = [Filters(), Filters(preset="pediatric-b-all"), Filters(min_age=18, max_age=64, age_mode="covers", sex="female")]

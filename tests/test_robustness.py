@@ -17,10 +17,10 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eligibility.export import to_csv_bytes
-from eligibility.filters import Filters
-from eligibility.ingest import ingest
-from eligibility.queries import connect, run
+from eligibility.build.ingest import ingest
+from eligibility.explore.export import to_csv_bytes
+from eligibility.explore.filters import Filters
+from eligibility.explore.queries import connect, run
 from tests.conftest import DEMO, INGEST_FIXTURES, ROOT, sql
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from eligibility.themes import classify_frame, cmd_evaluate, cmd_themes, explain, load_rules, themes_table
+from eligibility.build.themes import classify_frame, cmd_evaluate, cmd_themes, explain, load_rules, themes_table
 
 
 def themes_of(text: str) -> set[str]:

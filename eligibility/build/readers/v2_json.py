@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from eligibility.normalise import shown, valid_nct_id
-from eligibility.records import Problem, StudyRecord
+from eligibility.build.normalise import shown, valid_nct_id
+from eligibility.build.records import Problem, StudyRecord
 
 FORMAT = "ctgov-v2-json"
 V1_MESSAGE = "unsupported format: ClinicalTrials.gov API v1 (classic API, retired in 2024); download the studies again as v2 JSON"

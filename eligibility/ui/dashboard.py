@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -20,18 +19,13 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from eligibility.export import to_csv_bytes
-from eligibility.filters import HEALTHY_LABELS, PRESET_LABELS, SEX_LABELS, Filters
-from eligibility.queries import connect, run
-from eligibility.sources import ZipLimits
+from eligibility.build.sources import ZipLimits
+from eligibility.explore.export import to_csv_bytes
+from eligibility.explore.filters import HEALTHY_LABELS, PRESET_LABELS, SEX_LABELS, Filters
+from eligibility.explore.queries import connect, run
+from eligibility.paths import DEMO_DATA, database_path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO_DATA = ROOT / "data" / "demo"
 AGE_SLIDER_MAX = 100
-
-
-def database_path() -> Path:
-    return Path(os.environ.get("ELIGIBILITY_DB", ROOT / "data" / "eligibility.duckdb"))
 
 
 def uploads_path() -> Path:
@@ -65,7 +59,7 @@ def ensure_database() -> Path:
     path = database_path()
     if path.exists():
         return path
-    from eligibility.ingest import ingest
+    from eligibility.build.ingest import ingest
 
     with st.status("First run: building the database from the built-in demo data…", expanded=True) as status:
         line = st.empty()
@@ -310,7 +304,7 @@ def _safe_name(name: str) -> str:
 
 def add_uploads(files: list[Any]) -> None:
     """Save uploaded files, then rebuild the database from the previous inputs plus the uploads."""
-    from eligibility.ingest import ingest
+    from eligibility.build.ingest import ingest
 
     refused = [f for f in files if f.size > MAX_UPLOAD_BYTES]
     for f in refused:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from eligibility.readers import classic_xml, text_export, v2_json
-from eligibility.records import Problem, StudyRecord
-from eligibility.sources import Source
+from eligibility.build.readers import classic_xml, text_export, v2_json
+from eligibility.build.records import Problem, StudyRecord
+from eligibility.build.sources import Source
 
 FORMATS = ("ctgov-v2-json", "ctgov-classic-xml", "eligibility-text")
 _TEXT_EXPORT_RE = re.compile(rb"^(Eligibility Module|NCT ID:|Ignite Creation Date:)", re.MULTILINE)

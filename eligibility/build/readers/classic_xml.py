@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from eligibility.normalise import shown, valid_nct_id
-from eligibility.records import Problem, StudyRecord
-from eligibility.sources import Source
+from eligibility.build.normalise import shown, valid_nct_id
+from eligibility.build.records import Problem, StudyRecord
+from eligibility.build.sources import Source
 
 FORMAT = "ctgov-classic-xml"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eligibility.cohorts import b_all_basis, find_b_all
+from eligibility.build.b_all import b_all_basis, find_b_all
 
 
 @pytest.mark.parametrize(
@@ -60,8 +60,8 @@ def test_reference_document_is_found_by_both_presets(fixture_db) -> None:
     from tests.conftest import sql
 
     db, _ = fixture_db
-    from eligibility.filters import Filters
-    from eligibility.queries import connect, run
+    from eligibility.explore.filters import Filters
+    from eligibility.explore.queries import connect, run
 
     con = connect(db)
     try:

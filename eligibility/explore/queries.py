@@ -16,7 +16,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
-QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+from eligibility.paths import QUERY_DIR
+
 _INCLUDE_RE = re.compile(r"^[ \t]*-- @include ([a-z0-9_]+\.sql)[ \t]*$", re.MULTILINE)
 _PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
 

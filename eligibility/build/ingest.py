@@ -23,10 +23,11 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from eligibility import __version__, themes
-from eligibility.cohorts import b_all_basis
-from eligibility.criteria import CriterionItem, split_criteria
-from eligibility.normalise import (
+from eligibility import __version__
+from eligibility.build import themes
+from eligibility.build.b_all import b_all_basis
+from eligibility.build.criteria import CriterionItem, split_criteria
+from eligibility.build.normalise import (
     derive_std_ages,
     normalise_date,
     normalise_enum,
@@ -36,9 +37,9 @@ from eligibility.normalise import (
     normalise_std_ages,
     parse_age,
 )
-from eligibility.readers import read_source
-from eligibility.records import Problem, StudyRecord
-from eligibility.sources import (
+from eligibility.build.readers import read_source
+from eligibility.build.records import Problem, StudyRecord
+from eligibility.build.sources import (
     DEFAULT_LIMITS,
     EMPTY_ZIP_MAGIC,
     ZIP_MAGIC,
@@ -49,9 +50,9 @@ from eligibility.sources import (
     plan_zip,
     read_entries,
 )
+from eligibility.paths import DEFAULT_DB
 
 SQL_DIR = Path(__file__).parent / "sql"
-DEFAULT_DB = Path("data/eligibility.duckdb")
 BATCH_RECORDS = 5000
 # Task sizes: big enough to keep workers busy, small enough to bound memory.
 ZIP_ENTRIES_PER_TASK = 500

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from eligibility.normalise import shown, valid_nct_id
-from eligibility.records import Problem, StudyRecord
+from eligibility.build.normalise import shown, valid_nct_id
+from eligibility.build.records import Problem, StudyRecord
 
 FORMAT = "eligibility-text"
 KEYS = (
