@@ -25,67 +25,17 @@ import polars as pl
 
 from eligibility import __version__
 from eligibility.build import themes
-from eligibility.build.b_all import b_all_basis
-from eligibility.build.criteria import CriterionItem, split_criteria
-from eligibility.build.normalise import (
-    derive_std_ages,
-    normalise_date,
-    normalise_enum,
-    normalise_healthy_volunteers,
-    normalise_phases,
-    normalise_sex,
-    normalise_std_ages,
-    parse_age,
-)
+from eligibility.build.normalise import RECORD_SCHEMA, normalise_record
 from eligibility.build.readers import read_source
-from eligibility.build.records import Problem, StudyRecord
-from eligibility.build.sources import (
-    DEFAULT_LIMITS,
-    EMPTY_ZIP_MAGIC,
-    ZIP_MAGIC,
-    Source,
-    ZipBatch,
-    ZipLimits,
-    iter_files,
-    plan_zip,
-    read_entries,
-)
+from eligibility.build.records import Problem
+from eligibility.build.sources import DEFAULT_LIMITS, Task, ZipLimits, plan_tasks, task_items
 from eligibility.paths import DEFAULT_DB
 
 SQL_DIR = Path(__file__).parent / "sql"
 BATCH_RECORDS = 5000
-# Task sizes: big enough to keep workers busy, small enough to bound memory.
-ZIP_ENTRIES_PER_TASK = 500
-TASK_BYTES = 8 * 1024 * 1024
 DUCKDB_MEMORY_LIMIT = "2GB"
 MAX_THEMES = 63  # studies.exclusion_theme_mask is a signed 64-bit integer
 
-_RECORD_SCHEMA: dict[str, Any] = {
-    "record_seq": pl.Int64,
-    "nct_id": pl.Utf8,
-    "source_file": pl.Utf8,
-    "source_record": pl.Utf8,
-    "source_format": pl.Utf8,
-    "title": pl.Utf8,
-    "official_title": pl.Utf8,
-    "conditions": pl.List(pl.Utf8),
-    "keywords": pl.List(pl.Utf8),
-    "phases": pl.List(pl.Utf8),
-    "overall_status": pl.Utf8,
-    "study_type": pl.Utf8,
-    "last_update": pl.Date,
-    "criteria_text": pl.Utf8,
-    "sex": pl.Utf8,
-    "healthy_volunteers": pl.Boolean,
-    "minimum_age_raw": pl.Utf8,
-    "maximum_age_raw": pl.Utf8,
-    "minimum_age_years": pl.Float64,
-    "maximum_age_years": pl.Float64,
-    "std_ages": pl.List(pl.Utf8),
-    "std_ages_source": pl.Utf8,
-    "record_complete": pl.Boolean,
-    "b_all_basis": pl.Utf8,
-}
 _CRITERIA_SCHEMA: dict[str, Any] = {
     "criterion_id": pl.Int64,
     "record_seq": pl.Int64,
@@ -96,6 +46,7 @@ _CRITERIA_SCHEMA: dict[str, Any] = {
     "heading": pl.Utf8,
     "text": pl.Utf8,
 }
+_THEME_SCHEMA: dict[str, Any] = {"criterion_id": pl.Int64, "theme": pl.Utf8, "cue": pl.Utf8}
 _ISSUE_SCHEMA: dict[str, Any] = {k: pl.Utf8 for k in ("kind", "file", "record", "nct_id", "reason")}
 
 
@@ -129,72 +80,6 @@ class IngestSummary:
         for reason, count in self.reject_reasons.most_common():
             out.append(f"  rejected x{count}: {reason}")
         return out
-
-
-def _normalise(record: StudyRecord, seq: int, problems: list[Problem]) -> tuple[dict[str, Any], list[Any]]:
-    def warn(reason: str | None) -> None:
-        if reason:
-            problems.append(Problem("warning", record.source_file, record.source_record, reason, record.nct_id))
-
-    sex, reason = normalise_sex(record.sex_raw)
-    warn(reason)
-    healthy, reason = normalise_healthy_volunteers(record.healthy_volunteers_raw)
-    warn(reason)
-    min_raw = record.minimum_age_raw if isinstance(record.minimum_age_raw, str) else None
-    max_raw = record.maximum_age_raw if isinstance(record.maximum_age_raw, str) else None
-    minimum, reason = parse_age(record.minimum_age_raw)  # type: ignore[arg-type]
-    warn(reason)
-    maximum, reason = parse_age(record.maximum_age_raw)  # type: ignore[arg-type]
-    warn(reason)
-    if minimum is not None and maximum is not None and minimum > maximum:
-        warn(f"minimum age {min_raw!r} is above maximum age {max_raw!r}")
-    std_ages, reason = normalise_std_ages(record.std_ages_raw)
-    warn(reason)
-    std_source = "record"
-    if std_ages is None:
-        std_ages, std_source = derive_std_ages(minimum, maximum), "derived"
-    criteria_text = record.criteria_text
-    if criteria_text is None:
-        warn("no eligibility criteria text")
-    try:
-        items = split_criteria(criteria_text)
-    except Exception as exc:  # a splitter bug must cost one study its items, never the ingest
-        warn(f"criteria could not be split ({type(exc).__name__}: {exc}); kept as one unspecified item")
-        items = [CriterionItem(1, "unspecified", criteria_text or "", None, 0, None)] if criteria_text else []
-    inclusion = [i.text for i in items if i.section == "inclusion"] or [i.text for i in items if i.section == "unspecified"]
-    row = {
-        "record_seq": seq,
-        "nct_id": record.nct_id,
-        "source_file": record.source_file,
-        "source_record": record.source_record,
-        "source_format": record.source_format,
-        "title": record.title,
-        "official_title": record.official_title,
-        "conditions": record.conditions,
-        "keywords": record.keywords,
-        "phases": normalise_phases(record.phases),
-        "overall_status": normalise_enum(record.overall_status),
-        "study_type": normalise_enum(record.study_type),
-        "last_update": normalise_date(record.last_update),
-        "criteria_text": criteria_text,
-        "sex": sex,
-        "healthy_volunteers": healthy,
-        "minimum_age_raw": min_raw,
-        "maximum_age_raw": max_raw,
-        "minimum_age_years": minimum,
-        "maximum_age_years": maximum,
-        "std_ages": std_ages,
-        "std_ages_source": std_source,
-        "record_complete": not record.truncated,
-        "b_all_basis": b_all_basis(
-            title=record.title,
-            official_title=record.official_title,
-            conditions=record.conditions,
-            keywords=record.keywords,
-            inclusion_texts=inclusion,
-        ),
-    }
-    return row, items
 
 
 class _Writer:
@@ -240,7 +125,6 @@ class _Writer:
         self.buffered = 0
 
 
-Task = list[Source | Problem] | ZipBatch
 _open_zips: dict[str, zipfile.ZipFile] = {}
 
 
@@ -257,16 +141,6 @@ class _Chunk:
 
 
 _rules: list[themes.ThemeRule] = []
-
-
-def _task_items(task: Task, limits: ZipLimits) -> Iterable[Source | Problem]:
-    if isinstance(task, ZipBatch):
-        archive = _open_zips.get(task.path)
-        if archive is None:
-            # One open archive per worker process; batches of the same zip reuse it.
-            archive = _open_zips[task.path] = zipfile.ZipFile(task.path)
-        return read_entries(archive, task.path, [archive.getinfo(e) for e in task.entries], limits=limits)
-    return task
 
 
 def _printable(text: str | None) -> str | None:
@@ -292,7 +166,7 @@ def _process(task: Task, limits: ZipLimits) -> _Chunk:
     formats: Counter[tuple[str, str]] = Counter()
     rows: list[dict[str, Any]] = []
     criteria: list[tuple[Any, ...]] = []
-    for item in _task_items(task, limits):
+    for item in task_items(task, limits=limits, open_zips=_open_zips):
         if isinstance(item, Problem):
             problems.append(item)
             continue
@@ -304,7 +178,7 @@ def _process(task: Task, limits: ZipLimits) -> _Chunk:
             formats[(_printable(item.name) or "", result.source_format)] += 1
             result.source_file = _printable(result.source_file) or ""
             result.source_record = _printable(result.source_record) or ""
-            row, items = _normalise(result, len(rows) + 1, problems)
+            row, items = normalise_record(result, len(rows) + 1, problems)
             rows.append(row)
             for i in items:
                 criteria.append(
@@ -313,37 +187,13 @@ def _process(task: Task, limits: ZipLimits) -> _Chunk:
     criteria_frame = pl.DataFrame(criteria, schema=_CRITERIA_SCHEMA, orient="row")
     labels = themes.classify_frame(criteria_frame.select("criterion_id", "text"), rules=_rules)
     return _Chunk(
-        records=pl.DataFrame(rows, schema=_RECORD_SCHEMA),
+        records=pl.DataFrame(rows, schema=RECORD_SCHEMA),
         criteria=criteria_frame,
         themes=labels.select("criterion_id", "theme", "cue"),
         files=[_printable(f) or "" for f in files],
         problems=[replace(p, file=_printable(p.file) or "", record=_printable(p.record) or "") for p in problems],
         file_formats=formats,
     )
-
-
-def _plan(paths: list[Path], limits: ZipLimits) -> Iterator[Task]:
-    """Cut the input into tasks of bounded size: zip entries by name, other files by content."""
-    batch: list[Source | Problem] = []
-    size = 0
-    for path in iter_files(paths):
-        try:
-            with path.open("rb") as handle:
-                magic = handle.read(4)
-            if magic in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
-                yield from plan_zip(path, limits=limits, batch=ZIP_ENTRIES_PER_TASK)
-                continue
-            data = path.read_bytes()
-        except OSError as exc:
-            batch.append(Problem("rejected", str(path), "(file)", f"cannot read file: {exc.strerror or exc}"))
-            continue
-        batch.append(Source(str(path), data))
-        size += len(data)
-        if size >= TASK_BYTES or len(batch) >= ZIP_ENTRIES_PER_TASK:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
 
 
 def _init_worker() -> None:
@@ -424,11 +274,11 @@ def ingest(
 
         bar = tqdm(unit=" files", desc="ingest", mininterval=0.5, leave=False)
     try:
-        con.execute((SQL_DIR / "staging.sql").read_text())
+        _create_staging(con)
         _create_themes_table(con)
         writer = _Writer(con)
         files: Counter[tuple[str, str]] = Counter()
-        for chunk in _run_tasks(_plan(paths, limits), workers=workers, limits=limits):
+        for chunk in _run_tasks(plan_tasks(paths, limits=limits), workers=workers, limits=limits):
             summary.files_read += len(chunk.files)
             files.update(chunk.file_formats)
             for problem in chunk.problems:
@@ -466,6 +316,22 @@ def ingest(
     os.replace(building, db_path)
     summary.elapsed_s = time.perf_counter() - started
     return summary
+
+
+_STAGING: dict[str, dict[str, Any]] = {
+    "stage_records": RECORD_SCHEMA,
+    "stage_criteria": _CRITERIA_SCHEMA,
+    "stage_themes": _THEME_SCHEMA,
+    "ingest_issues": _ISSUE_SCHEMA,
+}
+
+
+def _create_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """The staging tables, typed from the same schemas the workers' frames use (one definition)."""
+    for table, schema in _STAGING.items():
+        con.register("empty_frame", pl.DataFrame(schema=schema))
+        con.execute(f"create table {table} as select * from empty_frame")
+        con.unregister("empty_frame")
 
 
 def _create_themes_table(con: duckdb.DuckDBPyConnection) -> None:

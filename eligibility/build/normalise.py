@@ -8,6 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+
+from eligibility.build.b_all import b_all_basis
+from eligibility.build.criteria import CriterionItem, split_criteria
+from eligibility.build.records import NCT_ID_FORMAT, NCT_ID_RE, Problem, StudyRecord
 
 # Conversion factors to years; the registry's units, any case, singular or plural.
 _UNIT_YEARS: dict[str, float] = {
@@ -164,8 +171,105 @@ def normalise_date(raw: object) -> date | None:
     return None
 
 
-_NCT_RE = re.compile(r"^NCT\d{8}$")
-
-
 def valid_nct_id(value: object) -> bool:
-    return isinstance(value, str) and _NCT_RE.match(value) is not None
+    return isinstance(value, str) and NCT_ID_RE.match(value) is not None
+
+
+def bad_nct_id(value: object) -> str:
+    """The rejection reason for a record whose NCT ID is missing or malformed."""
+    return f"missing or malformed NCT ID {shown(value)} (expected {NCT_ID_FORMAT})"
+
+
+RECORD_SCHEMA: dict[str, Any] = {
+    "record_seq": pl.Int64,
+    "nct_id": pl.Utf8,
+    "source_file": pl.Utf8,
+    "source_record": pl.Utf8,
+    "source_format": pl.Utf8,
+    "title": pl.Utf8,
+    "official_title": pl.Utf8,
+    "conditions": pl.List(pl.Utf8),
+    "keywords": pl.List(pl.Utf8),
+    "phases": pl.List(pl.Utf8),
+    "overall_status": pl.Utf8,
+    "study_type": pl.Utf8,
+    "last_update": pl.Date,
+    "criteria_text": pl.Utf8,
+    "sex": pl.Utf8,
+    "healthy_volunteers": pl.Boolean,
+    "minimum_age_raw": pl.Utf8,
+    "maximum_age_raw": pl.Utf8,
+    "minimum_age_years": pl.Float64,
+    "maximum_age_years": pl.Float64,
+    "std_ages": pl.List(pl.Utf8),
+    "std_ages_source": pl.Utf8,
+    "record_complete": pl.Boolean,
+    "b_all_basis": pl.Utf8,
+}
+
+
+def normalise_record(record: StudyRecord, seq: int, problems: list[Problem]) -> tuple[dict[str, Any], list[CriterionItem]]:
+    """One record as a staged row (``RECORD_SCHEMA``) and its criteria items; warnings go to ``problems``."""
+
+    def warn(reason: str | None) -> None:
+        if reason:
+            problems.append(Problem("warning", record.source_file, record.source_record, reason, record.nct_id))
+
+    sex, reason = normalise_sex(record.sex_raw)
+    warn(reason)
+    healthy, reason = normalise_healthy_volunteers(record.healthy_volunteers_raw)
+    warn(reason)
+    min_raw, max_raw = record.minimum_age_raw, record.maximum_age_raw
+    minimum, reason = parse_age(min_raw)
+    warn(reason)
+    maximum, reason = parse_age(max_raw)
+    warn(reason)
+    if minimum is not None and maximum is not None and minimum > maximum:
+        warn(f"minimum age {min_raw!r} is above maximum age {max_raw!r}")
+    std_ages, reason = normalise_std_ages(record.std_ages_raw)
+    warn(reason)
+    std_source = "record"
+    if std_ages is None:
+        std_ages, std_source = derive_std_ages(minimum, maximum), "derived"
+    criteria_text = record.criteria_text
+    if criteria_text is None:
+        warn("no eligibility criteria text")
+    try:
+        items = split_criteria(criteria_text)
+    except Exception as exc:  # a splitter bug must cost one study its items, never the ingest
+        warn(f"criteria could not be split ({type(exc).__name__}: {exc}); kept as one unspecified item")
+        items = [CriterionItem(1, "unspecified", criteria_text or "", None, 0, None)] if criteria_text else []
+    inclusion = [i.text for i in items if i.section == "inclusion"] or [i.text for i in items if i.section == "unspecified"]
+    row = {
+        "record_seq": seq,
+        "nct_id": record.nct_id,
+        "source_file": record.source_file,
+        "source_record": record.source_record,
+        "source_format": record.source_format,
+        "title": record.title,
+        "official_title": record.official_title,
+        "conditions": record.conditions,
+        "keywords": record.keywords,
+        "phases": normalise_phases(record.phases),
+        "overall_status": normalise_enum(record.overall_status),
+        "study_type": normalise_enum(record.study_type),
+        "last_update": normalise_date(record.last_update),
+        "criteria_text": criteria_text,
+        "sex": sex,
+        "healthy_volunteers": healthy,
+        "minimum_age_raw": min_raw,
+        "maximum_age_raw": max_raw,
+        "minimum_age_years": minimum,
+        "maximum_age_years": maximum,
+        "std_ages": std_ages,
+        "std_ages_source": std_source,
+        "record_complete": not record.truncated,
+        "b_all_basis": b_all_basis(
+            title=record.title,
+            official_title=record.official_title,
+            conditions=record.conditions,
+            keywords=record.keywords,
+            inclusion_texts=inclusion,
+        ),
+    }
+    return row, items

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+NCT_ID_RE = re.compile(r"^NCT\d{8}$")
+NCT_ID_FORMAT = "NCT + 8 digits"
 
 
 @dataclass(slots=True)
@@ -43,7 +47,3 @@ class Problem:
     record: str
     reason: str
     nct_id: str | None = None
-
-
-class RecordError(ValueError):
-    """A record that cannot become a study; the message is the reason shown to users."""

@@ -212,15 +212,54 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def iter_sources(paths: Iterable[Path], *, limits: ZipLimits = DEFAULT_LIMITS) -> Iterator[Source | Problem]:
+Task = list[Source | Problem] | ZipBatch
+"""A unit of work for one process: loose files already read, or a run of zip entries read by name."""
+ENTRIES_PER_TASK = 500
+TASK_BYTES = 8 * 1024 * 1024
+
+
+def plan_tasks(
+    paths: Iterable[Path], *, limits: ZipLimits = DEFAULT_LIMITS, entries: int = ENTRIES_PER_TASK, task_bytes: int = TASK_BYTES
+) -> Iterator[Task]:
+    """Cut the input into tasks of bounded size: zip entries by name, other files by content."""
+    batch: list[Source | Problem] = []
+    size = 0
     for path in iter_files(paths):
-        name = str(path)
         try:
+            with path.open("rb") as handle:
+                magic = handle.read(4)
+            if magic in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
+                yield from plan_zip(path, limits=limits, batch=entries)
+                continue
             data = path.read_bytes()
         except OSError as exc:
-            yield Problem("rejected", name, "(file)", f"cannot read file: {exc.strerror or exc}")
+            batch.append(Problem("rejected", str(path), "(file)", f"cannot read file: {exc.strerror or exc}"))
             continue
-        if data.startswith(ZIP_MAGIC) or data.startswith(EMPTY_ZIP_MAGIC):
-            yield from iter_zip(name, data, limits=limits)
-        else:
-            yield Source(name, data)
+        batch.append(Source(str(path), data))
+        size += len(data)
+        if size >= task_bytes or len(batch) >= entries:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def task_items(task: Task, *, limits: ZipLimits, open_zips: dict[str, zipfile.ZipFile]) -> Iterable[Source | Problem]:
+    """The sources of one task; a zip is opened once per process and kept in ``open_zips``."""
+    if isinstance(task, ZipBatch):
+        archive = open_zips.get(task.path)
+        if archive is None:
+            archive = open_zips[task.path] = zipfile.ZipFile(task.path)
+        return read_entries(archive, task.path, [archive.getinfo(e) for e in task.entries], limits=limits)
+    return task
+
+
+def iter_sources(paths: Iterable[Path], *, limits: ZipLimits = DEFAULT_LIMITS) -> Iterator[Source | Problem]:
+    """Every source under ``paths``, in the order ingest reads them (one process)."""
+    open_zips: dict[str, zipfile.ZipFile] = {}
+    try:
+        for task in plan_tasks(paths, limits=limits):
+            yield from task_items(task, limits=limits, open_zips=open_zips)
+    finally:
+        for archive in open_zips.values():
+            archive.close()

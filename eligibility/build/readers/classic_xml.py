@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from eligibility.build.normalise import shown, valid_nct_id
+from eligibility.build.normalise import bad_nct_id, valid_nct_id
 from eligibility.build.records import Problem, StudyRecord
 from eligibility.build.sources import Source
 
@@ -42,7 +42,7 @@ def _criteria(node: ET.Element) -> str | None:
 def study_to_record(study: ET.Element, *, file: str, record: str) -> StudyRecord | Problem:
     nct_id = _text(study, "id_info/nct_id")
     if not valid_nct_id(nct_id):
-        return Problem("rejected", file, record, f"missing or malformed NCT ID {shown(nct_id)} (expected NCT + 8 digits)")
+        return Problem("rejected", file, record, bad_nct_id(nct_id))
     assert nct_id is not None
     return StudyRecord(
         nct_id=nct_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from eligibility.build.normalise import shown, valid_nct_id
+from eligibility.build.normalise import bad_nct_id, valid_nct_id
 from eligibility.build.records import Problem, StudyRecord
 
 FORMAT = "eligibility-text"
@@ -62,7 +62,7 @@ def read(file: str, text: str) -> Iterator[StudyRecord | Problem]:
         record = f"document at line {line_number}"
         nct_id = fields.get("NCT ID")
         if not valid_nct_id(nct_id):
-            yield Problem("rejected", file, record, f"missing or malformed NCT ID {shown(nct_id)} (expected NCT + 8 digits)")
+            yield Problem("rejected", file, record, bad_nct_id(nct_id))
             continue
         assert nct_id is not None
         record = f"{record} {nct_id}"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from eligibility.build.normalise import shown, valid_nct_id
+from eligibility.build.normalise import bad_nct_id, shown, valid_nct_id
 from eligibility.build.records import Problem, StudyRecord
 
 FORMAT = "ctgov-v2-json"
@@ -118,7 +118,7 @@ def study_records(study: Any, *, file: str, record: str) -> Iterator[StudyRecord
     ident = fields.module("identificationModule")
     nct_id = ident.get("nctId")
     if not valid_nct_id(nct_id):
-        yield Problem("rejected", file, record, f"missing or malformed NCT ID {shown(nct_id)} (expected NCT + 8 digits)")
+        yield Problem("rejected", file, record, bad_nct_id(nct_id))
         return
     elig = fields.module("eligibilityModule")
     status = fields.module("statusModule")
@@ -129,9 +129,6 @@ def study_records(study: Any, *, file: str, record: str) -> Iterator[StudyRecord
         fields.text(posted, "statusModule.lastUpdatePostDateStruct", "date") if isinstance(posted, dict) else None
     ) or fields.text(status, "statusModule", "lastUpdateSubmitDate")
     source_record = nct_id if record == "(study)" else f"{record} {nct_id}"
-    # Ages are kept as read (normalise explains a wrong type); text is cleaned because it is stored.
-    ages = [elig.get(key) for key in ("minimumAge", "maximumAge")]
-    minimum_age, maximum_age = (_clean(a) if isinstance(a, str) else a for a in ages)
     result = StudyRecord(
         nct_id=nct_id,
         source_file=file,
@@ -148,8 +145,8 @@ def study_records(study: Any, *, file: str, record: str) -> Iterator[StudyRecord
         criteria_text=fields.text(elig, "eligibilityModule", "eligibilityCriteria"),
         sex_raw=elig.get("sex"),
         healthy_volunteers_raw=elig.get("healthyVolunteers"),
-        minimum_age_raw=minimum_age,
-        maximum_age_raw=maximum_age,
+        minimum_age_raw=fields.text(elig, "eligibilityModule", "minimumAge"),
+        maximum_age_raw=fields.text(elig, "eligibilityModule", "maximumAge"),
         std_ages_raw=elig.get("stdAges"),
     )
     for reason in fields.wrong:
