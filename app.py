@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eligibility.ui.dashboard import ensure_database, publish_filters, sidebar_filters
+from eligibility.ui.rebuild import ensure_database
+from eligibility.ui.sidebar import publish_filters, sidebar_filters
 
 st.set_page_config(page_title="Eligibility Explorer", page_icon=":material/groups:", layout="wide")
 

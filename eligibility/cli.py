@@ -48,21 +48,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"error: {args.db}: no such database (run `python -m eligibility ingest` first)", file=sys.stderr)
         return 2
     try:
-        filters = Filters(
-            min_age=args.min_age,
-            max_age=args.max_age,
-            age_mode=args.age_mode,
-            sex=args.sex,
-            healthy_volunteers=args.healthy_volunteers,
-            condition=args.condition,
-            search=args.search,
-            phases=tuple(args.phase),
-            statuses=tuple(args.status),
-            study_types=tuple(args.study_type),
-            preset=args.preset,
-            aya_min=args.aya_min,
-            aya_max=args.aya_max,
-        )
+        filters = Filters.from_values(vars(args))
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -126,9 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--healthy-volunteers", choices=HEALTHY, default="any")
     export.add_argument("--condition", default="", help="text in conditions, keywords or titles")
     export.add_argument("--search", default="", help="text in any criterion")
-    export.add_argument("--phase", action="append", default=[], help="e.g. PHASE2 (repeatable)")
-    export.add_argument("--status", action="append", default=[], help="e.g. RECRUITING (repeatable)")
-    export.add_argument("--study-type", action="append", default=[], help="e.g. INTERVENTIONAL (repeatable)")
+    export.add_argument("--phase", dest="phases", action="append", default=[], help="e.g. PHASE2 (repeatable)")
+    export.add_argument("--status", dest="statuses", action="append", default=[], help="e.g. RECRUITING (repeatable)")
+    export.add_argument("--study-type", dest="study_types", action="append", default=[], help="e.g. INTERVENTIONAL (repeatable)")
     export.add_argument("--preset", choices=PRESETS, default="none")
     export.add_argument("--aya-min", type=float, default=15.0, help="AYA window start (default 15)")
     export.add_argument("--aya-max", type=float, default=39.0, help="AYA window end (default 39)")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eligibility.ui.dashboard import add_uploads, bordered, current_filters, download_csv, query
+from eligibility.ui.rebuild import add_uploads
+from eligibility.ui.render import bordered, download_csv
+from eligibility.ui.sidebar import current_filters
+from eligibility.ui.state import query
 
 filters = current_filters()
 st.title("Data")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import html
-import re
 
 import streamlit as st
 
-from eligibility.ui.dashboard import bordered, chips, current_filters, highlight, md, query, theme_labels
+from eligibility.build.records import NCT_ID_FORMAT, NCT_ID_RE
+from eligibility.ui.render import bordered, chips, highlight, md
+from eligibility.ui.sidebar import current_filters
+from eligibility.ui.state import query, theme_labels
 
-NCT_RE = re.compile(r"^NCT\d{8}$")
 SECTIONS = {
     "inclusion": "Inclusion criteria",
     "exclusion": "Exclusion criteria",
@@ -41,8 +42,8 @@ nct_id = st.text_input("or type an NCT ID", key="nct", bind="query-params", max_
 if not nct_id:
     st.info("Choose a trial above, or type an NCT ID such as NCT06389305.")
     st.stop()
-if not NCT_RE.match(nct_id):
-    st.error(f"{md(nct_id)} is not an NCT ID (NCT followed by 8 digits).")
+if not NCT_ID_RE.match(nct_id):
+    st.error(f"{md(nct_id)} is not an NCT ID ({NCT_ID_FORMAT}).")
     st.stop()
 detail = query("trial_detail", nct_id=nct_id)
 if detail.is_empty():

@@ -6,14 +6,18 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from eligibility.ui.dashboard import B_ALL_DEFINITION, bordered, current_filters, download_csv, md, query
+from eligibility.build.b_all import DEFINITION as B_ALL_DEFINITION
+from eligibility.build.b_all import PRESETS_DEFINITION
+from eligibility.ui.render import bordered, download_csv, md
+from eligibility.ui.sidebar import current_filters
+from eligibility.ui.state import query
 
 filters = current_filters()
 st.title("Overview")
 st.caption(f"Trials matching: {md(filters.describe())}")
 if filters.preset != "none":
     with st.expander("How B-ALL studies are identified"):
-        st.markdown(B_ALL_DEFINITION)
+        st.markdown(md(f"{B_ALL_DEFINITION} {PRESETS_DEFINITION}"))
 
 counts = query("headline_counts", filters).row(0, named=True)
 cols = st.columns(5)

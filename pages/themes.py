@@ -7,17 +7,9 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from eligibility.ui.dashboard import (
-    bordered,
-    cohort_controls,
-    current_filters,
-    download_csv,
-    highlight,
-    md,
-    query,
-    theme_labels,
-    trial_link,
-)
+from eligibility.ui.render import bordered, download_csv, highlight, md, trial_link
+from eligibility.ui.sidebar import cohort_controls, current_filters
+from eligibility.ui.state import query, theme_labels
 
 CRITERIA_SHOWN = 300
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
-from eligibility.ui.dashboard import current_filters, download_csv, md, query
+from eligibility.build.records import STUDY_URL
+from eligibility.ui.render import download_csv, md
+from eligibility.ui.sidebar import current_filters
+from eligibility.ui.state import query
 
 # The browser gets at most this many rows to sort and scroll; the download has them all.
 TABLE_LIMIT = 20_000
@@ -38,7 +43,7 @@ st.dataframe(
         "exclusion_themes",
     ],
     column_config={
-        "url": st.column_config.LinkColumn("NCT ID", display_text=r"https://clinicaltrials\.gov/study/(NCT\d+)", pinned=True),
+        "url": st.column_config.LinkColumn("NCT ID", display_text=re.escape(STUDY_URL) + r"(NCT\d+)", pinned=True),
         "title": st.column_config.TextColumn("Title", width="large"),
         "conditions": "Conditions",
         "minimum_age_raw": "Min age (as written)",

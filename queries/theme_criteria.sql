@@ -17,7 +17,7 @@ chosen as (
 
 select
     c.nct_id,
-    'https://clinicaltrials.gov/study/' || c.nct_id as url,
+    s.url,
     s.title,
     cr.ordinal,
     cr.text,

@@ -2,7 +2,7 @@
 -- Parameters: $nct_id.
 select
     nct_id,
-    'https://clinicaltrials.gov/study/' || nct_id as url,
+    url,
     title,
     official_title,
     conditions,

@@ -7,7 +7,7 @@ with filtered as (
 
 select
     nct_id,
-    'https://clinicaltrials.gov/study/' || nct_id as url,
+    url,
     title,
     array_to_string(conditions, '; ') as conditions,
     minimum_age_raw,

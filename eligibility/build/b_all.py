@@ -1,16 +1,21 @@
-"""Which studies are about B-cell acute lymphoblastic leukemia (B-ALL).
-
-A B-ALL study names B-cell / precursor-B ALL, or acute lymphoblastic
-(lymphocytic, lymphoid) leukemia without restricting it to T-cell ALL, in its
-conditions, keywords or title; multi-disease trials that include ALL count.
-Records with no conditions and no title (the plain-text export) are judged by
-the diagnosis their inclusion criteria require; exclusion criteria never count.
-"""
+"""Which studies are about B-cell acute lymphoblastic leukemia (B-ALL); ``DEFINITION`` states the rule."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+# The rule as users read it (Overview, sidebar help, README); the code below implements it.
+DEFINITION = (
+    "B-ALL studies are those whose conditions, keywords or title name B-cell or precursor-B ALL, or acute "
+    "lymphoblastic (lymphocytic, lymphoid) leukemia without restricting it to T-cell ALL; multi-disease trials that "
+    "include ALL count. Records with no conditions and no title (the plain-text export) are judged by the diagnosis "
+    "their inclusion criteria require; mentions of ALL in exclusion criteria do not count."
+)
+PRESETS_DEFINITION = (
+    "Pediatric B-ALL: B-ALL studies accepting participants under 18. AYA B-ALL: B-ALL studies whose age range "
+    "overlaps the AYA window (15–39 by default)."
+)
 
 # T-cell ALL named on its own; removed before looking for ALL that may be B-lineage.
 _T_ALL = re.compile(

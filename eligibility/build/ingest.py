@@ -27,7 +27,7 @@ from eligibility import __version__
 from eligibility.build import themes
 from eligibility.build.normalise import RECORD_SCHEMA, normalise_record
 from eligibility.build.readers import read_source
-from eligibility.build.records import Problem
+from eligibility.build.records import STUDY_URL, Problem
 from eligibility.build.sources import DEFAULT_LIMITS, Task, ZipLimits, plan_tasks, task_items
 from eligibility.paths import DEFAULT_DB
 
@@ -298,6 +298,7 @@ def ingest(
                 on_progress(summary.files_read, chunk.files[-1])
         writer.flush()
         summary.read_s = time.perf_counter() - started
+        con.execute("create table constants as select $study_url as study_url", {"study_url": STUDY_URL})
         con.execute((SQL_DIR / "finalise.sql").read_text())
         summary.studies_loaded = con.execute("select count(*) from studies").fetchall()[0][0]
         summary.duplicates_merged = writer.records - summary.studies_loaded

@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 
 NCT_ID_RE = re.compile(r"^NCT\d{8}$")
 NCT_ID_FORMAT = "NCT + 8 digits"
+STUDY_URL = "https://clinicaltrials.gov/study/"
+
+
+def study_url(nct_id: str) -> str:
+    """The study's page on ClinicalTrials.gov (the database's ``studies.url`` holds the same)."""
+    return STUDY_URL + nct_id
 
 
 @dataclass(slots=True)

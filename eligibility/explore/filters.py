@@ -1,14 +1,16 @@
 """The filter state shared by every page and the export command, and its URL form.
 
-One frozen dataclass; ``params()`` gives the named parameters of
-``queries/filtered_trials.sql``. The dashboard's widgets mirror it in the URL
+One frozen dataclass, built by the dashboard's widgets and by the ``export``
+command alike (``Filters.from_values``); ``params()`` gives the named parameters
+of ``queries/filtered_trials.sql``. The dashboard mirrors the widgets in the URL
 (Streamlit's query-parameter binding), so a view can be shared and restored.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
 AGE_MODES = ("overlaps", "covers")
@@ -68,6 +70,12 @@ class Filters:
             for token in getattr(self, name):
                 if not _TOKEN_RE.match(token):
                     raise FilterError(f"{name} value {token!r} is not a registry code such as PHASE2 or RECRUITING")
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> Filters:
+        """Filters from plain values (widgets, command-line arguments): other keys are ignored, lists become tuples."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: tuple(v) if k in _LIST_FIELDS else v for k, v in values.items() if k in names})
 
     def params(self) -> dict[str, Any]:
         """Named parameters of filtered_trials.sql."""

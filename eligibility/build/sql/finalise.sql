@@ -74,6 +74,7 @@ record_counts as (
 )
 select
     k.nct_id,
+    (select study_url from constants) || k.nct_id as url,
     k.title,
     k.official_title,
     k.conditions,
@@ -110,14 +111,6 @@ left join counts as c using (nct_id)
 left join exclusion_themes as e using (nct_id)
 left join record_counts as n using (nct_id)
 order by k.nct_id;
-
-create table conditions as
-select nct_id, unnest(conditions) as condition
-from studies;
-
-create table keywords as
-select nct_id, unnest(keywords) as keyword
-from studies;
 
 drop table stage_themes;
 drop table stage_criteria;
