@@ -52,7 +52,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    query = {"trials": "trials_matching_filters", "criteria": "criteria_matching_filters"}[args.what]
+    query = {"trials": "trials_table", "criteria": "criteria_matching_filters"}[args.what]
     con = connect(args.db)
     try:
         frame = run(con, query, **filters.params(), limit=args.limit)

@@ -21,7 +21,7 @@ filters = current_filters()
 labels = theme_labels()
 st.title("Trial detail")
 
-matching = query("trials_matching_filters", filters, limit=5000)
+matching = query("trials_table", filters, limit=5000)
 total = query("headline_counts", filters)["trials"][0]
 
 

@@ -7,6 +7,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
+from eligibility.explore.compare import compare_theme_shares, comparison_long
 from eligibility.ui.render import bordered, download_csv, highlight, md, trial_link
 from eligibility.ui.sidebar import cohort_controls, current_filters
 from eligibility.ui.state import query, theme_labels
@@ -94,44 +95,12 @@ with bordered("Cohort comparison"):
         cohort_a = cohort_controls("a", title="Cohort A", preset="pediatric-b-all", age=(0, 100))
     with right:
         cohort_b = cohort_controls("b", title="Cohort B", preset="b-all", age=(18, 100))
-    dist_a = query("theme_distribution", cohort_a).select(
-        "theme",
-        "label",
-        pl.col("share").alias("share_a"),
-        pl.col("trials").alias("trials_a"),
-        pl.col("trials_with_exclusions").alias("base_a"),
-    )
-    dist_b = query("theme_distribution", cohort_b).select(
-        "theme",
-        pl.col("share").alias("share_b"),
-        pl.col("trials").alias("trials_b"),
-        pl.col("trials_with_exclusions").alias("base_b"),
-    )
-    comparison = (
-        dist_a.join(dist_b, on="theme")
-        .with_columns(((pl.col("share_a").fill_null(0) - pl.col("share_b").fill_null(0)) * 100).round(1).alias("difference_pp"))
-        .sort("difference_pp", descending=True)
-    )
+    comparison = compare_theme_shares(query("theme_distribution", cohort_a), query("theme_distribution", cohort_b))
     name_a, name_b = f"A: {cohort_a.describe()}", f"B: {cohort_b.describe()}"
     st.markdown(
         f"**A**: {md(cohort_a.describe())} ({int(comparison['base_a'][0]):,} trials) · **B**: {md(cohort_b.describe())} ({int(comparison['base_b'][0]):,} trials)"
     )
-    long = pl.concat(
-        [
-            comparison.select(
-                "label",
-                pl.lit(name_a).alias("cohort"),
-                (pl.col("share_a") * 100).round(1).alias("percent"),
-                pl.col("trials_a").alias("trials"),
-            ),
-            comparison.select(
-                "label",
-                pl.lit(name_b).alias("cohort"),
-                (pl.col("share_b") * 100).round(1).alias("percent"),
-                pl.col("trials_b").alias("trials"),
-            ),
-        ]
-    )
+    long = comparison_long(comparison, name_a=name_a, name_b=name_b)
     order = comparison["label"].to_list()
     grouped = (
         alt.Chart(long)

@@ -17,7 +17,7 @@ ALL_ROWS = 10_000_000
 
 filters = current_filters()
 st.title("Trials")
-trials = query("trials_matching_filters", filters, limit=TABLE_LIMIT)
+trials = query("trials_table", filters, limit=TABLE_LIMIT)
 counts = query("headline_counts", filters).row(0, named=True)
 total = counts["trials"]
 shown = f"{len(trials):,}" if len(trials) == total else f"the first {len(trials):,} by NCT ID (the download has all {total:,})"
@@ -61,7 +61,7 @@ st.dataframe(
     height=600,
 )
 download_csv(
-    trials if len(trials) == total else lambda: query("trials_matching_filters", filters, limit=ALL_ROWS),
+    trials if len(trials) == total else lambda: query("trials_table", filters, limit=ALL_ROWS),
     what="trials",
     filters=filters,
     key="dl_trials",

@@ -3,9 +3,9 @@
 -- Trials are first grouped by their age bounds in whole years (a trial accepts age
 -- x when ceil(minimum) <= x <= floor(maximum)), so the work does not grow with
 -- the number of trials.
--- Parameters: those of filtered_trials.sql.
+-- Parameters: those of matching_studies.sql.
 with filtered as (
-    -- @include filtered_trials.sql
+    -- @include matching_studies.sql
 ),
 
 bounds as (

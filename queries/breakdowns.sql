@@ -1,9 +1,9 @@
 -- breakdowns: trial counts of the filtered trials by sex, healthy-volunteer status,
 -- standard age group, phase, overall status and study type (one row per value).
 -- A trial counts once in each standard age group it lists.
--- Parameters: those of filtered_trials.sql.
+-- Parameters: those of matching_studies.sql.
 with filtered as (
-    -- @include filtered_trials.sql
+    -- @include matching_studies.sql
 ),
 
 narrow as materialized (

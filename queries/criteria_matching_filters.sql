@@ -1,8 +1,8 @@
 -- criteria_matching_filters: every criterion of the filtered trials, one row per
 -- criterion, with its section and its themes (comma-separated), at most $limit rows.
--- Parameters: those of filtered_trials.sql, and $limit.
+-- Parameters: those of matching_studies.sql, and $limit.
 with filtered as (
-    -- @include filtered_trials.sql
+    -- @include matching_studies.sql
 ),
 
 labels as (

@@ -3,7 +3,6 @@
 select
     (select count(*) from studies) as studies,
     (select count(*) from criteria) as criteria,
-    (select count(*) from criteria where section = 'exclusion') as exclusion_criteria,
     (select count(*) from studies where is_b_all) as b_all_studies,
     (select count(*) from ingest_issues where kind = 'rejected') as rejected,
     (select count(*) from ingest_issues where kind = 'warning') as warnings

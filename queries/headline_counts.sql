@@ -1,17 +1,14 @@
 -- headline_counts: one row of counts for the trials matching the filters.
--- Parameters: those of filtered_trials.sql.
+-- Parameters: those of matching_studies.sql.
 with filtered as (
-    -- @include filtered_trials.sql
+    -- @include matching_studies.sql
 )
 
 select
     count(*) as trials,
     count(*) filter (where n_exclusion > 0) as trials_with_exclusions,
-    coalesce(sum(n_inclusion), 0) as inclusion_items,
     coalesce(sum(n_exclusion), 0) as exclusion_items,
     coalesce(sum(n_inclusion + n_exclusion + n_unspecified), 0) as criteria_items,
-    median(n_exclusion) filter (where n_exclusion > 0) as median_exclusion_items,
     count(*) filter (where is_b_all) as b_all_trials,
-    count(*) filter (where healthy_volunteers) as accepts_healthy_volunteers,
     count(*) filter (where coalesce(minimum_age_years, 0) < 18) as accepts_children
 from filtered

@@ -1,9 +1,9 @@
 -- theme_cooccurrence: for each pair of exclusion themes (including a theme with
 -- itself), how many filtered trials exclude on both. Counted from the studies'
 -- theme bits, grouped first.
--- Parameters: those of filtered_trials.sql.
+-- Parameters: those of matching_studies.sql.
 with filtered as (
-    -- @include filtered_trials.sql
+    -- @include matching_studies.sql
 ),
 
 masks as (

@@ -1,9 +1,9 @@
 -- theme_criteria: the exclusion criteria of the filtered trials that carry theme
 -- $theme, with the cue that matched, the first $limit in NCT ID and document order.
 -- The rows are chosen on ids alone and only those are joined to their text.
--- Parameters: those of filtered_trials.sql, $theme, $limit.
+-- Parameters: those of matching_studies.sql, $theme, $limit.
 with filtered as (
-    -- @include filtered_trials.sql
+    -- @include matching_studies.sql
 ),
 
 chosen as (

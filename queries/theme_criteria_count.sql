@@ -1,8 +1,8 @@
 -- theme_criteria_count: how many exclusion criteria of the filtered trials carry
 -- theme $theme, and in how many trials.
--- Parameters: those of filtered_trials.sql, and $theme.
+-- Parameters: those of matching_studies.sql, and $theme.
 with filtered as (
-    -- @include filtered_trials.sql
+    -- @include matching_studies.sql
 )
 
 select

@@ -3,9 +3,9 @@
 -- The share's denominator is the number of filtered trials with at least one
 -- exclusion criterion (the same for every row). Counted from each study's theme
 -- bits, grouped first, so the cost does not grow with the number of criteria.
--- Parameters: those of filtered_trials.sql.
+-- Parameters: those of matching_studies.sql.
 with filtered as (
-    -- @include filtered_trials.sql
+    -- @include matching_studies.sql
 ),
 
 masks as (

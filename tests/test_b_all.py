@@ -66,7 +66,7 @@ def test_reference_document_is_found_by_both_presets(fixture_db) -> None:
     con = connect(db)
     try:
         for preset in ("pediatric-b-all", "aya-b-all"):
-            found = run(con, "filtered_trials", **Filters(preset=preset).params())["nct_id"].to_list()
+            found = run(con, "matching_studies", **Filters(preset=preset).params())["nct_id"].to_list()
             assert "NCT06389305" in found, preset
     finally:
         con.close()

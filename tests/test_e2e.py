@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -251,3 +252,30 @@ def test_text_from_records_is_shown_as_text_on_every_page(browser, tmp_path: Pat
             if path.startswith("/themes"):
                 assert page.locator("td", has_text="[click](javascript:alert(1))").count() == 1
     assert dialogs == []
+
+
+# Text that markdown would turn into a link, a formula, an icon or a coloured span.
+TYPED_TEXTS = (
+    "www.example.com",
+    "http://evil.example/login",
+    "mail someone@example.com",
+    "$x^2$ costs $5",
+    ":red[alert] :smile: :material/home:",
+)
+
+
+@pytest.mark.parametrize("typed", TYPED_TEXTS)
+def test_typed_filter_text_is_shown_as_typed(server, browser, typed: str) -> None:
+    """A condition from a shared URL appears exactly as typed: no link, formula, icon or stray backslash."""
+    url, _ = server
+    page = _open(browser, f"{url}/?{urllib.parse.urlencode({'condition': typed})}")
+    _wait_idle(page)
+    caption = page.get_by_test_id("stMain").get_by_text("Trials matching:").first
+    caption.wait_for(timeout=60_000)
+    text = caption.inner_text().replace("\u2060", "")
+    assert f"condition '{typed}'" in text
+    assert "\\" not in text
+    for where in (caption, page.get_by_test_id("stSidebar").get_by_text("Showing:").first):
+        assert where.locator("a").count() == 0
+        assert where.locator(".katex").count() == 0
+        assert where.locator("[data-testid='stIconMaterial']").count() == 0

@@ -138,7 +138,7 @@ def test_criteria_search_is_literal(demo_db, needle: str) -> None:
     db, _ = demo_db
     con = connect(db)
     try:
-        found = set(run(con, "filtered_trials", **Filters(search=needle).params())["nct_id"].to_list())
+        found = set(run(con, "matching_studies", **Filters(search=needle).params())["nct_id"].to_list())
         texts = con.execute("select nct_id, lower(text) from criteria").fetchall()
     finally:
         con.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import polars as pl
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _TRIGGER_PATTERN = r"^[=+\-@\t\r]"
 
 

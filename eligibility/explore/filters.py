@@ -2,7 +2,7 @@
 
 One frozen dataclass, built by the dashboard's widgets and by the ``export``
 command alike (``Filters.from_values``); ``params()`` gives the named parameters
-of ``queries/filtered_trials.sql``. The dashboard mirrors the widgets in the URL
+of ``queries/matching_studies.sql``. The dashboard mirrors the widgets in the URL
 (Streamlit's query-parameter binding), so a view can be shared and restored.
 """
 
@@ -78,7 +78,7 @@ class Filters:
         return cls(**{k: tuple(v) if k in _LIST_FIELDS else v for k, v in values.items() if k in names})
 
     def params(self) -> dict[str, Any]:
-        """Named parameters of filtered_trials.sql."""
+        """Named parameters of matching_studies.sql."""
         return {
             "min_age": self.min_age,
             "max_age": self.max_age,

@@ -1,7 +1,7 @@
 """Run the SQL files in ``queries/`` with named parameters and return polars frames.
 
 A query file may include another with a line ``-- @include name.sql``; the
-shared trial filter is written once, in ``filtered_trials.sql``. Values only
+shared trial filter is written once, in ``matching_studies.sql``. Values only
 ever reach DuckDB as parameters. Each call takes its own cursor, so sessions
 in different threads never share a statement.
 """

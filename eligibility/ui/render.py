@@ -14,10 +14,19 @@ from eligibility.build.records import study_url
 from eligibility.explore.export import to_csv_bytes
 from eligibility.explore.filters import Filters
 
+# Markdown punctuation, plus what Streamlit's markdown adds: $ (LaTeX) and : (emoji, icons, :color[text]).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&])")
+# GitHub-flavoured markdown links bare "www.", "http://" and e-mail addresses, and Streamlit reads
+# ":material/icon:", even when escaped; an invisible word joiner (U+2060) at the trigger stops that.
+_AUTOLINK_TRIGGER = re.compile(r"(?i)(www|https?|ftp|mailto)(?=\\[.:])|(?=@)|(?<=\\:)")
+WORD_JOINER = "\u2060"
+
 
 def md(text: str) -> str:
-    """User-typed text made safe to place inside Streamlit markdown (no links, images or HTML)."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~])", r"\\\1", text)
+    """User or record text made safe to place inside Streamlit markdown: shown as typed, never as a
+    link, image, formula, icon or HTML."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    return _AUTOLINK_TRIGGER.sub(lambda m: (m.group(1) or "") + WORD_JOINER, escaped)
 
 
 def highlight(text: str, cue: str | None) -> str:

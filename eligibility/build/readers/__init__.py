@@ -14,7 +14,6 @@ from eligibility.build.readers import classic_xml, text_export, v2_json
 from eligibility.build.records import Problem, StudyRecord
 from eligibility.build.sources import Source
 
-FORMATS = ("ctgov-v2-json", "ctgov-classic-xml", "eligibility-text")
 _TEXT_EXPORT_RE = re.compile(rb"^(Eligibility Module|NCT ID:|Ignite Creation Date:)", re.MULTILINE)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # A web page (often an error page saved under a .json or .xml name) is not classic XML.

@@ -1,4 +1,4 @@
--- filtered_trials: the studies matching the shared filters (one row per study).
+-- matching_studies: the studies matching the shared filters (one row per study).
 -- Included by the other queries as a `with` step; also runnable on its own.
 -- Parameters:
 --   $min_age, $max_age   age range in years (null = open on that side; both null = no age filter)

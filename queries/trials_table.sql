@@ -1,8 +1,8 @@
--- trials_matching_filters: the filtered trials, one row per trial, for the Trials
+-- trials_table: the filtered trials, one row per trial, for the Trials
 -- table and its CSV download, at most $limit rows, ordered by NCT ID.
--- Parameters: those of filtered_trials.sql, and $limit.
+-- Parameters: those of matching_studies.sql, and $limit.
 with filtered as (
-    -- @include filtered_trials.sql
+    -- @include matching_studies.sql
 )
 
 select
