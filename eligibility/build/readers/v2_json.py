@@ -74,12 +74,33 @@ class _Fields:
         self.wrong.append(f"{where} is {_kind(value)} ({shown(value)}), not {wanted}; left unknown")
 
     def module(self, name: str) -> dict[str, Any]:
-        value = self.protocol.get(name)
+        return self.part(self.protocol, "protocolSection", name)
+
+    def part(self, parent: dict[str, Any], where: str, key: str) -> dict[str, Any]:
+        """An object inside ``parent`` (a module, a date struct); absent or of the wrong type: empty."""
+        value = parent.get(key)
         if isinstance(value, dict):
             return value
         if value is not None:
-            self._note(name, value, "an object")
+            self._note(key if where == "protocolSection" else f"{where}.{key}", value, "an object")
         return {}
+
+    def date(self, status: dict[str, Any], key: str) -> str | None:
+        return self.text(self.part(status, "statusModule", key), f"statusModule.{key}", "date")
+
+    def countries(self, locations: dict[str, Any]) -> list[str]:
+        """The countries of the study's sites (``contactsLocationsModule.locations[].country``)."""
+        value = locations.get("locations")
+        if not isinstance(value, list):
+            if value is not None:
+                self._note("contactsLocationsModule.locations", value, "a list of sites")
+            return []
+        sites = [v for v in value if isinstance(v, dict)]
+        if len(sites) < len(value):
+            self.wrong.append(
+                f"contactsLocationsModule.locations holds {len(value) - len(sites)} item(s) that are not sites; left out"
+            )
+        return [c for c in (self.text(site, "contactsLocationsModule.locations[]", "country") for site in sites) if c]
 
     def text(self, module: dict[str, Any], where: str, key: str) -> str | None:
         value = module.get(key)
@@ -124,6 +145,7 @@ def study_records(study: Any, *, file: str, record: str) -> Iterator[StudyRecord
     status = fields.module("statusModule")
     conditions = fields.module("conditionsModule")
     design = fields.module("designModule")
+    sponsor = fields.part(fields.module("sponsorCollaboratorsModule"), "sponsorCollaboratorsModule", "leadSponsor")
     posted = status.get("lastUpdatePostDateStruct")
     last_update = (
         fields.text(posted, "statusModule.lastUpdatePostDateStruct", "date") if isinstance(posted, dict) else None
@@ -148,6 +170,15 @@ def study_records(study: Any, *, file: str, record: str) -> Iterator[StudyRecord
         minimum_age_raw=fields.text(elig, "eligibilityModule", "minimumAge"),
         maximum_age_raw=fields.text(elig, "eligibilityModule", "maximumAge"),
         std_ages_raw=elig.get("stdAges"),
+        start_date_raw=fields.date(status, "startDateStruct"),
+        first_posted_raw=fields.date(status, "studyFirstPostDateStruct"),
+        primary_completion_raw=fields.date(status, "primaryCompletionDateStruct"),
+        sponsor_class_raw=fields.text(sponsor, "sponsorCollaboratorsModule.leadSponsor", "class"),
+        enrollment_raw=fields.part(design, "designModule", "enrollmentInfo").get("count"),
+        countries=fields.countries(fields.module("contactsLocationsModule")),
+        primary_purpose_raw=fields.text(
+            fields.part(design, "designModule", "designInfo"), "designModule.designInfo", "primaryPurpose"
+        ),
     )
     for reason in fields.wrong:
         yield Problem("warning", file, source_record, reason, nct_id)
