@@ -115,6 +115,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--phase", dest="phases", action="append", default=[], help="e.g. PHASE2 (repeatable)")
     export.add_argument("--status", dest="statuses", action="append", default=[], help="e.g. RECRUITING (repeatable)")
     export.add_argument("--study-type", dest="study_types", action="append", default=[], help="e.g. INTERVENTIONAL (repeatable)")
+    export.add_argument("--start-year-min", type=int, help="trials that started in this year or later")
+    export.add_argument("--start-year-max", type=int, help="trials that started in this year or earlier")
+    export.add_argument(
+        "--sponsor-class", dest="sponsor_classes", action="append", default=[], help="e.g. INDUSTRY, NIH, FED (repeatable)"
+    )
+    export.add_argument(
+        "--country", dest="countries", action="append", default=[], help="has a site in, e.g. 'United States' (repeatable)"
+    )
+    export.add_argument(
+        "--primary-purpose", dest="primary_purposes", action="append", default=[], help="e.g. TREATMENT (repeatable)"
+    )
     export.add_argument("--preset", choices=PRESETS, default="none")
     export.add_argument("--aya-min", type=float, default=15.0, help="AYA window start (default 15)")
     export.add_argument("--aya-max", type=float, default=39.0, help="AYA window end (default 39)")

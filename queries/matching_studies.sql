@@ -11,6 +11,10 @@
 --   $phases, $statuses, $study_types   lists of registry codes (empty = any)
 --   $preset              'none' | 'b-all' (B-ALL studies) | 'pediatric-b-all' (B-ALL, accepts under-18s)
 --                        | 'aya-b-all' (B-ALL, age range overlaps $aya_min-$aya_max)
+--   $start_year_min, $start_year_max   start-year range (null = open on that side; a trial with no
+--                        start date is dropped once either is set)
+--   $sponsor_classes, $primary_purposes   lists of registry codes (empty = any)
+--   $countries           country names: the trial has at least one site in one of them (empty = any)
 -- A trial with no minimum or maximum age is open on that side, never dropped.
 select s.*
 from studies as s
@@ -62,3 +66,8 @@ where
             and coalesce(s.maximum_age_years, 'infinity'::double) >= $aya_min
         )
     )
+    and ($start_year_min is null or s.start_year >= $start_year_min)
+    and ($start_year_max is null or s.start_year <= $start_year_max)
+    and (len($sponsor_classes::varchar[]) = 0 or list_contains($sponsor_classes::varchar[], s.lead_sponsor_class))
+    and (len($countries::varchar[]) = 0 or list_has_any(s.countries, $countries::varchar[]))
+    and (len($primary_purposes::varchar[]) = 0 or list_contains($primary_purposes::varchar[], s.primary_purpose))

@@ -27,7 +27,9 @@ SEX_LABELS = {
 }
 HEALTHY_LABELS = {"any": "Any", "yes": "Accepts healthy volunteers", "no": "Patients only"}
 MAX_TEXT = 200
-_LIST_FIELDS = ("phases", "statuses", "study_types")
+_LIST_FIELDS = ("phases", "statuses", "study_types", "sponsor_classes", "primary_purposes")
+MAX_COUNTRIES = 300
+START_YEARS = (1900, 2100)
 _TOKEN_RE = re.compile(r"^[A-Z0-9_]{1,40}$")
 
 
@@ -50,6 +52,11 @@ class Filters:
     preset: str = "none"
     aya_min: float = 15.0
     aya_max: float = 39.0
+    start_year_min: int | None = None
+    start_year_max: int | None = None
+    sponsor_classes: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    primary_purposes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name, allowed in (("age_mode", AGE_MODES), ("sex", SEXES), ("healthy_volunteers", HEALTHY), ("preset", PRESETS)):
@@ -70,12 +77,20 @@ class Filters:
             for token in getattr(self, name):
                 if not _TOKEN_RE.match(token):
                     raise FilterError(f"{name} value {token!r} is not a registry code such as PHASE2 or RECRUITING")
+        for name in ("start_year_min", "start_year_max"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or not START_YEARS[0] <= value <= START_YEARS[1]):
+                raise FilterError(f"{name} must be a year from {START_YEARS[0]} to {START_YEARS[1]}; got {value!r}")
+        if self.start_year_min is not None and self.start_year_max is not None and self.start_year_min > self.start_year_max:
+            raise FilterError(f"start_year_min {self.start_year_min} is above start_year_max {self.start_year_max}")
+        if len(self.countries) > MAX_COUNTRIES or any(not c or len(c) > MAX_TEXT for c in self.countries):
+            raise FilterError(f"countries must be at most {MAX_COUNTRIES} names of 1 to {MAX_TEXT} characters")
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> Filters:
         """Filters from plain values (widgets, command-line arguments): other keys are ignored, lists become tuples."""
         names = {f.name for f in fields(cls)}
-        return cls(**{k: tuple(v) if k in _LIST_FIELDS else v for k, v in values.items() if k in names})
+        return cls(**{k: tuple(v) if k in (*_LIST_FIELDS, "countries") else v for k, v in values.items() if k in names})
 
     def params(self) -> dict[str, Any]:
         """Named parameters of matching_studies.sql."""
@@ -93,6 +108,11 @@ class Filters:
             "preset": self.preset,
             "aya_min": self.aya_min,
             "aya_max": self.aya_max,
+            "start_year_min": self.start_year_min,
+            "start_year_max": self.start_year_max,
+            "sponsor_classes": list(self.sponsor_classes),
+            "countries": list(self.countries),
+            "primary_purposes": list(self.primary_purposes),
         }
 
     def describe(self) -> str:
@@ -117,6 +137,10 @@ class Filters:
         for name in _LIST_FIELDS:
             if getattr(self, name):
                 parts.append("/".join(getattr(self, name)).lower())
+        if self.start_year_min is not None or self.start_year_max is not None:
+            parts.append(f"started {self.start_year_min or ''}-{self.start_year_max or ''}")
+        if self.countries:
+            parts.append("sites in " + "/".join(self.countries))
         return ", ".join(parts) or "all trials"
 
     def slug(self) -> str:

@@ -7,11 +7,13 @@ and hands the page its filters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from eligibility.build.b_all import DEFINITION as B_ALL_DEFINITION
+from eligibility.build.normalise import PRIMARY_PURPOSES, SPONSOR_CLASSES
 from eligibility.explore.filters import AGE_MODES, HEALTHY_LABELS, MAX_TEXT, PRESET_LABELS, SEX_LABELS, Filters
 from eligibility.ui.render import md
 from eligibility.ui.state import options
@@ -82,7 +84,50 @@ def filter_widgets(
         values["phases"] = where.multiselect("Phase", options("phase"), key=key("phase"), bind="query-params")
         values["statuses"] = where.multiselect("Overall status", options("status"), key=key("status"), bind="query-params")
         values["study_types"] = where.multiselect("Study type", options("study_type"), key=key("type"), bind="query-params")
+        values.update(_design_widgets(where, key))
     return Filters.from_values(values)
+
+
+START_YEAR_HELP = (
+    "The year the trial started (actual or anticipated). Once the range is narrowed, trials without a start date "
+    "are left out: the plain-text eligibility export carries no dates."
+)
+
+
+def _design_widgets(where: Any, key: Callable[[str], str]) -> dict[str, Any]:
+    """Start-year range, lead sponsor class, site countries and primary purpose."""
+    values: dict[str, Any] = {}
+    years = sorted(int(y) for y in options("start_year"))
+    if len(years) > 1:
+        low, high = where.slider(
+            "Start year",
+            years[0],
+            years[-1],
+            (years[0], years[-1]),
+            key=key("start_year"),
+            bind="query-params",
+            help=START_YEAR_HELP,
+        )
+        values["start_year_min"] = low if low > years[0] else None
+        values["start_year_max"] = high if high < years[-1] else None
+    values["sponsor_classes"] = where.multiselect(
+        "Lead sponsor class",
+        options("sponsor_class"),
+        format_func=lambda code: SPONSOR_CLASSES.get(code, code),
+        key=key("sponsor"),
+        bind="query-params",
+    )
+    values["countries"] = where.multiselect(
+        "Has a site in (country)", sorted(options("country")), key=key("country"), bind="query-params"
+    )
+    values["primary_purposes"] = where.multiselect(
+        "Primary purpose",
+        options("primary_purpose"),
+        format_func=lambda code: PRIMARY_PURPOSES.get(code, code),
+        key=key("purpose"),
+        bind="query-params",
+    )
+    return values
 
 
 def sidebar_filters() -> Filters:
