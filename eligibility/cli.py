@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from eligibility.paths import database_path
@@ -52,14 +53,25 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    query = {"trials": "trials_table", "criteria": "criteria_matching_filters"}[args.what]
     con = connect(args.db)
     try:
-        frame = run(con, query, **filters.params(), limit=args.limit)
+        if args.what == "trends":
+            from eligibility.explore.trends import trend_table
+
+            frame = trend_table(
+                args.table,
+                lambda name, **params: run(con, name, **filters.params(), **params),
+                cutoff=args.cutoff,
+                gap_years=args.gap_years,
+            )
+        else:
+            query = {"trials": "trials_table", "criteria": "criteria_matching_filters"}[args.what]
+            frame = run(con, query, **filters.params(), limit=args.limit)
     finally:
         con.close()
     args.out.write_bytes(to_csv_bytes(frame))
-    print(f"{len(frame):,} {args.what} rows ({filters.describe()}) written to {args.out}")
+    what = f"trends {args.table}" if args.what == "trends" else args.what
+    print(f"{len(frame):,} {what} rows ({filters.describe()}) written to {args.out}")
     return 0
 
 
@@ -95,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     from eligibility.explore.filters import AGE_MODES, HEALTHY, PRESETS, SEXES
 
     export = commands.add_parser(
-        "export", help="write the trials or criteria matching filters to CSV (the dashboard's own queries)"
+        "export", help="write the trials, criteria or Trends tables matching filters to CSV (the dashboard's own queries)"
     )
     export.add_argument(
         "--db",
@@ -103,7 +115,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=database_path(),
         help="database file (default: $ELIGIBILITY_DB or data/eligibility.duckdb in the checkout)",
     )
-    export.add_argument("--what", choices=("trials", "criteria"), required=True)
+    from eligibility.explore.trends import RULE_DATE, TABLES
+
+    export.add_argument("--what", choices=("trials", "criteria", "trends"), required=True)
+    export.add_argument("--table", choices=tuple(TABLES), default="theme-shares", help="with --what trends: which Trends table")
+    export.add_argument(
+        "--cutoff",
+        type=date.fromisoformat,
+        default=RULE_DATE,
+        help=f"with --table before-after: the cut-off start date (default {RULE_DATE})",
+    )
+    export.add_argument("--gap-years", type=int, choices=(0, 1), default=0, help="years after the cut-off set aside")
     export.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
     export.add_argument("--min-age", type=float, help="years; with --max-age, the age range")
     export.add_argument("--max-age", type=float, help="years")
