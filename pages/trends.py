@@ -136,7 +136,7 @@ with bordered("Before and after"):
     else:
         st.markdown(
             f"**{first['before_base']:,}** trials started before {cutoff:%d %b %Y} and **{first['after_base']:,}** "
-            f"on or after {'one year later' if gap else 'it'}; {first['set_aside']:,} were set aside (in the gap, or "
+            f"on or after {first['after_from']:%d %b %Y}; {first['set_aside']:,} were set aside (in the gap, or "
             "a start known only to the month of the cut-off). Difference = after − before, in percentage points, "
             "with a 95% confidence interval by Newcombe's hybrid score method (Newcombe 1998, method 10)."
         )

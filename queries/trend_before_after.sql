@@ -4,6 +4,7 @@
 -- A start date known only to the month stands for its whole month: a month that
 -- straddles the cut-off, like a start inside the gap, is set aside (set_aside).
 -- Trials without a start date are not counted. Read from each study's theme bits.
+-- after_from is the first start date counted as after.
 -- Parameters: those of matching_studies.sql; $cutoff ('YYYY-MM-DD'); $gap_years (0 = no gap).
 with filtered as (
     -- @include matching_studies.sql
@@ -32,7 +33,8 @@ bases as (
     select
         coalesce(sum(trials) filter (where period = 'before'), 0)::bigint as before_base,
         coalesce(sum(trials) filter (where period = 'after'), 0)::bigint as after_base,
-        coalesce(sum(trials) filter (where period = 'set aside'), 0)::bigint as set_aside
+        coalesce(sum(trials) filter (where period = 'set aside'), 0)::bigint as set_aside,
+        ($cutoff::date + to_years($gap_years::integer))::date as after_from
     from masks
 )
 
@@ -45,9 +47,10 @@ select
     coalesce(sum(m.trials) filter (where m.period = 'after' and (m.mask >> (th.position - 1)) & 1 = 1), 0)::bigint
         as after_trials,
     b.after_base,
-    b.set_aside
+    b.set_aside,
+    b.after_from
 from themes as th
 cross join bases as b
 left join masks as m on true
-group by th.theme, th.label, th.position, b.before_base, b.after_base, b.set_aside
+group by th.theme, th.label, th.position, b.before_base, b.after_base, b.set_aside, b.after_from
 order by th.position

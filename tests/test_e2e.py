@@ -279,3 +279,42 @@ def test_typed_filter_text_is_shown_as_typed(server, browser, typed: str) -> Non
         assert where.locator("a").count() == 0
         assert where.locator(".katex").count() == 0
         assert where.locator("[data-testid='stIconMaterial']").count() == 0
+
+
+def test_trends_page_with_a_preset_and_its_csvs(server, browser) -> None:
+    url, db = server
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = _open(browser, url)
+    _choose(page, "Preset", "Pediatric B-ALL")
+    page.get_by_test_id("stSidebarNav").get_by_text("Trends").click()
+    page.get_by_text("Age access by start year", exact=True).wait_for(timeout=60_000)
+    _wait_idle(page)
+    assert "preset=Pediatric" in page.url
+    assert page.get_by_test_id("stVegaLiteChart").count() == 4
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SCREENSHOTS / "trends.png"), full_page=True)
+
+    years = _download(page, "Download trials per start year")
+    direct = sql(
+        db,
+        f"""select year(start_date), count(*), sum(case when n_exclusion > 0 then 1 else 0 end) from studies
+            where {PEDIATRIC} group by 1 order by 1 nulls last""",
+    )
+    assert [(r["start_year"], r["trials"], r["trials_with_exclusions"]) for r in years] == [
+        ("" if y is None else str(y), str(n), str(e)) for y, n, e in direct
+    ]
+    assert {r["start_year"] for r in years if r["thin"] == "true"} == {str(y) for y, n, _ in direct if y and n < 20}
+
+    compared = _download(page, "Download before and after")
+    base = f"{PEDIATRIC} and n_exclusion > 0"
+    before = sql(db, f"select count(*) from studies where {base} and start_date < date '2017-10-01'")[0][0]
+    after = sql(db, f"select count(*) from studies where {base} and start_date >= date '2017-10-02'")[0][0]
+    assert {(r["before_base"], r["after_base"]) for r in compared} == {(str(before), str(after))}
+    cns = next(r for r in compared if r["theme"] == "cns_neurologic")
+    cns_after = sql(
+        db,
+        f"""select count(distinct s.nct_id) from studies s join criterion_themes t using (nct_id)
+            where t.section = 'exclusion' and t.theme = 'cns_neurologic' and s.start_date >= date '2017-10-02'
+            and {PEDIATRIC.replace("is_b_all", "s.is_b_all").replace("minimum_age_years", "s.minimum_age_years")}""",
+    )[0][0]
+    assert cns["after_trials"] == str(cns_after)
