@@ -1,5 +1,5 @@
--- filter_options: the values the phase, status, study-type, sponsor-class, country,
--- primary-purpose and start-year filters can take, with how many studies have each.
+-- filter_options: the values the phase, status, study-type, sponsor-class, country
+-- and primary-purpose filters can take, with how many studies have each.
 -- Parameters: none.
 with phases as (
     select unnest(phases) as phase
@@ -22,6 +22,4 @@ union all
 select 'country', country, count(*) from countries group by country
 union all
 select 'primary_purpose', primary_purpose, count(*) from studies where primary_purpose is not null group by primary_purpose
-union all
-select 'start_year', start_year::varchar, count(*) from studies where start_year is not null group by start_year
 order by field, studies desc, value

@@ -241,3 +241,7 @@ def test_trends_page_counts_follow_the_preset_and_the_cut_off(app) -> None:
     at.checkbox(key="gap").check().run()
     later = count(db, f"{where} and start_date >= date '2018-10-02'")
     assert f"**{before:,}** trials started before 02 Oct 2017 and **{later:,}** on or after 02 Oct 2018" in at.markdown[0].value
+    at.number_input(key="start_year_min").set_value(2000).run()
+    since = count(db, f"{where} and start_date >= date '2000-01-01' and start_date < date '2017-10-01'")
+    assert f"**{since:,}** trials started before 02 Oct 2017" in at.markdown[0].value
+    assert not at.info  # trials without a start date are filtered out

@@ -14,7 +14,7 @@ import streamlit as st
 
 from eligibility.build.b_all import DEFINITION as B_ALL_DEFINITION
 from eligibility.build.normalise import PRIMARY_PURPOSES, SPONSOR_CLASSES
-from eligibility.explore.filters import AGE_MODES, HEALTHY_LABELS, MAX_TEXT, PRESET_LABELS, SEX_LABELS, Filters
+from eligibility.explore.filters import AGE_MODES, HEALTHY_LABELS, MAX_TEXT, PRESET_LABELS, SEX_LABELS, START_YEARS, Filters
 from eligibility.ui.render import md
 from eligibility.ui.state import options
 
@@ -89,27 +89,30 @@ def filter_widgets(
 
 
 START_YEAR_HELP = (
-    "The year the trial started (actual or anticipated). Once the range is narrowed, trials without a start date "
-    "are left out: the plain-text eligibility export carries no dates."
+    "The year the trial started (actual or anticipated); empty = any. Once either box is set, trials without a "
+    "start date are left out: the plain-text eligibility export carries no dates."
 )
 
 
 def _design_widgets(where: Any, key: Callable[[str], str]) -> dict[str, Any]:
     """Start-year range, lead sponsor class, site countries and primary purpose."""
     values: dict[str, Any] = {}
-    years = sorted(int(y) for y in options("start_year"))
-    if len(years) > 1:
-        low, high = where.slider(
-            "Start year",
-            years[0],
-            years[-1],
-            (years[0], years[-1]),
-            key=key("start_year"),
+    # Two open-ended boxes, not a slider: a slider's state would pin the old range after a rebuild.
+    first, last = where.columns(2)
+    for column, name, label in ((first, "start_year_min", "Started from"), (last, "start_year_max", "Started up to")):
+        values[name] = column.number_input(
+            label,
+            min_value=START_YEARS[0],
+            max_value=START_YEARS[1],
+            value=None,
+            step=1,
+            placeholder="any year",
+            key=key(name),
             bind="query-params",
             help=START_YEAR_HELP,
         )
-        values["start_year_min"] = low if low > years[0] else None
-        values["start_year_max"] = high if high < years[-1] else None
+    if None not in (values["start_year_min"], values["start_year_max"]) and values["start_year_min"] > values["start_year_max"]:
+        values["start_year_min"], values["start_year_max"] = values["start_year_max"], values["start_year_min"]
     values["sponsor_classes"] = where.multiselect(
         "Lead sponsor class",
         options("sponsor_class"),
