@@ -81,6 +81,9 @@ with bordered("Trials per start year"):
         )
     )
     st.altair_chart((bars + rule()).properties(height=220), width="stretch")
+    thin = dated.filter(pl.col("thin"))["start_year"].to_list()
+    if thin:
+        st.caption(f"Thin years (fewer than {THIN_YEAR} trials; their shares below are unreliable): {', '.join(map(str, thin))}.")
     download_csv(counts, what="trials per start year", filters=filters, key="dl_year_counts")
 
 with bordered("Theme shares by start year"):
