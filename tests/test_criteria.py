@@ -397,16 +397,19 @@ def test_markdown_headers_and_blank_line_inside_item() -> None:
     ]
 
 
-def pathological_inputs(reference: str) -> dict[str, str]:
-    """Huge, repetitive or unbalanced texts that once made splitters backtrack (also timed by bench/pathological_split.py)."""
+def pathological_inputs(reference: str, *, scale: int = 1) -> dict[str, str]:
+    """Huge, repetitive or unbalanced texts that once made splitters backtrack, up to ``scale`` MB each.
+
+    bench/pathological_split.py times them at full size; a backtracking splitter never finishes those.
+    """
     return {
-        "reference x300": " ".join([reference] * 300),
-        "bullets only": "* " * 500_000,
-        "one long word": "a" * 1_000_000,
-        "backslashes": "\\" * 1_000_000,
-        "open brackets": "(" * 1_000_000,
-        "a header word repeated": "Inclusion " * 100_000,
-        "wrapped bullets": ("-  item text that wraps\n" + " " * 13 + "onto a second line\n") * 20_000,
+        "reference x300": " ".join([reference] * 300 * scale),
+        "bullets only": "* " * 500_000 * scale,
+        "one long word": "a" * 1_000_000 * scale,
+        "backslashes": "\\" * 1_000_000 * scale,
+        "open brackets": "(" * 1_000_000 * scale,
+        "a header word repeated": "Inclusion " * 100_000 * scale,
+        "wrapped bullets": ("-  item text that wraps\n" + " " * 13 + "onto a second line\n") * 20_000 * scale,
     }
 
 
