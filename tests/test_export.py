@@ -14,6 +14,12 @@ from eligibility.explore.export import to_csv_bytes
 from tests.conftest import ROOT, sql
 
 
+def _export(db: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m eligibility export --db DB ARGS...`` as a user would."""
+    command = [sys.executable, "-m", "eligibility", "export", "--db", str(db), *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=check)
+
+
 def test_csv_neutralises_formulas_and_opens_in_excel() -> None:
     frame = pl.DataFrame(
         {
@@ -40,28 +46,7 @@ def test_csv_neutralises_formulas_and_opens_in_excel() -> None:
 def test_export_command_reproduces_the_dashboard_query(demo_db, tmp_path: Path) -> None:
     db, _ = demo_db
     out = tmp_path / "ped.csv"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "eligibility",
-            "export",
-            "--db",
-            str(db),
-            "--what",
-            "trials",
-            "--preset",
-            "pediatric-b-all",
-            "--sex",
-            "female",
-            "--out",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = _export(db, "--what", "trials", "--preset", "pediatric-b-all", "--sex", "female", "--out", str(out), check=True)
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     expected = sql(
         db,
@@ -70,28 +55,19 @@ def test_export_command_reproduces_the_dashboard_query(demo_db, tmp_path: Path) 
     assert [r["nct_id"] for r in rows] == [e[0] for e in expected]
     assert f"{len(rows):,} trials rows" in result.stdout
     criteria = tmp_path / "c.csv"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "eligibility",
-            "export",
-            "--db",
-            str(db),
-            "--what",
-            "criteria",
-            "--min-age",
-            "15",
-            "--max-age",
-            "39",
-            "--healthy-volunteers",
-            "no",
-            "--out",
-            str(criteria),
-        ],
-        cwd=ROOT,
+    _export(
+        db,
+        "--what",
+        "criteria",
+        "--min-age",
+        "15",
+        "--max-age",
+        "39",
+        "--healthy-volunteers",
+        "no",
+        "--out",
+        str(criteria),
         check=True,
-        capture_output=True,
     )
     crow = list(csv.DictReader(io.StringIO(criteria.read_text(encoding="utf-8-sig"))))
     n = sql(
@@ -105,25 +81,5 @@ def test_export_command_reproduces_the_dashboard_query(demo_db, tmp_path: Path) 
 
 def test_export_rejects_bad_filter_values(demo_db, tmp_path: Path) -> None:
     db, _ = demo_db
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "eligibility",
-            "export",
-            "--db",
-            str(db),
-            "--what",
-            "trials",
-            "--min-age",
-            "40",
-            "--max-age",
-            "10",
-            "--out",
-            str(tmp_path / "x.csv"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    result = _export(db, "--what", "trials", "--min-age", "40", "--max-age", "10", "--out", str(tmp_path / "x.csv"))
     assert result.returncode == 2 and "min_age" in result.stderr
