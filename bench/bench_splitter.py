@@ -1,0 +1,57 @@
+"""Criteria splitter throughput, in items per second, on multi-line and collapsed one-line text.
+
+    python bench/bench_splitter.py                 # this working tree's splitter
+    python bench/bench_splitter.py --old ecc14cf   # and the splitter at a git revision, for comparison
+
+The texts are the criteria of every v2 JSON and classic XML study in data/demo
+(multi-line, as the registry serves them), and the same texts with every run of
+whitespace collapsed to one space (as in exports that lost their newlines). Each
+figure is the best of ``--repeat`` passes over all texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from splitter_diff import demo_criteria, old_splitter
+
+from eligibility.build import criteria
+
+
+def items_per_second(module: ModuleType, texts: list[str], repeat: int) -> tuple[int, float]:
+    best = float("inf")
+    items = 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        items = sum(len(module.split_criteria(text)) for text in texts)
+        best = min(best, time.perf_counter() - start)
+    return items, items / best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--old", help="also time the splitter at this git revision")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    multi = [text for text in demo_criteria().values() if "\n" in text.strip()]
+    collapsed = [" ".join(text.split()) for text in multi]
+    versions = [("working tree", criteria)]
+    if args.old:
+        versions.insert(0, (args.old, old_splitter(args.old)))
+    print(f"{len(multi):,} texts, {sum(map(len, multi)) / 1e6:.1f} M characters")
+    for name, module in versions:
+        for label, texts in (("multi-line", multi), ("collapsed one-line", collapsed)):
+            items, rate = items_per_second(module, texts, args.repeat)
+            print(f"{name:<14} {label:<20} {items:>9,} items  {rate:>10,.0f} items/s")
+
+
+if __name__ == "__main__":
+    main()
