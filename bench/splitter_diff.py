@@ -12,6 +12,7 @@ new items side by side, to be read by eye.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib.util
 import random
 import subprocess
@@ -63,8 +64,8 @@ def section_counts(items: list) -> tuple[int, int, int]:
     return c["inclusion"], c["exclusion"], c["unspecified"]
 
 
-def show(items: list) -> str:
-    return "\n".join(f"    {item.section[:3]} {'  ' * item.depth}{item.text[:110]}" for item in items)
+def lines(items: list) -> list[str]:
+    return [f"{item.section[:3]} {'  ' * item.depth}{item.text[:110]}" for item in items]
 
 
 def main() -> None:
@@ -97,7 +98,8 @@ def main() -> None:
     for nct_id in sample:
         before, after = old.split_criteria(texts[nct_id]), criteria.split_criteria(texts[nct_id])
         print(f"\n=== {nct_id}: (inc, exc, unspec) {section_counts(before)} -> {section_counts(after)}")
-        print("  --- old\n" + show(before) + "\n  --- new\n" + show(after))
+        diff = difflib.unified_diff(lines(before), lines(after), "old", "new", n=1, lineterm="")
+        print("\n".join("    " + line for line in diff))
 
 
 if __name__ == "__main__":

@@ -87,10 +87,10 @@ _VERB_TAIL = r"(?:\s+(?:include|includes|are|were|is)(?:\s+as\s+follows)?|\s+as\
 
 # A header at the start of a line: either the whole line (a colon, a dash or
 # nothing after it) or followed by a colon and inline content ("DISEASE
-# CHARACTERISTICS: Histologically ...").
+# CHARACTERISTICS: Histologically ...", "--Disease Characteristics-- Men with ...").
 _LINE_HEADER_RE = re.compile(
     rf"(?P<bullet>[-*•]\s*)?{_ENUM}{_DECO}{_LINE_TITLE}(?:{_VERB_TAIL})?\s*{_DECO_END}\s*"
-    rf"(?:(?P<colon>:)\s*{_DECO_END}\s*|[-–—]?\s*$)",
+    rf"(?:(?P<colon>:)\s*{_DECO_END}\s*|[-–—]?\s*$|(?<=--)\s+)",
     re.I,
 )
 # A header after other text on the same line ("... Stable relationship Exclusion
@@ -289,6 +289,44 @@ _LEADIN_WORDS = frozenset(
         "general",
         "key",
         "main",
+        "symptoms",
+        "diseases",
+        "disorders",
+        "illnesses",
+        "features",
+        "factors",
+        "reasons",
+        "circumstances",
+        "situations",
+        "exclude",
+        "excludes",
+        "present",
+        "time",
+        "screening",
+        "randomization",
+        "randomisation",
+        "registration",
+        "entering",
+        "children",
+        "adults",
+        "women",
+        "men",
+        "males",
+        "females",
+        "infants",
+        "shows",
+        "show",
+        "clinical",
+        "research",
+        "prior",
+        "current",
+        "concurrent",
+        "only",
+        "addition",
+        "additionally",
+        "basis",
+        "under",
+        "diagnoses",
     ]
 )
 _WORD_RE = re.compile(r"[^\W\d_]+")
