@@ -33,6 +33,9 @@ from eligibility.build.sources import Source, iter_sources  # noqa: E402
 DEMO_FORMATS = (ROOT / "data" / "demo" / "ctgov-v2", ROOT / "data" / "demo" / "ctgov-classic-xml")
 
 
+MOVES = ("more items", "fewer items", "same total, other sections")
+
+
 def old_splitter(rev: str) -> ModuleType:
     source = subprocess.run(
         ["git", "show", f"{rev}:eligibility/build/criteria.py"], cwd=ROOT, capture_output=True, text=True, check=True
@@ -74,27 +77,27 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=0, help="print this many changed studies in full")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--nct", nargs="*", default=[], help="print these studies in full")
+    parser.add_argument("--only", choices=MOVES, help="sample only studies with this kind of change")
     args = parser.parse_args()
 
     old = old_splitter(args.old)
     texts = demo_criteria()
-    changed: list[str] = []
+    changed: dict[str, str] = {}
     text_changed = 0
-    moves: Counter[str] = Counter()
     for nct_id, text in texts.items():
         before, after = old.split_criteria(text), criteria.split_criteria(text)
         if section_counts(before) != section_counts(after):
-            changed.append(nct_id)
             b, a = section_counts(before), section_counts(after)
-            moves["more items" if sum(a) > sum(b) else "fewer items" if sum(a) < sum(b) else "same total, other sections"] += 1
+            changed[nct_id] = MOVES[0] if sum(a) > sum(b) else MOVES[1] if sum(a) < sum(b) else MOVES[2]
         elif [(i.text, i.depth) for i in before] != [(i.text, i.depth) for i in after]:
             text_changed += 1
     print(f"studies with criteria:               {len(texts):,}")
     print(f"item counts per section changed:     {len(changed):,}")
-    for what, n in moves.most_common():
+    for what, n in Counter(changed.values()).most_common():
         print(f"  {what:<34} {n:,}")
     print(f"same counts, other texts or nesting: {text_changed:,}")
-    sample = random.Random(args.seed).sample(changed, min(args.show, len(changed))) + args.nct
+    pool = sorted(n for n, move in changed.items() if args.only in (None, move))
+    sample = random.Random(args.seed).sample(pool, min(args.show, len(pool))) + args.nct
     for nct_id in sample:
         before, after = old.split_criteria(texts[nct_id]), criteria.split_criteria(texts[nct_id])
         print(f"\n=== {nct_id}: (inc, exc, unspec) {section_counts(before)} -> {section_counts(after)}")

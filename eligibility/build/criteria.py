@@ -327,6 +327,16 @@ _LEADIN_WORDS = frozenset(
         "basis",
         "under",
         "diagnoses",
+        "male",
+        "female",
+        "infant",
+        "mother",
+        "mothers",
+        "categories",
+        "category",
+        "groups",
+        "types",
+        "presenting",
     ]
 )
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -444,10 +454,16 @@ def _may_name_a_section(low: str) -> bool:
 
 
 def _header_at(content: str) -> re.Match[str] | None:
-    """A header at the start of ``content``; free words naming a header never follow a bullet."""
+    """A header at the start of ``content``.
+
+    After a bullet, free words name a header only in Title Case ("* Cardiac
+    Exclusion Criteria:"); "* Stable relationship Exclusion Criteria:" is an
+    item followed by a header.
+    """
     header = _LINE_HEADER_RE.match(content)
     if header is not None and header.group("free") and header.group("bullet"):
-        return None
+        if not all(word[:1].isupper() for word in header.group("free").split()):
+            return None
     return header
 
 
