@@ -47,7 +47,7 @@ _PREFIX = (
 )
 # Section words as written, typos included ("Inclsuion", "EXLUSION", "Exlcusion",
 # "Inclusions", "Criteriar", "Critera"); "inclusive" and "excursion" never match.
-_INC_WORD = r"in(?:c?l|lc|c)(?:u?s|su|us)[io]{1,3}ns?"
+_INC_WORD = r"i{1,2}n(?:c?l|lc|c)(?:u?s|su|us)[io]{1,3}ns?"
 _EXC_WORD = r"ex(?:c?l|lc|c)(?:u?s|su|us)[io]{1,3}ns?"
 _CRIT_WORD = r"cr?[ie]t[ei]{0,2}r[ie]{0,2}(?:a|on)[rs]?"
 _CORE = (
@@ -343,7 +343,8 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 # An item that opens a choice or a list ("At least one of the following:"): bullets
 # of its own marker and indent that follow can be its children (see ``_place``).
 _GROUP_RE = re.compile(r"\bthe\s+following\b|\b(?:one|any|either)\s+of\s*:$", re.I)
-# Children of such an item are short, or numbered inside their bullet ("* 1) ...").
+# Children of such an item are short (or start with a short line and a note),
+# or are numbered inside their bullet ("* 1) ...").
 _MAX_CHILD_WORDS = 12
 
 # One-line text sometimes carries a sub-heading glued to the end of the
@@ -740,7 +741,7 @@ def _build(tokens: list[_Token], collapsed: bool) -> list[CriterionItem]:
         if after_header and _is_lead_in(text, tokens, i):
             continue
         after_header = False
-        child_like = inner is not None or len(text.split()) <= _MAX_CHILD_WORDS
+        child_like = inner is not None or len(text.split()) <= _MAX_CHILD_WORDS or _short_first_line(tok.parts)
         parent = _place(stack, tok, text, collapsed, child_like=child_like)
         in_group = parent is not None and parent.group and parent.indent == tok.indent and parent.kind == tok.kind
         ordinal = len(items) + 1
@@ -766,6 +767,12 @@ def _build(tokens: list[_Token], collapsed: bool) -> list[CriterionItem]:
             group = colon and not in_group and _GROUP_RE.search(text) is not None
             stack.append(_Open(tok.indent, tok.kind, tok.value, ordinal, depth, colon, group, in_group))
     return items
+
+
+def _short_first_line(parts: list[str]) -> bool:
+    """A short first line closed by punctuation, then a note ("Hepatitis C **" / "** A history of ...")."""
+    first = parts[0].rstrip()
+    return len(parts) > 1 and len(first.split()) <= _MAX_CHILD_WORDS and not first[-1:].isalnum() and first[-1:] != ","
 
 
 def _is_lead_in(text: str, tokens: list[_Token], i: int) -> bool:
