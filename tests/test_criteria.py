@@ -387,7 +387,13 @@ def test_header_variants_open_the_exclusion_list(header: str) -> None:
         ("exclusion", "Breastfeeding"),
         ("exclusion", "Prior lung surgery"),
     ]
-    assert items[2].heading == ("Key Exclusion Criteria" if header.startswith("Key") else "Subject exclusion criteria" if header.startswith("Subject") else None)
+    assert items[2].heading == (
+        "Key Exclusion Criteria"
+        if header.startswith("Key")
+        else "Subject exclusion criteria"
+        if header.startswith("Subject")
+        else None
+    )
 
 
 def test_sentences_naming_criteria_are_not_headers() -> None:
@@ -465,7 +471,9 @@ def test_a_lead_in_with_no_condition_of_its_own_is_dropped() -> None:
     ],
 )
 def test_lead_in_or_criterion(first: str, kept: bool) -> None:
-    items = split_criteria(f"Inclusion Criteria:\n\n* {first}\n  * Karnofsky score of 70 or more\n  * Age 18 or over\n* Signed consent")
+    items = split_criteria(
+        f"Inclusion Criteria:\n\n* {first}\n  * Karnofsky score of 70 or more\n  * Age 18 or over\n* Signed consent"
+    )
     assert (items[0].text == first) is kept
     children = [item for item in items if item.text in ("Karnofsky score of 70 or more", "Age 18 or over")]
     assert [item.depth for item in children] == ([1, 1] if kept else [0, 0])
@@ -556,7 +564,7 @@ def test_collapsed_xml_record_with_lowercase_dash_items() -> None:
 def test_collapsed_dash_items_before_quotes_and_brackets() -> None:
     text = (
         "Inclusion Criteria: - 'treatment-naive' adults - [optional] saliva sample - (if female) negative "
-        "pregnancy test - \"healthy volunteer\" status Exclusion Criteria: - age 18 - 65 years not met"
+        'pregnancy test - "healthy volunteer" status Exclusion Criteria: - age 18 - 65 years not met'
     )
     items = split_criteria(text)
     assert [(item.section, item.text) for item in items] == [

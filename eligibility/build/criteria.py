@@ -462,9 +462,9 @@ def _header_at(content: str) -> re.Match[str] | None:
     item followed by a header.
     """
     header = _LINE_HEADER_RE.match(content)
-    if header is not None and header.group("free") and header.group("bullet"):
-        if not all(word[:1].isupper() for word in header.group("free").split()):
-            return None
+    free = header.group("free") if header is not None else None
+    if free and header.group("bullet") and not all(word[:1].isupper() for word in free.split()):  # type: ignore[union-attr]
+        return None
     return header
 
 
