@@ -6,7 +6,8 @@
 The texts are the criteria of every v2 JSON and classic XML study in data/demo
 (multi-line, as the registry serves them), and the same texts with every run of
 whitespace collapsed to one space (as in exports that lost their newlines). Each
-figure is the best of ``--repeat`` passes over all texts.
+figure is the best of ``--repeat`` passes over all texts. Then the seconds taken by
+each pathological input of tests/test_criteria.py (linear time, not a hang).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from splitter_diff import demo_criteria, old_splitter
 
 from eligibility.build import criteria
+from tests.test_criteria import load, pathological_inputs
 
 
 def items_per_second(module: ModuleType, texts: list[str], repeat: int) -> tuple[int, float]:
@@ -51,6 +53,10 @@ def main() -> None:
         for label, texts in (("multi-line", multi), ("collapsed one-line", collapsed)):
             items, rate = items_per_second(module, texts, args.repeat)
             print(f"{name:<14} {label:<20} {items:>9,} items  {rate:>10,.0f} items/s")
+    for label, text in pathological_inputs(load("NCT06389305")).items():
+        start = time.perf_counter()
+        criteria.split_criteria(text)
+        print(f"pathological   {label:<22} {len(text):>10,} chars  {time.perf_counter() - start:6.2f} s")
 
 
 if __name__ == "__main__":

@@ -442,11 +442,15 @@ def _bullet_kind(char: str) -> str:
 
 
 def _may_name_a_section(low: str) -> bool:
-    """Cheap pre-check for header words in lower-cased text (substring tests beat a case-insensitive regex by far)."""
+    """Cheap pre-check for header words in lower-cased text (substring tests beat a case-insensitive regex by far).
+
+    Every spelling ``_INC_WORD`` and ``_EXC_WORD`` accept holds "lus", "lsu", "cus" or "lcu".
+    """
     return (
-        "usi" in low
-        or "sui" in low
-        or "clu" in low
+        "lus" in low
+        or "lsu" in low
+        or "cus" in low
+        or "lcu" in low
         or "crit" in low
         or "eligib" in low
         or "character" in low
@@ -462,8 +466,10 @@ def _header_at(content: str) -> re.Match[str] | None:
     item followed by a header.
     """
     header = _LINE_HEADER_RE.match(content)
-    free = header.group("free") if header is not None else None
-    if free and header.group("bullet") and not all(word[:1].isupper() for word in free.split()):  # type: ignore[union-attr]
+    if header is None:
+        return None
+    free = header.group("free")
+    if free and header.group("bullet") and not all(word[:1].isupper() for word in free.split()):
         return None
     return header
 
@@ -477,8 +483,8 @@ def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
         prev_end = line.end()
         lead, content = line.group(1), line.group(2)
         indent = len(lead.expandtabs(4)) if "\t" in lead else len(lead)
-        low = content.lower()
-        if "crit" in low and _may_name_a_section(low):
+        # Mid-line headers name criteria: look further only at lines that say "crit".
+        if ("rit" in content or "RIT" in content) and "crit" in (low := content.lower()) and _may_name_a_section(low):
             mid = _MID_HEADER_RE.search(content)
             if mid is not None:
                 head = _header_at(content)
@@ -741,8 +747,7 @@ def _build(tokens: list[_Token], collapsed: bool) -> list[CriterionItem]:
         if after_header and _is_lead_in(text, tokens, i):
             continue
         after_header = False
-        child_like = inner is not None or len(text.split()) <= _MAX_CHILD_WORDS or _short_first_line(tok.parts)
-        parent = _place(stack, tok, text, collapsed, child_like=child_like)
+        parent = _place(stack, tok, text, collapsed, numbered=inner is not None)
         in_group = parent is not None and parent.group and parent.indent == tok.indent and parent.kind == tok.kind
         ordinal = len(items) + 1
         depth = parent.depth + 1 if parent is not None else 0
@@ -786,11 +791,15 @@ def _is_lead_in(text: str, tokens: list[_Token], i: int) -> bool:
     return nxt is not None and nxt.type != _HEADER
 
 
-def _place(stack: list[_Open], tok: _Token, text: str, collapsed: bool, *, child_like: bool) -> _Open | None:
+def _child_like(tok: _Token, text: str, numbered: bool) -> bool:
+    """Short or numbered inside its bullet, as the alternatives under "one of the following:" are."""
+    return numbered or len(text.split()) <= _MAX_CHILD_WORDS or _short_first_line(tok.parts)
+
+
+def _place(stack: list[_Open], tok: _Token, text: str, collapsed: bool, *, numbered: bool) -> _Open | None:
     """Pop the stack to the new item's parent and return it (None for a root item).
 
-    ``child_like``: the item is short or numbered inside its bullet, as the
-    alternatives under "one of the following:" are when they share its marker.
+    ``numbered``: the item carried a second, ordered marker inside its bullet ("* 1) ...").
     """
     while stack and stack[-1].indent > tok.indent:
         stack.pop()
@@ -815,7 +824,8 @@ def _place(stack: list[_Open], tok: _Token, text: str, collapsed: bool, *, child
             # "...ineligible if: * They received ..." in collapsed text: the
             # same bullet after a colon item is its child.
             return entry
-        if not collapsed and not tok.value:
+        if not collapsed and not tok.value and (entry.group or entry.in_group):
+            child_like = _child_like(tok, text, numbered)
             if entry.group and not entry.has_children and j == len(stack) - 1 and child_like:
                 # "* At least one of the following:" then "* diabetes" at the same marker and indent.
                 return entry
