@@ -337,8 +337,16 @@ _LEADIN_WORDS = frozenset(
         "groups",
         "types",
         "presenting",
+        "order",
+        "treated",
+        "result",
+        "results",
     ]
 )
+# A lead-in that says who is excluded or eligible may add a few words of its own
+# ("Healthy volunteers will be excluded for any of the following:").
+_LEADIN_SCOPE_RE = re.compile(r"exclu|eligib|inclu(?!de\b|des\b|ding\b)|enrol", re.I)
+_LEADIN_MAX_OTHER_WORDS = 3
 _WORD_RE = re.compile(r"[^\W\d_]+")
 # An item that opens a choice or a list ("At least one of the following:"): bullets
 # of its own marker and indent that follow can be its children (see ``_place``).
@@ -784,8 +792,10 @@ def _is_lead_in(text: str, tokens: list[_Token], i: int) -> bool:
     """A first line that introduces the list and states no condition of its own."""
     if not text.endswith(":") or len(text.split()) > 25 or not _LEADIN_RE.search(text):
         return False
-    if any(word not in _LEADIN_WORDS for word in _WORD_RE.findall(text.lower())):
-        # "Histologically confirmed glioma ..., and satisfying the following:" is a criterion.
+    others = sum(word not in _LEADIN_WORDS for word in _WORD_RE.findall(text.lower()))
+    # "Histologically confirmed glioma ..., and satisfying the following:" is a criterion; "Healthy
+    # volunteers will be excluded for any of the following:" names who the list is about.
+    if others and not (others <= _LEADIN_MAX_OTHER_WORDS and _LEADIN_SCOPE_RE.search(text)):
         return False
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     return nxt is not None and nxt.type != _HEADER
