@@ -1,0 +1,645 @@
+"""Structured thresholds: the numeric bounds a criterion puts on organ function,
+performance status, life expectancy and age (see ``shared/thresholds.md``).
+
+A *fact* is one eligible bound on one measure: ``bilirubin max 1.5 xULN``. The
+extractor works in three readable steps on each criterion:
+
+1. find the mentions of each measure (``_MEASURE_PATTERNS``), and of other lab
+   values that end a mention's reach (``_STOP_WORDS``);
+2. read the first value that follows a mention, within its clause: a comparator,
+   a number or a range, and a unit (``_VALUE``); ages stated number-first
+   ("18 years of age or older") are read by ``_AGE_FIRST``;
+3. turn the comparison into the eligible bound (exclusions and "No ..." clauses
+   turned around, whole-number scales rounded to the exact eligible value),
+   convert to the measure's unit, and keep one bound per measure, bound and unit,
+   preferring the general case over a qualified sub-group ("if liver metastases").
+
+``extract_frame`` runs the same over a frame of criteria, sending only the items
+that mention a measure and a number (a vectorised polars prefilter) to the
+per-string parser.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+MEASURES = (
+    "ecog",
+    "karnofsky",
+    "lansky",
+    "life_expectancy",
+    "bilirubin",
+    "ast_alt",
+    "creatinine",
+    "creatinine_clearance",
+    "lvef",
+    "shortening_fraction",
+    "anc",
+    "platelets",
+    "hemoglobin",
+    "age",
+)
+# The bound a value with no comparison sign takes ("platelet count 30 x 10^9/L").
+USUAL_BOUND = {
+    "ecog": "max",
+    "karnofsky": "min",
+    "lansky": "min",
+    "life_expectancy": "min",
+    "bilirubin": "max",
+    "ast_alt": "max",
+    "creatinine": "max",
+    "creatinine_clearance": "min",
+    "lvef": "min",
+    "shortening_fraction": "min",
+    "anc": "min",
+    "platelets": "min",
+    "hemoglobin": "min",
+}
+# Whole-number scales: (step, lowest, highest). Their bound is the exact eligible value.
+SCALES = {"ecog": (1, 0, 5), "karnofsky": (10, 0, 100), "lansky": (10, 0, 100)}
+ULN_MEASURES = frozenset({"bilirubin", "ast_alt", "creatinine"})
+COUNT_MEASURES = frozenset({"anc", "platelets"})
+# Values outside these (in the fact's unit) are misreadings, never facts.
+SANE = {
+    ("ecog", "points"): (0, 5),
+    ("karnofsky", "%"): (0, 100),
+    ("lansky", "%"): (0, 100),
+    ("life_expectancy", "weeks"): (0.1, 600),
+    ("bilirubin", "xULN"): (0.1, 50),
+    ("bilirubin", "mg/dL"): (0.05, 40),
+    ("ast_alt", "xULN"): (0.1, 100),
+    ("ast_alt", "U/L"): (1, 10_000),
+    ("creatinine", "xULN"): (0.1, 50),
+    ("creatinine", "mg/dL"): (0.05, 30),
+    ("creatinine_clearance", "mL/min"): (1, 400),
+    ("lvef", "%"): (1, 100),
+    ("shortening_fraction", "%"): (1, 100),
+    ("anc", "/uL"): (1, 200_000),
+    ("platelets", "/uL"): (1, 5_000_000),
+    ("hemoglobin", "g/dL"): (1, 30),
+    ("age", "years"): (0, 120),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One eligible bound on one measure, with the text it was read from."""
+
+    measure: str
+    bound: str  # "min" | "max"
+    value: float
+    unit: str
+    start: int
+    end: int
+    span: str
+
+
+# --- Step 1: mentions -------------------------------------------------------
+
+# Acronyms are matched case-sensitively ("ALT", not "alternative"); words are not.
+_MEASURE_PATTERNS: dict[str, str] = {
+    "creatinine_clearance": r"""(?i:creatinine?\s+clearance|clearance\s+of\s+creatinine|(?:estimated\s+|measured\s+|calculated\s+)?glomerular\s+filtration\s+rate)
+        |(?:Cr\s?Cl|CLcr|CCr|e?GFR|mGFR|CrCL|CRCL)""",
+    "karnofsky": r"(?i:karnofsky(?:\s+performance)?(?:\s+(?:status|scale|score|index))?)|KPS",
+    "lansky": r"(?i:lansky(?:\s+play)?(?:[-\s]performance)?(?:\s+(?:status|scale|score))?)|LPS",
+    "ecog": r"""(?:ECOG|Zubrod|ZUBROD|SWOG|GOG|WHO(?=\s*(?:performance|PS|grade|score|status|[0-5]\b|[≤<]))
+        |(?i:eastern\s+cooperative\s+oncology\s+group))(?:\s+(?i:performance)?\s*(?i:status|score|scale|grade))?(?:\s*\(?PS\)?)?
+        |(?i:performance\s+(?:status|score))(?:\s*\(PS\))?|\bPS\b""",
+    "life_expectancy": r"""(?i:(?:life|survival)\s+expectancy|expected\s+(?:survival|to\s+(?:survive|live))|estimated\s+survival
+        |limit(?:s|ing)?\s+(?:life\s+expectancy|(?:the\s+)?survival)|prognosis|survival\s+(?:prognosis|of))""",
+    "bilirubin": r"(?i:(?:total\s+|serum\s+)?bilirubin(?:\s+total)?|t\.?\s?bili\b|bili\b)|TBIL|TBili",
+    "ast_alt": r"""(?i:aspartate\s+(?:amino)?transaminase|aspartate\s+(?:amino)?transferase|alanine\s+(?:amino)?transaminase
+        |alanine\s+(?:amino)?transferase|(?:serum\s+)?(?:amino)?transaminases?|aminotransferases?|liver\s+enzymes|hepatic\s+enzymes
+        |liver\s+function\s+tests?|serum\s+glutamic[-\s](?:oxaloacetic|pyruvic)\s+transaminase)
+        |\b(?:AST|ALT|SGOT|SGPT|ASAT|ALAT|LFTs?)\b""",
+    "creatinine": r"(?i:(?:serum\s+|plasma\s+|blood\s+)?creatinine?)(?!\s*(?:clearance|kinase|phospho))|\b(?:S?Cr|SCr)\b(?!\s*Cl)",
+    "lvef": r"(?i:(?:left\s+ventricular\s+|LV\s+|cardiac\s+)?ejection\s+fraction|LV\s?EF)|\bEF\b",
+    "shortening_fraction": r"(?i:(?:left\s+ventricular\s+)?(?:shortening\s+fraction|fractional\s+shortening))|\b(?:SF|FS)\b",
+    "anc": r"""(?i:absolute\s+(?:neutrophil|granulocyte|phagocyte)(?:s|\s+count)?|(?:neutrophil|granulocyte)s?(?:\s+count)?
+        |polymorphonuclear(?:\s+leukocytes?)?)|\b(?:ANC|AGC|PMN)\b""",
+    "platelets": r"(?i:platelets?(?:\s+counts?)?|thrombocytes?(?:\s+counts?)?)|\b(?:PLT|Plt|PLTS?)\b",
+    "hemoglobin": r"(?i:ha?emoglobin)|\b(?:Hgb|HGB|Hb|HB)\b(?!\s*A1)",
+    "age": r"(?i:\bage[ds]?\b)",
+}
+# Other lab values and measures: a mention's value never reaches past these.
+_STOP_WORDS = r"""(?i:white\s+blood\s+cells?|leukocytes?|lymphocytes?|alkaline\s+phosphatase|albumin|calcium|potassium
+    |magnesium|sodium|glucose|lipase|amylase|bicarbonate|troponin|blood\s+pressure|body\s+weight|weight|body\s+mass
+    |oxygen|saturation|creatine\s+(?:phospho)?kinase|urea|proteinuria|urine\s+protein|prothrombin|thromboplastin
+    |fibrinogen|cholesterol|triglycerides|t[-\s]?score|hba1c|blood\s+urea)
+    |\b(?:WBC|BUN|ALP|AP|INR|PT|PTT|aPTT|APTT|QTc|QTcF|BMI|FEV1|DLCO|LDH|CK|GGT|TSH|CD4|HIV|PSA)\b"""
+_MENTION = re.compile(
+    "|".join(f"(?P<{name}>{pattern})" for name, pattern in _MEASURE_PATTERNS.items()) + f"|(?P<stop>{_STOP_WORDS})",
+    re.VERBOSE,
+)
+# Words just before a mention that make it something else (direct bilirubin, HbA1c, a donor's age).
+_VETO_BEFORE = {
+    "bilirubin": re.compile(r"(?i)\b(?:direct|conjugated|indirect|unconjugated|urine|urinary)\s*$"),
+    "hemoglobin": re.compile(r"(?i)(?:glycosylated|glycated|fetal|plasma\s+free|free)\s*$"),
+    "creatinine": re.compile(r"(?i)(?:protein|albumin|urine|urinary|spot)[\s/:-]*(?:to[\s-]*)?$"),
+    "age": re.compile(r"(?i)(?:gestational|bone|mental|developmental|corrected|postmenstrual|post-menstrual|skeletal|reading)\s*$"),
+}
+_VETO_AFTER = {
+    "hemoglobin": re.compile(r"(?i)\s*(?:A1c|A1C|A\b|S\b|F\b|SC\b|electrophoresis)"),
+    "creatinine": re.compile(r"(?i)\s*(?:ratio|to\s+creatinine)"),
+    "bilirubin": re.compile(r"(?i)\s*,?\s*(?:direct|conjugated)"),
+}
+
+# --- Step 2: values ---------------------------------------------------------
+
+# A number: thousands separated by commas (also "1, 500"), decimals by a point or
+# a comma, never part of a longer dotted string ("1.5.2") or a power ("10^9").
+_NUM = r"(?<![\d.,^])(?:\d{1,3}(?:,\s?\d{3})+(?!\d)|\d+(?:[.,]\d+)?)(?![.,]?\d)(?!\s*\^)"
+_LT = r"""<\s*/?\s*=|=\s*<|≤|⩽|≦|<=|=<|</=|<\s*or\s*=|=\s*or\s*<|<\s*or\s*equal(?:\s+to)?
+    |(?:less|lower|lest|fewer)\s+(?:than|then|that)\s*(?:or\s+)?equal(?:\s+to)?
+    |(?:no|not)\s+(?:greater|more|higher|larger|bigger)\s+(?:than|then)|(?:must\s+)?not\s+(?:to\s+)?exceed(?:ing)?|not\s+exceeding
+    |up\s+to(?:\s+and\s+including)?|at\s+most|maximum(?:\s+of)?|max\.?(?:\s+of)?|equal\s+to\s+or\s+(?:less|lower)\s+than"""
+_LT_STRICT = r"<|(?:less|lower|lest|fewer)\s+(?:than|then|that)|below|under|beneath|younger\s+than|inferior\s+to"
+_GE = r""">\s*/?\s*=|=\s*>|≥|⩾|≧|>=|=>|>/=|>\s*or\s*=|=\s*or\s*>|>\s*or\s*equal(?:\s+to)?
+    |(?:greater|more|higher|larger|older)\s+(?:than|then)\s*(?:or\s+)?equal(?:\s+to)?|(?:no|not)\s+(?:less|lower|fewer)\s+(?:than|then)
+    |at\s+least|minimum(?:\s+of)?|min\.?(?:\s+of)?|equal\s+to\s+or\s+(?:greater|more|higher)\s+than"""
+_GT_STRICT = r">|(?:greater|more|higher|larger|older)\s+(?:than|then)|above|over|exceed(?:s|ing)?|in\s+excess\s+of|superior\s+to"
+_COMPARATOR = rf"(?i:(?P<le>{_LT})|(?P<ge>{_GE})|(?P<lt>{_LT_STRICT})|(?P<gt>{_GT_STRICT})|(?P<usual>\?))"
+# "... or more" after the number (with or without its unit).
+_POSTFIX = r"""(?i:(?P<post_ge>\+|(?:or|and)\s+(?:more|greater|higher|older|over|above|up)|or\s+more\s+than)
+    |(?P<post_le>(?:or|and)\s+(?:less|lower|fewer|younger|under|below)))"""
+_ULN = r"""(?:(?:the|an?)\s+)?(?:(?:institutional|institution's|local|laboratory|lab|site|age[-\s]adjusted|age[-\s]appropriate|upper)\s+)*
+    (?:ULN|IULN|ULRR|UNL|U\.L\.N\.?|uln|Uln
+    |upper[-\s]+limits?[-\s]+(?:of\s+)?(?:the\s+)?(?:institutional\s+)?(?:normal|norm|reference)(?:[-\s]+(?:range|values?|limits?))?
+    |upper[-\s]+normal[-\s]+(?:limits?|values?|range)|upper\s+limit(?!\s+of)
+    |(?:limits?\s+of\s+)?normal(?:[-\s]+(?:values?|range|limits?))?|N\b)"""
+_TIMES = r"(?:x|X|×|\*|times|-?fold|folds?)\s*(?:(?:greater|higher|more)\s+than\s+|above\s+|over\s+|the\s+)?"
+_POWER = r"""(?:x|X|×|\*)?\s*10\s*(?:\^|\*\*|e|E|exp)?\s*\(?(?P<{p}exp>\d{{1,4}}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\)?\s*(?:cells\s*)?"""
+_VOLUME = r"/\s*(?P<{p}vol>[Lℓl](?!\w)|m[Ll](?!\w)|[uµμ][Ll]|mcL|micro\s?L(?:iter|itre)?|mm\s*(?:\^|\()?\s*3\)?|mm³|cmm|cu\.?\s*mm|[nN][Ll])"
+_UNIT = r"""(?P<{p}uln>{times}{uln})
+    |(?P<{p}count>(?:{power})?{volume}|G/L|K/[uµμ]L|k/[uµμ]l|mm\s*(?:\^\s*)?(?:3|³|\(3\)))
+    |(?P<{p}mgdl>mg\s*/\s*d[Ll1]|mg\s*%|mg\s*/\s*100\s*m[Ll]|mg/dL|mg/dl)
+    |(?P<{p}umol>(?:[uµμ]|micro|mc)\s*mol(?:es)?\s*/\s*[Ll]|[uµμ]M\b)
+    |(?P<{p}mmol>mmol\s*/\s*[Ll])
+    |(?P<{p}gdl>g(?:m|r)?\s*/\s*d[Ll1]|g\s*%|g/100\s*m[Ll]|grams?\s+per\s+deciliter)
+    |(?P<{p}gl>g(?:m|r)?\s*/\s*[Ll](?!\w))
+    |(?P<{p}mlmin>m[Ll]\s*/\s*min(?:ute)?|cc\s*/\s*min|m[Ll]\s*/\s*[’'`]|mg\s*/\s*m[Ll]|m[Ll]/s)
+    |(?P<{p}ul>(?:I?U|IU|iu|u)\s*/\s*[Ll](?!\w))
+    |(?P<{p}pct>%|percent|per\s*cent)
+    |(?P<{p}time>hours?|hrs?|days?|weeks?|wks?|months?|mos?\.?|mths?|years?|yrs?|y/o|yo|y(?=\s|$|\)|,))
+    |(?P<{p}foreign>mg\s*/\s*kg|kg|mm\s*Hg|mmHg|cm|mg(?!\s*/)|cigarettes|units|points?)"""
+
+
+def _unit(prefix: str) -> str:
+    return _UNIT.format(
+        p=prefix,
+        times=_TIMES,
+        uln=_ULN,
+        power=_POWER.format(p=prefix),
+        volume=_VOLUME.format(p=prefix),
+    )
+
+
+_RANGE_JOIN = r"\s*(?:-|–|—|to|and|through|or|,\s*(?:\d\s*,?\s*)*(?:or|and)?)\s*"
+_VALUE = re.compile(
+    rf"""(?P<gap>[^\d;<>≤≥⩽⩾=?+]*?)
+    (?:
+      (?P<normal>(?:within|in|at)\s+(?:the\s+)?(?:institutional\s+|age[-\s]appropriate\s+)?normal\s+(?:limits?|range|values?)|\bWNL\b|\bnormal\b)
+      |(?:(?P<comp>{_COMPARATOR})\s*[:\s]*(?:the\s+)?)?
+       (?:
+         (?P<bare_uln>{_ULN})
+         |(?:between\s+|from\s+)?(?P<n1>{_NUM})\s*(?P<u1>{_unit("a_")})?
+          (?:(?P<join>{_RANGE_JOIN})(?P<n2>{_NUM})\s*(?P<u2>{_unit("b_")})?)?
+          \s*(?:of\s+age\s*|old\s*)?(?P<post>{_POSTFIX})?
+       )
+    )""",
+    re.VERBOSE,
+)
+# Ages stated number-first: "18 years of age or older", "under 18 years of age", "> 48 hours old".
+_AGE_UNIT = r"(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)"
+_AGE_FIRST = re.compile(
+    rf"""(?:(?P<comp>{_COMPARATOR})\s*(?:the\s+age\s+of\s+)?)?(?:between\s+)?
+    (?P<n1>{_NUM})\s*(?:(?P<u1>{_AGE_UNIT})\s*)?(?:(?:-|–|to|and)\s*(?P<n2>{_NUM})\s*)?(?P<unit>{_AGE_UNIT})[-\s]*
+    (?:(?P<anchor>of\s+age|old|of\s+life|at\s+(?:the\s+)?(?:time\s+of\s+)?(?:study\s+)?(?:entry|enrol{{1,2}}ment|inclusion|registration|screening|consent|diagnosis|randomi[sz]ation))\s*)?
+    (?P<post>{_POSTFIX}|(?:or|and)\s+(?:older|younger|over|above|under|below))?""",
+    re.VERBOSE,
+)
+# People a number-first age may follow without "years" ("Women 65 or older").
+_PERSON_AGE = re.compile(
+    rf"""(?i)\b(?:men|women|males?|females?|patients?|subjects?|participants?|adults?|persons?|individuals?|volunteers?)\s+
+    (?:aged?\s+)?(?P<n1>{_NUM})\s+(?P<post>(?:or|and)\s+(?:older|over|above|younger|under|below))""",
+    re.VERBOSE,
+)
+# A mention's clause ends at a sentence, a semicolon, a bullet or a new "Heading:".
+_CLAUSE_END = re.compile(r"[;•\n]|\.\s+(?=[A-Z(])|\.$|\s(?:[A-Z][a-z]+)(?:\s[a-z]+)?:\s|\b(?:i{1,3}|iv|v|vi{1,3})\.\s")
+_MAX_GAP = 45
+# Between a mention and its value: words that make the number something else.
+_GAP_VETO = re.compile(
+    r"""(?i)\b(?:if|when|unless|whereas|since|within|prior|after|before|during|transfus\w*|increase[sd]?|decrease[sd]?
+    |rise|drop|reduction|decline|change|fall|not\s+specified|not\s+required|grade|history|days?|weeks?|months?|doses?)\b""",
+    re.VERBOSE,
+)
+_GAP_VETO_SCALE = re.compile(r"(?i)\b(?:if|when|unless|since|within|prior|after|before|history|days?|weeks?|months?)\b")
+# A clause that denies what it states ("No illness limiting survival to < 3 months"): turn around.
+_NEGATED_CLAUSE = re.compile(
+    r"(?i)^\W*(?:(?:patients?|subjects?|participants?)\s+(?:with|have|has)\s+)?(?:no|not|without|absence\s+of|free\s+of|never)\b(?!\s+(?:more|greater|less|fewer|higher|lower|older|younger)\b)"
+)
+# Text right after a value that limits it to a sub-group ("5 x ULN if liver metastases").
+_QUALIFIER_AFTER = re.compile(
+    r"""(?i)[\s,)\]*]*(?:if|when|unless|where|whereas|except|due\s+to|attributable|secondary\s+to|in\s+case|in\s+the\s+(?:presence|setting|case)
+    |(?:in|for|among)\s+(?:patients?|subjects?|participants?|those|people|persons|children|adults|women|men|cases|individuals|pts)
+    |with\s+(?:liver|hepatic|bone|known|documented|gilbert|hepatocellular|metasta|marrow|leukemi)
+    |at\s+(?:the\s+time\s+of\s+)?(?:initial\s+|first\s+|original\s+)?diagnosis|\(?[^()]{0,30}gilbert)""",
+    re.VERBOSE,
+)
+_QUALIFIER_BEFORE = re.compile(
+    r"(?i)(?:\b(?:if|for|in)\s+(?:patients?|subjects?|participants?|those)\s+with\b[^.;]*,?\s*$|\(\s*$|\b(?:or|and)\s+$)"
+)
+# An age that only conditions another rule ("for patients over 16", "if under 18"), or someone else's age.
+_AGE_CONDITION = re.compile(
+    r"""(?i)\b(?:if|when|unless|whereas|for|in|among|once|until)\b
+    (?:\s+(?:the|those|all|any|a|patients?|subjects?|participants?|children|individuals|people|persons|women|men|girls|boys
+    |minors|adolescents|adults|who|are|is|were|aged?|of|with|pts|over|under|above|below|older|younger|than|less|greater|more
+    |at|least|most|or|equal|to)|\s*[<>≤≥=/]+)*\s*$""",
+    re.VERBOSE,
+)
+_AGE_OTHER_PERSON = re.compile(
+    r"""(?i)\b(?:donors?|mothers?|fathers?|parents?|guardians?|siblings?|partners?|spouses?|caregivers?|household|contacts?
+    |consent|assent|onset|symptoms?\s+(?:began|appeared|started)|diagnosed\s+(?:before|after)|born|menarche|menopause|vaccinat\w*|smok\w*|drink\w*)\b""",
+    re.VERBOSE,
+)
+_AGE_FIRST_HINT = re.compile(rf"(?i)\d\s*{_AGE_UNIT}|\d\s+(?:or|and)\s+(?:older|younger|over|under|above|below)")
+_CONDITION_BEFORE = re.compile(r"(?i)\b(?:if|when|unless|whereas|once)\s+(?:[\w/]+\s+){0,3}$")
+# "18 years of age": the number-first reading (_AGE_FIRST) takes these.
+_AGE_AS_UNIT = re.compile(r"(?i)(?:\d\s*|\b(?:years?|yrs?|months?|weeks?|days?|hours?)\s+)of\s+$")
+_PREV_COMPARATOR = re.compile(rf"(?:{_COMPARATOR})\s*(?:the\s+)?$", re.VERBOSE)
+
+_THOUSANDS_BELOW = {"anc": 50, "platelets": 1000}
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_TIME_WEEKS = {"h": 1 / 168, "d": 1 / 7, "w": 1.0, "m": 4.345, "y": 52.18}
+_TIME_YEARS = {"h": 1 / 8766, "d": 1 / 365.25, "w": 1 / 52.18, "m": 1 / 12, "y": 1.0}
+_FLIP = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt"}
+_KEYWORDS = re.compile(
+    r"""(?i)ecog|zubrod|swog|\bgog\b|\bwho\b|performance|\bps\b|karnofsky|\bkps\b|lansky|\blps\b|expectancy|surviv|prognosis|bili
+    |\bast\b|\balt\b|sgot|sgpt|asat|alat|transaminase|aminotransferase|enzymes|liver\s+function|lfts?\b|creatinin|\bs?cr\b|crcl|clcr
+    |\bccr\b|gfr|glomerular|ejection|\bef\b|lvef|shortening|\bsf\b|\bfs\b|neutrophil|granulocyte|phagocyte|polymorpho|\banc\b|\bagc\b
+    |\bpmn\b|platelet|thrombocyte|\bplts?\b|emoglobin|\bhgb\b|\bhb\b|\bage""",
+    re.VERBOSE,
+)
+
+
+@dataclass(slots=True)
+class _Reading:
+    """One comparison read from the text, before it is turned into an eligible bound."""
+
+    measure: str
+    comparison: str  # lt | le | gt | ge | eq
+    value: float
+    unit: str
+    start: int
+    end: int
+    qualified: bool
+    flip: bool
+
+
+def _number(text: str) -> float | None:
+    text = re.sub(r"\s", "", text)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
+        text = text.replace(",", "")
+    text = text.replace(",", ".")
+    if len(text) > 15:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _comparison(match: re.Match[str], *, usual: str) -> str | None:
+    for name in ("le", "ge", "lt", "gt"):
+        if match.group(name):
+            return name
+    if match.group("usual"):
+        return "le" if usual == "max" else "ge"
+    return None
+
+
+def _convert(measure: str, value: float, match: re.Match[str], prefix: str) -> tuple[float, str] | None:
+    """The value in the measure's unit, or None when the unit belongs to something else."""
+    g = match.group
+    if g(f"{prefix}foreign") or (g(f"{prefix}time") and measure not in ("life_expectancy", "age")):
+        return None
+    if g(f"{prefix}uln"):
+        return (value, "xULN") if measure in ULN_MEASURES else None
+    if g(f"{prefix}pct") and measure not in ("karnofsky", "lansky", "lvef", "shortening_fraction"):
+        return None
+    if measure in COUNT_MEASURES:
+        if g(f"{prefix}count") or g(f"{prefix}gl") or g(f"{prefix}ul") is None and g(f"{prefix}mlmin") is None:
+            return _count(measure, value, match, prefix)
+        return None
+    if measure == "hemoglobin":
+        if g(f"{prefix}gl"):
+            return value / 10, "g/dL"
+        if g(f"{prefix}mmol"):
+            return value * 1.611, "g/dL"
+        if value > 30 and not g(f"{prefix}gdl"):
+            return value / 10, "g/dL"  # a bare "90" or "≥ 90" is in g/L
+        return value, "g/dL"
+    if measure in ("bilirubin", "creatinine"):
+        if g(f"{prefix}umol"):
+            return value / (17.1 if measure == "bilirubin" else 88.4), "mg/dL"
+        if g(f"{prefix}ul") or g(f"{prefix}count"):
+            return None
+        return value, "mg/dL"
+    if measure == "ast_alt":
+        return (value, "U/L") if g(f"{prefix}ul") or not g(f"{prefix}mgdl") else None
+    if measure == "creatinine_clearance":
+        return value, "mL/min"
+    if measure in ("lvef", "shortening_fraction", "karnofsky", "lansky"):
+        return value, "%"
+    if measure == "ecog":
+        return value, "points"
+    time = g(f"{prefix}time")
+    if measure == "life_expectancy":
+        return value * _TIME_WEEKS[(time or "w").lower()[0]], "weeks"
+    if measure == "age":
+        return value * _TIME_YEARS[(time or "y").lower()[0]], "years"
+    return None
+
+
+def _count(measure: str, value: float, match: re.Match[str], prefix: str) -> tuple[float, str] | None:
+    """Cell counts per µL: 10^9/L and 10^3/µL are thousands, /mm3 is /µL."""
+    g = match.group
+    unit = g(f"{prefix}count") or g(f"{prefix}gl") or ""
+    exponent = g(f"{prefix}exp")
+    volume = re.sub(r"\s", "", g(f"{prefix}vol") or "").lower()
+    per_litre = {"l": 1e-6, "ℓ": 1e-6, "ml": 1e-3, "nl": 1e3}.get(volume, 1.0)
+    if exponent is not None:
+        power = int(exponent.translate(_SUPERSCRIPTS)) if len(exponent) <= 3 else 999
+        if power in (103, 106, 109):
+            power -= 100  # "x 109/L": the superscript was lost when the text was flattened
+        if power > 15:
+            return None
+        return value * 10**power * per_litre, "/uL"
+    if unit.upper() in ("G/L", "K/UL", "K/µL", "K/ΜL") or volume == "nl":
+        return value * 1000, "/uL"
+    if volume in ("l", "ℓ"):
+        return None  # cells per litre with no power of ten: garbled
+    if not unit and value < _THOUSANDS_BELOW[measure]:
+        # No unit, and small enough to be in thousands ("ANC ≥ 1.5", "platelets ≥ 100").
+        return value * 1000, "/uL"
+    return value, "/uL"
+
+
+def _eligible(reading: _Reading, section_flip: bool) -> list[tuple[str, float]]:
+    """The eligible bound(s) of one reading, on the measure's scale."""
+    comparison = reading.comparison
+    if reading.flip != section_flip:
+        comparison = _FLIP.get(comparison, comparison)
+    if comparison == "eq":
+        comparison = "le" if USUAL_BOUND.get(reading.measure) == "max" else "ge"
+    bound = "max" if comparison in ("lt", "le") else "min"
+    value = reading.value
+    scale = SCALES.get(reading.measure)
+    if scale:
+        step, _, _ = scale
+        units = value / step
+        if comparison == "lt":
+            value = (math.ceil(units) - 1) * step
+        elif comparison == "le":
+            value = math.floor(units) * step
+        elif comparison == "gt":
+            value = (math.floor(units) + 1) * step
+        else:
+            value = math.ceil(units) * step
+    return [(bound, value)]
+
+
+def _clause_start(text: str, position: int) -> int:
+    start = 0
+    for end in _CLAUSE_END.finditer(text, 0, position):
+        start = end.end()
+    return start
+
+
+def _window_end(text: str, start: int, limit: int) -> int:
+    found = _CLAUSE_END.search(text, start, limit)
+    return found.start() if found else limit
+
+
+def _read_mention(
+    text: str, measure: str, start: int, end: int, limit: int, *, negated: bool, preceding: re.Match[str] | None = None
+) -> list[_Reading] | None:
+    """The first value after one mention of a measure, within its reach."""
+    found = _VALUE.match(text, end, _window_end(text, end, min(limit, end + 160)))
+    if not found:
+        return None
+    gap = found.group("gap")
+    if len(gap) > _MAX_GAP:
+        return None
+    scale = measure in SCALES
+    if found.group("normal") or found.group("bare_uln"):
+        if measure not in ULN_MEASURES or (found.group("normal") and len(gap.strip(" :,-()")) > 12):
+            return None
+        if found.group("bare_uln") and not found.group("comp"):
+            return None
+        comparison = _comparison(found, usual="max") if found.group("comp") else "le"
+        if comparison is None or _GAP_VETO.search(gap):
+            return None
+        reading = _Reading(measure, comparison, 1.0, "xULN", start, found.end(), _qualified(text, found.end()), negated)
+        return [reading]
+    if (_GAP_VETO_SCALE if scale else _GAP_VETO).search(gap) and not (found.group("a_uln") and "increase" in gap.lower()):
+        return None
+    first = _number(found.group("n1"))
+    if first is None:
+        return None
+    usual = USUAL_BOUND.get(measure, "min")
+    comparison = _comparison(found, usual=usual) if found.group("comp") else None
+    if comparison is None and preceding is not None:
+        comparison = _comparison(preceding, usual=usual)
+        start = preceding.start()
+    post = found.group("post")
+    if post:
+        comparison = "ge" if found.group("post_ge") else "le"
+    second = _number(found.group("n2")) if found.group("n2") else None
+    join = (found.group("join") or "").strip()
+    if second is not None and comparison is None:
+        is_list = join.startswith(",") or join in ("or", "and")
+        between = re.search(r"(?i)between\s*$|between\s", text[max(0, start - 20) : found.start("n1")])
+        if join in ("or", "and") and not between and not scale or is_list and not scale and not between:
+            second = None
+    else:
+        second = None
+    unit_match = "b_" if second is not None and found.group("u2") else "a_"
+    converted_first = _convert(measure, first, found, unit_match)
+    if converted_first is None:
+        return None
+    unit = converted_first[1]
+    factor = converted_first[0] / first if first else 1.0
+    unit_given = bool(found.group("u1") or found.group("u2"))
+    if measure == "age" and not unit_given and not comparison and second is None and not post:
+        return None
+    span_end = found.end()
+    qualified = _qualified(text, span_end)
+    if second is not None:
+        low, high = sorted((first * factor, second * factor))
+        readings = []
+        limits = SCALES.get(measure)
+        if not (limits and low <= limits[1]):
+            readings.append(_Reading(measure, "ge", low, unit, start, span_end, qualified, negated))
+        if not (limits and high >= limits[2]):
+            readings.append(_Reading(measure, "le", high, unit, start, span_end, qualified, negated))
+        if negated and readings:
+            # An excluded range leaves the side beyond the measure's usual bound.
+            keep = "le" if USUAL_BOUND.get(measure) == "max" else "ge"
+            wanted = "ge" if keep == "le" else "le"
+            readings = [r for r in readings if r.comparison == wanted] or readings[:1]
+            readings = [_Reading(measure, wanted, r.value, unit, start, span_end, qualified, negated) for r in readings]
+        return readings
+    if comparison is None:
+        if measure == "age":
+            return None
+        comparison = "le" if usual == "max" else "ge"
+        if not scale and not unit_given and measure not in COUNT_MEASURES and len(gap.strip(" :,-()")) > 20:
+            return None
+    return [_Reading(measure, comparison, first * factor, unit, start, span_end, qualified, negated)]
+
+
+def _qualified(text: str, end: int) -> bool:
+    return bool(_QUALIFIER_AFTER.match(text, end))
+
+
+def _age_vetoed(text: str, start: int, clause_start: int) -> bool:
+    before = text[clause_start:start]
+    return bool(_AGE_CONDITION.search(before[-40:]) or _AGE_OTHER_PERSON.search(before))
+
+
+def _age_first_readings(text: str, *, negated_at: list[tuple[int, bool]]) -> list[_Reading]:
+    """Ages stated number-first, which no "age" mention precedes."""
+    readings: list[_Reading] = []
+    for found in _AGE_FIRST.finditer(text):
+        anchor, post, comparison_found = found.group("anchor"), found.group("post"), found.group("comp")
+        if not (anchor or post):
+            continue
+        if anchor and anchor.lower().startswith("of life") and not comparison_found:
+            continue
+        clause = _clause_start(text, found.start())
+        if _age_vetoed(text, found.start(), clause):
+            continue
+        first = _number(found.group("n1"))
+        if first is None:
+            continue
+        unit = found.group("unit").lower()[0]
+        factor = _TIME_YEARS["m" if unit == "m" and not found.group("unit").lower().startswith("mo") is False else unit]
+        factor = _TIME_YEARS[unit]
+        second = _number(found.group("n2")) if found.group("n2") else None
+        negated = _negated(text, found.start(), negated_at)
+        qualified = bool(anchor and "diagnosis" in anchor.lower()) or _qualified(text, found.end())
+        if second is not None:
+            low, high = sorted((first * factor, second * factor))
+            readings.append(_Reading("age", "ge", low, "years", found.start(), found.end(), qualified, negated))
+            readings.append(_Reading("age", "le", high, "years", found.start(), found.end(), qualified, negated))
+            continue
+        if post:
+            comparison = "le" if re.search(r"(?i)less|lower|fewer|younger|under|below", post) else "ge"
+        else:
+            comparison = _comparison(found, usual="min")
+            if comparison is None:
+                continue
+        readings.append(_Reading("age", comparison, first * factor, "years", found.start(), found.end(), qualified, negated))
+    for found in _PERSON_AGE.finditer(text):
+        first = _number(found.group("n1"))
+        clause = _clause_start(text, found.start())
+        if first is None or _age_vetoed(text, found.start(), clause):
+            continue
+        comparison = "le" if re.search(r"(?i)younger|under|below", found.group("post")) else "ge"
+        start = found.start("n1")
+        readings.append(
+            _Reading("age", comparison, first, "years", start, found.end(), False, _negated(text, start, negated_at))
+        )
+    return readings
+
+
+def _negated(text: str, position: int, cache: list[tuple[int, bool]]) -> bool:
+    start = _clause_start(text, position)
+    return bool(_NEGATED_CLAUSE.match(text[start:position]))
+
+
+def _readings(text: str) -> list[_Reading]:
+    mentions = [
+        (found.lastgroup or "stop", found.start(), found.end())
+        for found in _MENTION.finditer(text)
+        if found.lastgroup is not None
+    ]
+    readings: list[_Reading] = []
+    for index, (measure, start, end) in enumerate(mentions):
+        if measure == "stop":
+            continue
+        before = text[max(0, start - 30) : start]
+        veto = _VETO_BEFORE.get(measure)
+        if veto and veto.search(before):
+            continue
+        veto = _VETO_AFTER.get(measure)
+        if veto and veto.match(text, end):
+            continue
+        limit = mentions[index + 1][1] if index + 1 < len(mentions) else len(text)
+        clause = _clause_start(text, start)
+        if _CONDITION_BEFORE.search(text, max(0, start - 20), start):
+            continue  # "if creatinine > ULN, ...": the measure only conditions another rule
+        if measure == "age" and (_age_vetoed(text, start, clause) or _AGE_AS_UNIT.search(text, max(0, start - 20), start)):
+            continue
+        negated = bool(_NEGATED_CLAUSE.match(text[clause:start]))
+        # "under the age of 18", "minimum age of 18": the comparison comes before the mention.
+        preceding = _PREV_COMPARATOR.search(text, max(clause, start - 30), start) if measure == "age" else None
+        result = _read_mention(text, measure, start, end, limit, negated=negated, preceding=preceding)
+        if result is not None:
+            readings.extend(result)
+    return readings
+
+
+def extract(text: str, section: str = "inclusion") -> list[Fact]:
+    """The facts of one criterion. ``section`` is 'inclusion' or 'exclusion' (exclusions are turned around)."""
+    if not text or not _KEYWORDS.search(text):
+        return []
+    section_flip = section == "exclusion"
+    readings = _readings(text)
+    if _AGE_FIRST_HINT.search(text):
+        taken = [(r.start, r.end) for r in readings if r.measure == "age"]
+        for reading in _age_first_readings(text, negated_at=[]):
+            if not any(s <= reading.start < e or reading.start <= s < reading.end for s, e in taken):
+                readings.append(reading)
+    chosen: dict[tuple[str, str, str], tuple[bool, Fact]] = {}
+    for reading in sorted(readings, key=lambda r: r.start):
+        for bound, value in _eligible(reading, section_flip):
+            low, high = SANE[(reading.measure, reading.unit)]
+            if not low <= value <= high:
+                continue
+            key = (reading.measure, bound, reading.unit)
+            fact = Fact(reading.measure, bound, round(value, 6), reading.unit, reading.start, reading.end, text[reading.start : reading.end])
+            held = chosen.get(key)
+            if held is None or (held[0] and not reading.qualified):
+                chosen[key] = (reading.qualified, fact)
+    return sorted((fact for _, fact in chosen.values()), key=lambda f: (f.start, f.measure, f.bound))
+
+
+FACT_SCHEMA = {
+    "criterion_id": pl.Int64,
+    "measure": pl.Utf8,
+    "bound": pl.Utf8,
+    "value": pl.Float64,
+    "unit": pl.Utf8,
+    "span": pl.Utf8,
+}
+
+
+def extract_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per fact for a frame of criteria (criterion_id, section, text)."""
+    candidates = frame.filter(
+        pl.col("text").str.contains(_KEYWORDS.pattern.replace("\n", "").replace(" ", "").replace("(?i)", "(?i)"))
+        & pl.col("text").str.contains(r"(?i)\d|normal|\buln\b")
+    )
+    rows = [
+        (criterion_id, fact.measure, fact.bound, fact.value, fact.unit, fact.span)
+        for criterion_id, section, text in candidates.select("criterion_id", "section", "text").iter_rows()
+        for fact in extract(text, section)
+    ]
+    return pl.DataFrame(rows, schema=FACT_SCHEMA, orient="row")
