@@ -21,6 +21,8 @@ per-string parser.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -101,40 +103,53 @@ class Fact:
 # --- Step 1: mentions -------------------------------------------------------
 
 # Acronyms are matched case-sensitively ("ALT", not "alternative"); words are not.
+# Written in the syntax shared by Python's re and polars (Rust regex: no look-around),
+# so that a whole column of criteria is searched at once.
 _MEASURE_PATTERNS: dict[str, str] = {
-    "creatinine_clearance": r"""(?i:creatinine?\s+clearance|clearance\s+of\s+creatinine|(?:estimated\s+|measured\s+|calculated\s+)?glomerular\s+filtration\s+rate)
-        |(?:Cr\s?Cl|CLcr|CCr|e?GFR|mGFR|CrCL|CRCL)""",
-    "karnofsky": r"(?i:karnofsky(?:\s+performance)?(?:\s+(?:status|scale|score|index))?)|KPS",
-    "lansky": r"(?i:lansky(?:\s+play)?(?:[-\s]performance)?(?:\s+(?:status|scale|score))?)|LPS",
-    "ecog": r"""(?:ECOG|Zubrod|ZUBROD|SWOG|GOG|WHO(?=\s*(?:performance|PS|grade|score|status|[0-5]\b|[≤<]))
-        |(?i:eastern\s+cooperative\s+oncology\s+group))(?:\s+(?i:performance)?\s*(?i:status|score|scale|grade))?(?:\s*\(?PS\)?)?
-        |(?i:performance\s+(?:status|score))(?:\s*\(PS\))?|\bPS\b""",
-    "life_expectancy": r"""(?i:(?:life|survival)\s+expectancy|expected\s+(?:survival|to\s+(?:survive|live))|estimated\s+survival
-        |limit(?:s|ing)?\s+(?:life\s+expectancy|(?:the\s+)?survival)|prognosis|survival\s+(?:prognosis|of))""",
-    "bilirubin": r"(?i:(?:total\s+|serum\s+)?bilirubin(?:\s+total)?|t\.?\s?bili\b|bili\b)|TBIL|TBili",
+    "creatinine_clearance": r"""(?i:creatinine?\s+clearance|clearance\s+of\s+creatinine
+        |(?:estimated\s+|measured\s+|calculated\s+)?glomerular\s+filtration\s+rate)
+        |\b(?:Cr\s?Cl|CLcr|CCr|e?GFR|mGFR|CrCL|CRCL)\b""",
+    "karnofsky": r"(?i:\bkarnofsky(?:\s+performance)?(?:\s+(?:status|scale|score|index))?)|\bKPS\b",
+    "lansky": r"(?i:\blansky(?:\s+play)?(?:[-\s]performance)?(?:\s+(?:status|scale|score))?)",
+    "ecog": r"""(?:\b(?:ECOG|Zubrod|ZUBROD|SWOG|GOG|WHO)\b|(?i:eastern\s+cooperative\s+oncology\s+group))
+        (?:\s+(?i:performance)?\s*(?i:status|score|scale|grade))?(?:\s*\(?PS\)?)?
+        |(?i:\bperformance\s+(?:status|score))(?:\s*\(PS\))?|\bPS\b""",
+    "life_expectancy": r"""(?i:\b(?:life|survival)\s+expectancy|\bexpected\s+(?:survival|to\s+(?:survive|live))
+        |\bestimated\s+survival|\blimit(?:s|ing)?\s+(?:life\s+expectancy|(?:the\s+)?survival)|\bprognosis)""",
+    "bilirubin": r"(?i:(?:total\s+|serum\s+)?bilirubin(?:\s+total)?|\bt\.?\s?bili\b|\bbili\b)|\b(?:TBIL|TBili)\b",
     "ast_alt": r"""(?i:aspartate\s+(?:amino)?transaminase|aspartate\s+(?:amino)?transferase|alanine\s+(?:amino)?transaminase
         |alanine\s+(?:amino)?transferase|(?:serum\s+)?(?:amino)?transaminases?|aminotransferases?|liver\s+enzymes|hepatic\s+enzymes
         |liver\s+function\s+tests?|serum\s+glutamic[-\s](?:oxaloacetic|pyruvic)\s+transaminase)
         |\b(?:AST|ALT|SGOT|SGPT|ASAT|ALAT|LFTs?)\b""",
-    "creatinine": r"(?i:(?:serum\s+|plasma\s+|blood\s+)?creatinine?)(?!\s*(?:clearance|kinase|phospho))|\b(?:S?Cr|SCr)\b(?!\s*Cl)",
-    "lvef": r"(?i:(?:left\s+ventricular\s+|LV\s+|cardiac\s+)?ejection\s+fraction|LV\s?EF)|\bEF\b",
+    "creatinine": r"(?i:(?:serum\s+|plasma\s+|blood\s+)?creatinine?)|\b(?:S?Cr|SCr)\b",
+    "lvef": r"(?i:(?:left\s+ventricular\s+|LV\s+|cardiac\s+)?ejection\s+fraction|\bLV\s?EF\b)|\bEF\b",
     "shortening_fraction": r"(?i:(?:left\s+ventricular\s+)?(?:shortening\s+fraction|fractional\s+shortening))|\b(?:SF|FS)\b",
     "anc": r"""(?i:absolute\s+(?:neutrophil|granulocyte|phagocyte)(?:s|\s+count)?|(?:neutrophil|granulocyte)s?(?:\s+count)?
         |polymorphonuclear(?:\s+leukocytes?)?)|\b(?:ANC|AGC|PMN)\b""",
     "platelets": r"(?i:platelets?(?:\s+counts?)?|thrombocytes?(?:\s+counts?)?)|\b(?:PLT|Plt|PLTS?)\b",
-    "hemoglobin": r"(?i:ha?emoglobin)|\b(?:Hgb|HGB|Hb|HB)\b(?!\s*A1)",
+    "hemoglobin": r"(?i:ha?emoglobin)|\b(?:Hgb|HGB|Hb|HB)\b",
     "age": r"(?i:\bage[ds]?\b)",
 }
 # Other lab values and measures: a mention's value never reaches past these.
 _STOP_WORDS = r"""(?i:white\s+blood\s+cells?|leukocytes?|lymphocytes?|alkaline\s+phosphatase|albumin|calcium|potassium
-    |magnesium|sodium|glucose|lipase|amylase|bicarbonate|troponin|blood\s+pressure|body\s+weight|weight|body\s+mass
-    |oxygen|saturation|creatine\s+(?:phospho)?kinase|urea|proteinuria|urine\s+protein|prothrombin|thromboplastin
-    |fibrinogen|cholesterol|triglycerides|t[-\s]?score|hba1c|blood\s+urea)
+    |magnesium|sodium|glucose|lipase|amylase|bicarbonate|troponin|blood\s+pressure|body\s+weight|\bweight|body\s+mass
+    |oxygen|saturation|creatine\s+(?:phospho)?kinase|\burea|proteinuria|urine\s+protein|prothrombin|thromboplastin
+    |fibrinogen|cholesterol|triglycerides|\bt[-\s]?score|hba1c|\bgestation|blood\s+urea\s+nitrogen)
     |\b(?:WBC|BUN|ALP|AP|INR|PT|PTT|aPTT|APTT|QTc|QTcF|BMI|FEV1|DLCO|LDH|CK|GGT|TSH|CD4|HIV|PSA)\b"""
-_MENTION = re.compile(
-    "|".join(f"(?P<{name}>{pattern})" for name, pattern in _MEASURE_PATTERNS.items()) + f"|(?P<stop>{_STOP_WORDS})",
-    re.VERBOSE,
-)
+
+
+def _compact(pattern: str) -> str:
+    """A pattern written over several lines, as one line (the patterns use \\s, never a literal space)."""
+    return re.sub(r"\s+", "", pattern)
+
+
+# ASCII word boundaries and case folding in both engines (and fast in polars).
+_MENTION_PATTERNS = {name: re.compile(_compact(p), re.ASCII) for name, p in _MEASURE_PATTERNS.items()}
+# One search for every mention, in leftmost-first order: for polars and for re alike.
+MENTION_PATTERN = "|".join(f"(?:{_compact(p)})" for p in [*_MEASURE_PATTERNS.values(), _STOP_WORDS])
+_MENTION = re.compile(MENTION_PATTERN, re.ASCII)
+# "WHO" is a performance scale only when a score follows; "platelets/mm3" is a unit.
+_MENTION_AS_UNIT = re.compile(r"\s*/\s*(?:mm|[µμu]l|[µμu]L|mcL|L\b|l\b|cu)")
 # Words just before a mention that make it something else (direct bilirubin, HbA1c, a donor's age).
 _VETO_BEFORE = {
     "bilirubin": re.compile(r"(?i)\b(?:direct|conjugated|indirect|unconjugated|urine|urinary)\s*$"),
@@ -173,7 +188,7 @@ _ULN = r"""(?:(?:the|an?)\s+)?(?:(?:institutional|institution's|local|laboratory
     |(?:limits?\s+of\s+)?normal(?:[-\s]+(?:values?|range|limits?))?|N\b)"""
 _TIMES = r"(?:x|X|×|\*|times|-?fold|folds?)\s*(?:(?:greater|higher|more)\s+than\s+|above\s+|over\s+|the\s+)?"
 _POWER = r"""(?:x|X|×|\*)?\s*10\s*(?:\^|\*\*|e|E|exp)?\s*\(?(?P<{p}exp>\d{{1,4}}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\)?\s*(?:cells\s*)?"""
-_VOLUME = r"/\s*(?P<{p}vol>[Lℓl](?!\w)|m[Ll](?!\w)|[uµμ][Ll]|mcL|micro\s?L(?:iter|itre)?|mm\s*(?:\^|\()?\s*3\)?|mm³|cmm|cu\.?\s*mm|[nN][Ll])"
+_VOLUME = r"(?:cells|platelets|neutrophils|PMNs?)?\s*/\s*(?P<{p}vol>[Lℓl](?!\w)|m[Ll](?!\w)|[uµμ][Ll]|mcL|micro\s?L(?:iter|itre)?|mm\s*(?:\^|\()?\s*3\)?|mm³|cmm|cu\.?\s*mm|[nN][Ll])"
 _UNIT = r"""(?P<{p}uln>{times}{uln})
     |(?P<{p}count>(?:{power})?{volume}|G/L|K/[uµμ]L|k/[uµμ]l|mm\s*(?:\^\s*)?(?:3|³|\(3\)))
     |(?P<{p}mgdl>mg\s*/\s*d[Ll1]|mg\s*%|mg\s*/\s*100\s*m[Ll]|mg/dL|mg/dl)
@@ -216,12 +231,14 @@ _VALUE = re.compile(
 # Ages stated number-first: "18 years of age or older", "under 18 years of age", "> 48 hours old".
 _AGE_UNIT = r"(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)"
 _AGE_FIRST = re.compile(
-    rf"""(?:(?P<comp>{_COMPARATOR})\s*(?:the\s+age\s+of\s+)?)?(?:between\s+)?
-    (?P<n1>{_NUM})\s*(?:(?P<u1>{_AGE_UNIT})\s*)?(?:(?:-|–|to|and)\s*(?P<n2>{_NUM})\s*)?(?P<unit>{_AGE_UNIT})[-\s]*
+    rf"""(?P<n1>{_NUM})\s*(?:(?P<u1>{_AGE_UNIT})\s*)?(?:(?:-|–|to|and)\s*(?:<|less\s+than|under)?\s*(?P<n2>{_NUM})\s*)?
+    (?P<unit>{_AGE_UNIT})[-\s]*
     (?:(?P<anchor>of\s+age|old|of\s+life|at\s+(?:the\s+)?(?:time\s+of\s+)?(?:study\s+)?(?:entry|enrol{{1,2}}ment|inclusion|registration|screening|consent|diagnosis|randomi[sz]ation))\s*)?
-    (?P<post>{_POSTFIX}|(?:or|and)\s+(?:older|younger|over|above|under|below))?""",
+    (?P<post>(?:or|and)\s+(?:older|younger|over|above|under|below))?""",
     re.VERBOSE,
 )
+# The comparison before a number-first age ("under 18 years of age", "> 48 hours old").
+_AGE_COMPARATOR = re.compile(rf"(?:{_COMPARATOR})\s*(?:the\s+age\s+of\s+)?(?:between\s+)?$", re.VERBOSE)
 # People a number-first age may follow without "years" ("Women 65 or older").
 _PERSON_AGE = re.compile(
     rf"""(?i)\b(?:men|women|males?|females?|patients?|subjects?|participants?|adults?|persons?|individuals?|volunteers?)\s+
@@ -230,7 +247,11 @@ _PERSON_AGE = re.compile(
 )
 # A mention's clause ends at a sentence, a semicolon, a bullet or a new "Heading:".
 _CLAUSE_END = re.compile(r"[;•\n]|\.\s+(?=[A-Z(])|\.$|\s(?:[A-Z][a-z]+)(?:\s[a-z]+)?:\s|\b(?:i{1,3}|iv|v|vi{1,3})\.\s")
+_DIGIT_BEFORE = re.compile(r"\d\s*$")
+_CONJUNCTION = re.compile(r"(?i)(?:\s|,|/|\(|\)|\band\b|\bor\b|&)*")
 _MAX_GAP = 45
+_REACH = 160  # characters after a mention where its value may be
+_HAS_VALUE = re.compile(r"(?i)\d|normal|\buln\b|upper\s+limit|\bwnl\b")
 # Between a mention and its value: words that make the number something else.
 _GAP_VETO = re.compile(
     r"""(?i)\b(?:if|when|unless|whereas|since|within|prior|after|before|during|transfus\w*|increase[sd]?|decrease[sd]?
@@ -255,18 +276,24 @@ _QUALIFIER_BEFORE = re.compile(
 )
 # An age that only conditions another rule ("for patients over 16", "if under 18"), or someone else's age.
 _AGE_CONDITION = re.compile(
-    r"""(?i)\b(?:if|when|unless|whereas|for|in|among|once|until)\b
+    r"""(?i)\b(?:if|when|unless|whereas|for|in|among|once|until)\b(?:\s+[A-Z][\w-]*)?
     (?:\s+(?:the|those|all|any|a|patients?|subjects?|participants?|children|individuals|people|persons|women|men|girls|boys
     |minors|adolescents|adults|who|are|is|were|aged?|of|with|pts|over|under|above|below|older|younger|than|less|greater|more
     |at|least|most|or|equal|to)|\s*[<>≤≥=/]+)*\s*$""",
     re.VERBOSE,
 )
+# "between 8 and 39 years of age (may) sign the consent": an age that picks who signs.
+_AGE_CONSENT_AFTER = re.compile(r"(?i)[^.;]{0,50}?\b(?:sign|signs|consent|assent)\b")
 _AGE_OTHER_PERSON = re.compile(
     r"""(?i)\b(?:donors?|mothers?|fathers?|parents?|guardians?|siblings?|partners?|spouses?|caregivers?|household|contacts?
     |consent|assent|onset|symptoms?\s+(?:began|appeared|started)|diagnosed\s+(?:before|after)|born|menarche|menopause|vaccinat\w*|smok\w*|drink\w*)\b""",
     re.VERBOSE,
 )
-_AGE_FIRST_HINT = re.compile(rf"(?i)\d\s*{_AGE_UNIT}|\d\s+(?:or|and)\s+(?:older|younger|over|under|above|below)")
+# Criteria that may state an age number-first (also the polars prefilter for them).
+AGE_FIRST_HINT = r"""(?i)\d\s*(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)[-\s]*(?:of\s+age|old|of\s+life|at\s)
+    |\d\s+(?:years?\s+)?(?:or|and)\s+(?:older|younger|over|under|above|below)"""
+_AGE_FIRST_HINT = re.compile(_compact(AGE_FIRST_HINT))
+_WHO_SCORE = re.compile(r"\s*(?:performance|PS|grade|score|status|[0-5]\b|[≤<])")
 _CONDITION_BEFORE = re.compile(r"(?i)\b(?:if|when|unless|whereas|once)\s+(?:[\w/]+\s+){0,3}$")
 # "18 years of age": the number-first reading (_AGE_FIRST) takes these.
 _AGE_AS_UNIT = re.compile(r"(?i)(?:\d\s*|\b(?:years?|yrs?|months?|weeks?|days?|hours?)\s+)of\s+$")
@@ -277,15 +304,6 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _TIME_WEEKS = {"h": 1 / 168, "d": 1 / 7, "w": 1.0, "m": 4.345, "y": 52.18}
 _TIME_YEARS = {"h": 1 / 8766, "d": 1 / 365.25, "w": 1 / 52.18, "m": 1 / 12, "y": 1.0}
 _FLIP = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt"}
-_KEYWORDS = re.compile(
-    r"""(?i)ecog|zubrod|swog|\bgog\b|\bwho\b|performance|\bps\b|karnofsky|\bkps\b|lansky|\blps\b|expectancy|surviv|prognosis|bili
-    |\bast\b|\balt\b|sgot|sgpt|asat|alat|transaminase|aminotransferase|enzymes|liver\s+function|lfts?\b|creatinin|\bs?cr\b|crcl|clcr
-    |\bccr\b|gfr|glomerular|ejection|\bef\b|lvef|shortening|\bsf\b|\bfs\b|neutrophil|granulocyte|phagocyte|polymorpho|\banc\b|\bagc\b
-    |\bpmn\b|platelet|thrombocyte|\bplts?\b|emoglobin|\bhgb\b|\bhb\b|\bage""",
-    re.VERBOSE,
-)
-
-
 @dataclass(slots=True)
 class _Reading:
     """One comparison read from the text, before it is turned into an eligible bound."""
@@ -297,7 +315,8 @@ class _Reading:
     start: int
     end: int
     qualified: bool
-    flip: bool
+    flip: bool  # a "No ..." clause: turned around like an exclusion
+    is_range: bool = False
 
 
 def _number(text: str) -> float | None:
@@ -333,7 +352,7 @@ def _convert(measure: str, value: float, match: re.Match[str], prefix: str) -> t
     if g(f"{prefix}pct") and measure not in ("karnofsky", "lansky", "lvef", "shortening_fraction"):
         return None
     if measure in COUNT_MEASURES:
-        if g(f"{prefix}count") or g(f"{prefix}gl") or g(f"{prefix}ul") is None and g(f"{prefix}mlmin") is None:
+        if g(f"{prefix}count") or g(f"{prefix}gl") or (g(f"{prefix}ul") is None and g(f"{prefix}mlmin") is None):
             return _count(measure, value, match, prefix)
         return None
     if measure == "hemoglobin":
@@ -393,7 +412,13 @@ def _count(measure: str, value: float, match: re.Match[str], prefix: str) -> tup
 def _eligible(reading: _Reading, section_flip: bool) -> list[tuple[str, float]]:
     """The eligible bound(s) of one reading, on the measure's scale."""
     comparison = reading.comparison
-    if reading.flip != section_flip:
+    flipped = reading.flip != section_flip
+    if flipped and reading.is_range:
+        # An excluded range ("ECOG 3-4") leaves the side of the measure's usual bound; an age range, no one side.
+        usual = USUAL_BOUND.get(reading.measure)
+        if usual is None or comparison != ("ge" if usual == "max" else "le"):
+            return []
+    if flipped:
         comparison = _FLIP.get(comparison, comparison)
     if comparison == "eq":
         comparison = "le" if USUAL_BOUND.get(reading.measure) == "max" else "ge"
@@ -414,11 +439,16 @@ def _eligible(reading: _Reading, section_flip: bool) -> list[tuple[str, float]]:
     return [(bound, value)]
 
 
+@functools.lru_cache(maxsize=8)
+def _clause_ends(text: str) -> list[int]:
+    return [found.end() for found in _CLAUSE_END.finditer(text)]
+
+
 def _clause_start(text: str, position: int) -> int:
-    start = 0
-    for end in _CLAUSE_END.finditer(text, 0, position):
-        start = end.end()
-    return start
+    """Where the clause holding ``position`` begins."""
+    ends = _clause_ends(text)
+    index = bisect.bisect_right(ends, position)
+    return ends[index - 1] if index else 0
 
 
 def _window_end(text: str, start: int, limit: int) -> int:
@@ -427,10 +457,17 @@ def _window_end(text: str, start: int, limit: int) -> int:
 
 
 def _read_mention(
-    text: str, measure: str, start: int, end: int, limit: int, *, negated: bool, preceding: re.Match[str] | None = None
+    text: str,
+    measure: str,
+    start: int,
+    end: int,
+    limit: int,
+    *,
+    negated: bool,
+    preceding: tuple[str, int] | None = None,
 ) -> list[_Reading] | None:
     """The first value after one mention of a measure, within its reach."""
-    found = _VALUE.match(text, end, _window_end(text, end, min(limit, end + 160)))
+    found = _VALUE.match(text, end, _window_end(text, end, min(limit, end + _REACH)))
     if not found:
         return None
     gap = found.group("gap")
@@ -455,8 +492,7 @@ def _read_mention(
     usual = USUAL_BOUND.get(measure, "min")
     comparison = _comparison(found, usual=usual) if found.group("comp") else None
     if comparison is None and preceding is not None:
-        comparison = _comparison(preceding, usual=usual)
-        start = preceding.start()
+        comparison, start = preceding
     post = found.group("post")
     if post:
         comparison = "ge" if found.group("post_ge") else "le"
@@ -465,7 +501,7 @@ def _read_mention(
     if second is not None and comparison is None:
         is_list = join.startswith(",") or join in ("or", "and")
         between = re.search(r"(?i)between\s*$|between\s", text[max(0, start - 20) : found.start("n1")])
-        if join in ("or", "and") and not between and not scale or is_list and not scale and not between:
+        if (join in ("or", "and") and not between and not scale) or (is_list and not scale and not between):
             second = None
     else:
         second = None
@@ -484,16 +520,11 @@ def _read_mention(
         low, high = sorted((first * factor, second * factor))
         readings = []
         limits = SCALES.get(measure)
+        # An end that is the scale's own limit (ECOG 0-2, Karnofsky 60-100) says nothing.
         if not (limits and low <= limits[1]):
-            readings.append(_Reading(measure, "ge", low, unit, start, span_end, qualified, negated))
+            readings.append(_Reading(measure, "ge", low, unit, start, span_end, qualified, negated, is_range=True))
         if not (limits and high >= limits[2]):
-            readings.append(_Reading(measure, "le", high, unit, start, span_end, qualified, negated))
-        if negated and readings:
-            # An excluded range leaves the side beyond the measure's usual bound.
-            keep = "le" if USUAL_BOUND.get(measure) == "max" else "ge"
-            wanted = "ge" if keep == "le" else "le"
-            readings = [r for r in readings if r.comparison == wanted] or readings[:1]
-            readings = [_Reading(measure, wanted, r.value, unit, start, span_end, qualified, negated) for r in readings]
+            readings.append(_Reading(measure, "le", high, unit, start, span_end, qualified, negated, is_range=True))
         return readings
     if comparison is None:
         if measure == "age":
@@ -510,103 +541,144 @@ def _qualified(text: str, end: int) -> bool:
 
 def _age_vetoed(text: str, start: int, clause_start: int) -> bool:
     before = text[clause_start:start]
-    return bool(_AGE_CONDITION.search(before[-40:]) or _AGE_OTHER_PERSON.search(before))
+    return bool(
+        _AGE_CONDITION.search(before[-40:]) or _AGE_OTHER_PERSON.search(before) or _AGE_CONSENT_AFTER.match(text, start)
+    )
 
 
-def _age_first_readings(text: str, *, negated_at: list[tuple[int, bool]]) -> list[_Reading]:
-    """Ages stated number-first, which no "age" mention precedes."""
+def _age_first_readings(text: str) -> list[_Reading]:
+    """Ages stated number-first: "18 years of age or older", "under 18 years of age", "Women 65 or older"."""
     readings: list[_Reading] = []
     for found in _AGE_FIRST.finditer(text):
-        anchor, post, comparison_found = found.group("anchor"), found.group("post"), found.group("comp")
-        if not (anchor or post):
+        anchor, post = found.group("anchor"), found.group("post")
+        before = _AGE_COMPARATOR.search(text[max(0, found.start() - 40) : found.start()])
+        start = found.start() - (len(before.group(0)) if before else 0)
+        if not (anchor or post) or (anchor == "of life" and not before):
             continue
-        if anchor and anchor.lower().startswith("of life") and not comparison_found:
-            continue
-        clause = _clause_start(text, found.start())
-        if _age_vetoed(text, found.start(), clause):
-            continue
+        clause = _clause_start(text, start)
         first = _number(found.group("n1"))
-        if first is None:
+        if first is None or _age_vetoed(text, start, clause):
             continue
-        unit = found.group("unit").lower()[0]
-        factor = _TIME_YEARS["m" if unit == "m" and not found.group("unit").lower().startswith("mo") is False else unit]
-        factor = _TIME_YEARS[unit]
+        factor = _TIME_YEARS[found.group("unit").lower()[0]]
+        negated = _negated(text, start)
+        qualified = bool(anchor and "diagnosis" in anchor) or _qualified(text, found.end())
         second = _number(found.group("n2")) if found.group("n2") else None
-        negated = _negated(text, found.start(), negated_at)
-        qualified = bool(anchor and "diagnosis" in anchor.lower()) or _qualified(text, found.end())
         if second is not None:
             low, high = sorted((first * factor, second * factor))
-            readings.append(_Reading("age", "ge", low, "years", found.start(), found.end(), qualified, negated))
-            readings.append(_Reading("age", "le", high, "years", found.start(), found.end(), qualified, negated))
+            readings.append(_Reading("age", "ge", low, "years", start, found.end(), qualified, negated, is_range=True))
+            readings.append(_Reading("age", "le", high, "years", start, found.end(), qualified, negated, is_range=True))
             continue
         if post:
-            comparison = "le" if re.search(r"(?i)less|lower|fewer|younger|under|below", post) else "ge"
+            comparison = "le" if _YOUNGER.search(post) else "ge"
+        elif before:
+            comparison = _comparison(before, usual="min")
         else:
-            comparison = _comparison(found, usual="min")
-            if comparison is None:
-                continue
-        readings.append(_Reading("age", comparison, first * factor, "years", found.start(), found.end(), qualified, negated))
-    for found in _PERSON_AGE.finditer(text):
-        first = _number(found.group("n1"))
-        clause = _clause_start(text, found.start())
-        if first is None or _age_vetoed(text, found.start(), clause):
             continue
-        comparison = "le" if re.search(r"(?i)younger|under|below", found.group("post")) else "ge"
+        if comparison:
+            readings.append(_Reading("age", comparison, first * factor, "years", start, found.end(), qualified, negated))
+    for found in _PERSON_AGE.finditer(text):
         start = found.start("n1")
-        readings.append(
-            _Reading("age", comparison, first, "years", start, found.end(), False, _negated(text, start, negated_at))
-        )
+        first = _number(found.group("n1"))
+        if first is None or _age_vetoed(text, start, _clause_start(text, start)):
+            continue
+        comparison = "le" if _YOUNGER.search(found.group("post")) else "ge"
+        readings.append(_Reading("age", comparison, first, "years", start, found.end(), False, _negated(text, start)))
     return readings
 
 
-def _negated(text: str, position: int, cache: list[tuple[int, bool]]) -> bool:
+_YOUNGER = re.compile(r"(?i)less|lower|fewer|younger|under|below")
+
+
+def _negated(text: str, position: int) -> bool:
     start = _clause_start(text, position)
     return bool(_NEGATED_CLAUSE.match(text[start:position]))
 
 
-def _readings(text: str) -> list[_Reading]:
+@functools.lru_cache(maxsize=4096)
+def _kind(mention: str) -> str:
+    """The measure a matched mention names, or 'stop' for another lab value."""
+    return next((name for name, pattern in _MENTION_PATTERNS.items() if pattern.fullmatch(mention)), "stop")
+
+
+def _locate(text: str, found: list[str]) -> list[tuple[str, int, int]]:
+    """(measure, start, end) of each mention polars found, in order (its positions, found again)."""
+    mentions = []
+    position = 0
+    for mention in found:
+        start = text.find(mention, position)
+        while start >= 0:
+            match = _MENTION.match(text, start)
+            if match and match.group(0) == mention:
+                break
+            start = text.find(mention, start + 1)
+        if start < 0:
+            continue
+        position = start + len(mention)
+        mentions.append((_kind(mention), start, position))
+    return mentions
+
+
+def _readings(text: str, mentions: list[tuple[str, int, int]]) -> list[_Reading]:
+    # "100,000 platelets/mm3": a measure's name used as a unit is no mention.
     mentions = [
-        (found.lastgroup or "stop", found.start(), found.end())
-        for found in _MENTION.finditer(text)
-        if found.lastgroup is not None
+        (measure, start, end)
+        for measure, start, end in mentions
+        if not (_MENTION_AS_UNIT.match(text, end) and _DIGIT_BEFORE.search(text, max(0, start - 3), start))
     ]
     readings: list[_Reading] = []
     for index, (measure, start, end) in enumerate(mentions):
         if measure == "stop":
             continue
-        before = text[max(0, start - 30) : start]
+        # "creatinine and/or BUN ≥ 1.5 x ULN", "SGOT or SGPT < 3 x ULN": the value after the last mention counts.
+        reach_from, following = end, index + 1
+        while following < len(mentions) and _CONJUNCTION.fullmatch(text, reach_from, mentions[following][1]):
+            reach_from = mentions[following][2]
+            following += 1
+        limit = mentions[following][1] if following < len(mentions) else len(text)
+        if not _HAS_VALUE.search(text, reach_from, min(limit, reach_from + _REACH)):
+            continue
+        if measure == "ecog" and text.startswith("WHO", start) and not _WHO_SCORE.match(text, end):
+            continue
         veto = _VETO_BEFORE.get(measure)
-        if veto and veto.search(before):
+        if veto and veto.search(text[max(0, start - 30) : start]):
             continue
         veto = _VETO_AFTER.get(measure)
         if veto and veto.match(text, end):
             continue
-        limit = mentions[index + 1][1] if index + 1 < len(mentions) else len(text)
-        clause = _clause_start(text, start)
-        if _CONDITION_BEFORE.search(text, max(0, start - 20), start):
+        if _CONDITION_BEFORE.search(text[max(0, start - 40) : start]):
             continue  # "if creatinine > ULN, ...": the measure only conditions another rule
-        if measure == "age" and (_age_vetoed(text, start, clause) or _AGE_AS_UNIT.search(text, max(0, start - 20), start)):
+        clause = _clause_start(text, start)
+        if measure == "age" and (_age_vetoed(text, start, clause) or _AGE_AS_UNIT.search(text[max(0, start - 20) : start])):
             continue
         negated = bool(_NEGATED_CLAUSE.match(text[clause:start]))
         # "under the age of 18", "minimum age of 18": the comparison comes before the mention.
-        preceding = _PREV_COMPARATOR.search(text, max(clause, start - 30), start) if measure == "age" else None
-        result = _read_mention(text, measure, start, end, limit, negated=negated, preceding=preceding)
-        if result is not None:
-            readings.extend(result)
+        preceding = None
+        if measure == "age":
+            window = max(clause, start - 30)
+            found_before = _PREV_COMPARATOR.search(text[window:start])
+            if found_before:
+                preceding = (_comparison(found_before, usual="min") or "ge", window + found_before.start())
+        found = _read_mention(text, measure, start, reach_from, limit, negated=negated, preceding=preceding)
+        if found is not None:
+            readings.extend(found)
     return readings
 
 
 def extract(text: str, section: str = "inclusion") -> list[Fact]:
     """The facts of one criterion. ``section`` is 'inclusion' or 'exclusion' (exclusions are turned around)."""
-    if not text or not _KEYWORDS.search(text):
+    if not text:
         return []
-    section_flip = section == "exclusion"
-    readings = _readings(text)
+    return _facts(text, section, [(_kind(m.group(0)), m.start(), m.end()) for m in _MENTION.finditer(text)])
+
+
+def _facts(text: str, section: str, mentions: list[tuple[str, int, int]]) -> list[Fact]:
+    readings = _readings(text, mentions)
     if _AGE_FIRST_HINT.search(text):
         taken = [(r.start, r.end) for r in readings if r.measure == "age"]
-        for reading in _age_first_readings(text, negated_at=[]):
+        for reading in _age_first_readings(text):
             if not any(s <= reading.start < e or reading.start <= s < reading.end for s, e in taken):
                 readings.append(reading)
+    section_flip = section == "exclusion"
     chosen: dict[tuple[str, str, str], tuple[bool, Fact]] = {}
     for reading in sorted(readings, key=lambda r: r.start):
         for bound, value in _eligible(reading, section_flip):
@@ -614,7 +686,8 @@ def extract(text: str, section: str = "inclusion") -> list[Fact]:
             if not low <= value <= high:
                 continue
             key = (reading.measure, bound, reading.unit)
-            fact = Fact(reading.measure, bound, round(value, 6), reading.unit, reading.start, reading.end, text[reading.start : reading.end])
+            span = text[reading.start : reading.end].strip()
+            fact = Fact(reading.measure, bound, round(value, 6), reading.unit, reading.start, reading.end, span)
             held = chosen.get(key)
             if held is None or (held[0] and not reading.qualified):
                 chosen[key] = (reading.qualified, fact)
@@ -632,14 +705,24 @@ FACT_SCHEMA = {
 
 
 def extract_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """One row per fact for a frame of criteria (criterion_id, section, text)."""
-    candidates = frame.filter(
-        pl.col("text").str.contains(_KEYWORDS.pattern.replace("\n", "").replace(" ", "").replace("(?i)", "(?i)"))
-        & pl.col("text").str.contains(r"(?i)\d|normal|\buln\b")
+    """One row per fact for a frame of criteria (criterion_id, section, text).
+
+    polars finds every mention in the whole column at once; only the criteria that
+    mention a measure (or state an age number-first) and hold a number, "normal"
+    or "ULN" reach the per-string parser.
+    """
+    candidates = frame.select(
+        "criterion_id", "section", "text", pl.col("text").str.extract_all(f"(?-u){MENTION_PATTERN}").alias("mentions")
+    ).filter(
+        pl.col("section").is_in(["inclusion", "exclusion"])
+        & pl.col("text").str.contains(r"\d|(?i)normal|(?i)\buln\b")
+        & ((pl.col("mentions").list.len() > 0) | pl.col("text").str.contains(_compact(AGE_FIRST_HINT)))
     )
-    rows = [
-        (criterion_id, fact.measure, fact.bound, fact.value, fact.unit, fact.span)
-        for criterion_id, section, text in candidates.select("criterion_id", "section", "text").iter_rows()
-        for fact in extract(text, section)
-    ]
+    rows = []
+    for criterion_id, section, text, found in candidates.iter_rows():
+        try:
+            facts = _facts(text, section, _locate(text, found))
+        except Exception:  # noqa: BLE001 - a parser bug costs one criterion its facts, never the ingest
+            continue
+        rows.extend((criterion_id, f.measure, f.bound, f.value, f.unit, f.span) for f in facts)
     return pl.DataFrame(rows, schema=FACT_SCHEMA, orient="row")

@@ -51,3 +51,13 @@ create table ingest_issues (
     nct_id varchar,
     reason varchar
 );
+
+-- one row per threshold fact (eligibility/build/thresholds.py)
+create table stage_thresholds (
+    criterion_id bigint,
+    measure varchar,
+    bound varchar,
+    value double,
+    unit varchar,
+    span varchar
+);
