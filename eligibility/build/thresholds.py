@@ -68,8 +68,8 @@ COUNT_MEASURES = frozenset({"anc", "platelets"})
 # Values outside these (in the fact's unit) are misreadings, never facts.
 SANE = {
     ("ecog", "points"): (0, 5),
-    ("karnofsky", "%"): (0, 100),
-    ("lansky", "%"): (0, 100),
+    ("karnofsky", "%"): (10, 100),
+    ("lansky", "%"): (10, 100),
     ("life_expectancy", "weeks"): (0.1, 600),
     ("bilirubin", "xULN"): (0.1, 50),
     ("bilirubin", "mg/dL"): (0.05, 40),
@@ -221,7 +221,7 @@ _VALUE = re.compile(
       |(?:(?P<comp>{_COMPARATOR})\s*[:\s]*(?:the\s+)?)?
        (?:
          (?P<bare_uln>{_ULN})
-         |(?:between\s+|from\s+)?(?P<n1>{_NUM})\s*(?P<u1>{_unit("a_")})?
+         |(?:between\s+|from\s+)?(?P<n1>{_NUM})\)?\s*(?P<u1>{_unit("a_")})?
           (?:(?P<join>{_RANGE_JOIN})(?P<n2>{_NUM})\s*(?P<u2>{_unit("b_")})?)?
           \s*(?:of\s+age\s*|old\s*)?(?P<post>{_POSTFIX})?
        )
@@ -246,8 +246,10 @@ _PERSON_AGE = re.compile(
     re.VERBOSE,
 )
 # A mention's clause ends at a sentence, a semicolon, a bullet or a new "Heading:".
-_CLAUSE_END = re.compile(r"[;•\n]|\.\s+(?=[A-Z(])|\.$|\s(?:[A-Z][a-z]+)(?:\s[a-z]+)?:\s|\b(?:i{1,3}|iv|v|vi{1,3})\.\s")
+_CLAUSE_END = re.compile(r"[;•\n]|\.\s+(?=[A-Z(])|\.$|\s(?=[A-Z][a-z]+(?:\s[a-z]+)?:\s)|\b(?:i{1,3}|iv|v|vi{1,3})\.\s")
 _DIGIT_BEFORE = re.compile(r"\d\s*$")
+_DIGIT = re.compile(r"\d")
+_NOT_BEFORE = re.compile(r"(?i)\bnot\s+$")
 _CONJUNCTION = re.compile(r"(?i)(?:\s|,|/|\(|\)|\band\b|\bor\b|&)*")
 _MAX_GAP = 45
 _REACH = 160  # characters after a mention where its value may be
@@ -261,7 +263,7 @@ _GAP_VETO = re.compile(
 _GAP_VETO_SCALE = re.compile(r"(?i)\b(?:if|when|unless|since|within|prior|after|before|history|days?|weeks?|months?)\b")
 # A clause that denies what it states ("No illness limiting survival to < 3 months"): turn around.
 _NEGATED_CLAUSE = re.compile(
-    r"(?i)^\W*(?:(?:patients?|subjects?|participants?)\s+(?:with|have|has)\s+)?(?:no|not|without|absence\s+of|free\s+of|never)\b(?!\s+(?:more|greater|less|fewer|higher|lower|older|younger)\b)"
+    r"(?i)^\W*(?:[A-Z][a-z]+(?:\s[a-z]+)?:\s*)?(?:(?:patients?|subjects?|participants?)\s+(?:with|have|has)\s+)?(?:no|not|without|absence\s+of|free\s+of|never)\b(?!\s+(?:more|greater|less|fewer|higher|lower|older|younger|specified|applicable|required)\b)"
 )
 # Text right after a value that limits it to a sub-group ("5 x ULN if liver metastases").
 _QUALIFIER_AFTER = re.compile(
@@ -412,16 +414,18 @@ def _count(measure: str, value: float, match: re.Match[str], prefix: str) -> tup
 def _eligible(reading: _Reading, section_flip: bool) -> list[tuple[str, float]]:
     """The eligible bound(s) of one reading, on the measure's scale."""
     comparison = reading.comparison
-    flipped = reading.flip != section_flip
+    # An exclusion "No ..." is still an exclusion: only inclusions are turned by their wording.
+    flipped = reading.flip or section_flip
     if flipped and reading.is_range:
         # An excluded range ("ECOG 3-4") leaves the side of the measure's usual bound; an age range, no one side.
         usual = USUAL_BOUND.get(reading.measure)
         if usual is None or comparison != ("ge" if usual == "max" else "le"):
             return []
-    if flipped:
-        comparison = _FLIP.get(comparison, comparison)
     if comparison == "eq":
+        # A bare value ("AST 5 x ULN", "platelet count 30 x 10^9/L") is the measure's usual bound, either section.
         comparison = "le" if USUAL_BOUND.get(reading.measure) == "max" else "ge"
+    elif flipped:
+        comparison = _FLIP[comparison]
     bound = "max" if comparison in ("lt", "le") else "min"
     value = reading.value
     scale = SCALES.get(reading.measure)
@@ -473,6 +477,9 @@ def _read_mention(
     gap = found.group("gap")
     if len(gap) > _MAX_GAP:
         return None
+    if measure == "ecog" and found.group("a_pct") and text[start : start + 4].lower() == "perf":
+        # An unnamed performance status in percent is Karnofsky's (or Lansky's, where named).
+        measure = "lansky" if re.search(r"(?i)lansky", text[start : found.end() + 40]) else "karnofsky"
     scale = measure in SCALES
     if found.group("normal") or found.group("bare_uln"):
         if measure not in ULN_MEASURES or (found.group("normal") and len(gap.strip(" :,-()")) > 12):
@@ -529,7 +536,7 @@ def _read_mention(
     if comparison is None:
         if measure == "age":
             return None
-        comparison = "le" if usual == "max" else "ge"
+        comparison = "eq"
         if not scale and not unit_given and measure not in COUNT_MEASURES and len(gap.strip(" :,-()")) > 20:
             return None
     return [_Reading(measure, comparison, first * factor, unit, start, span_end, qualified, negated)]
@@ -590,8 +597,18 @@ _YOUNGER = re.compile(r"(?i)less|lower|fewer|younger|under|below")
 
 
 def _negated(text: str, position: int) -> bool:
+    """Whether a "No ..." opening of the clause reaches the mention at ``position``.
+
+    It does not reach past a number, nor into a run-together new item ("... or
+    cirrhosis Bilirubin no greater than 2 x ULN").
+    """
     start = _clause_start(text, position)
-    return bool(_NEGATED_CLAUSE.match(text[start:position]))
+    opening = _NEGATED_CLAUSE.match(text[start:position])
+    if not opening:
+        return bool(_NOT_BEFORE.search(text[max(0, position - 12) : position]))
+    between = text[start + opening.end() : position]
+    new_item = text[position : position + 1].isupper() and text[position + 1 : position + 2].islower()
+    return not (_DIGIT.search(between) or (new_item and between[-2:-1].islower()))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -631,7 +648,11 @@ def _readings(text: str, mentions: list[tuple[str, int, int]]) -> list[_Reading]
             continue
         # "creatinine and/or BUN ≥ 1.5 x ULN", "SGOT or SGPT < 3 x ULN": the value after the last mention counts.
         reach_from, following = end, index + 1
-        while following < len(mentions) and _CONJUNCTION.fullmatch(text, reach_from, mentions[following][1]):
+        while (
+            following < len(mentions)
+            and (measure not in SCALES or mentions[following][0] == measure)
+            and _CONJUNCTION.fullmatch(text, reach_from, mentions[following][1])
+        ):
             reach_from = mentions[following][2]
             following += 1
         limit = mentions[following][1] if following < len(mentions) else len(text)
@@ -650,7 +671,7 @@ def _readings(text: str, mentions: list[tuple[str, int, int]]) -> list[_Reading]
         clause = _clause_start(text, start)
         if measure == "age" and (_age_vetoed(text, start, clause) or _AGE_AS_UNIT.search(text[max(0, start - 20) : start])):
             continue
-        negated = bool(_NEGATED_CLAUSE.match(text[clause:start]))
+        negated = _negated(text, start)
         # "under the age of 18", "minimum age of 18": the comparison comes before the mention.
         preceding = None
         if measure == "age":
