@@ -157,6 +157,7 @@ _VETO_BEFORE = {
     "creatinine": re.compile(r"(?i)(?:protein|albumin|urine|urinary|spot)[\s/:-]*(?:to[\s-]*)?$"),
     "age": re.compile(r"(?i)(?:gestational|bone|mental|developmental|corrected|postmenstrual|post-menstrual|skeletal|reading)\s*$"),
 }
+_EITHER_BEFORE = re.compile(r"(?i)\btotal\s+(?:or|and|and/or|/)\s*\w+\s*$")  # "total or direct bilirubin"
 _VETO_AFTER = {
     "hemoglobin": re.compile(r"(?i)\s*(?:A1c|A1C|A\b|S\b|F\b|SC\b|electrophoresis)"),
     "creatinine": re.compile(r"(?i)\s*(?:ratio|to\s+creatinine)"),
@@ -267,14 +268,17 @@ _NEGATED_CLAUSE = re.compile(
 )
 # Text right after a value that limits it to a sub-group ("5 x ULN if liver metastases").
 _QUALIFIER_AFTER = re.compile(
-    r"""(?i)[\s,)\]*]*(?:if|when|unless|where|whereas|except|due\s+to|attributable|secondary\s+to|in\s+case|in\s+the\s+(?:presence|setting|case)
+    r"""(?i)[\s,)\]*]*(?:if|when|unless|where|whereas|due\s+to|attributable|secondary\s+to|in\s+case|in\s+the\s+(?:presence|setting|case)
     |(?:in|for|among)\s+(?:patients?|subjects?|participants?|those|people|persons|children|adults|women|men|cases|individuals|pts)
     |with\s+(?:liver|hepatic|bone|known|documented|gilbert|hepatocellular|metasta|marrow|leukemi)
     |at\s+(?:the\s+time\s+of\s+)?(?:initial\s+|first\s+|original\s+)?diagnosis|\(?[^()]{0,30}gilbert)""",
     re.VERBOSE,
 )
+# Text before a mention that makes it a sub-group's ("for patients with Gilbert's syndrome, bilirubin < 3").
 _QUALIFIER_BEFORE = re.compile(
-    r"(?i)(?:\b(?:if|for|in)\s+(?:patients?|subjects?|participants?|those)\s+with\b[^.;]*,?\s*$|\(\s*$|\b(?:or|and)\s+$)"
+    r"""(?i)\b(?:(?:if|for|in|among)\s+(?:patients?|subjects?|participants?|those|children|adults|cases)\s+(?:with|who|under|over|aged?|<|>|≤|≥)
+    |patients?\s+with|gilbert|liver\s+(?:metasta|involvement)|hepatic\s+(?:metasta|involvement)|except|unless)""",
+    re.VERBOSE,
 )
 # An age that only conditions another rule ("for patients over 16", "if under 18"), or someone else's age.
 _AGE_CONDITION = re.compile(
@@ -358,8 +362,8 @@ def _convert(measure: str, value: float, match: re.Match[str], prefix: str) -> t
             return _count(measure, value, match, prefix)
         return None
     if measure == "hemoglobin":
-        if g(f"{prefix}gl"):
-            return value / 10, "g/dL"
+        if g(f"{prefix}gl") and value > 25:
+            return value / 10, "g/dL"  # below that, "9 g/L" is a typo for g/dL
         if g(f"{prefix}mmol"):
             return value * 1.611, "g/dL"
         if value > 30 and not g(f"{prefix}gdl"):
@@ -489,7 +493,7 @@ def _read_mention(
         comparison = _comparison(found, usual="max") if found.group("comp") else "le"
         if comparison is None or _GAP_VETO.search(gap):
             return None
-        reading = _Reading(measure, comparison, 1.0, "xULN", start, found.end(), _qualified(text, found.end()), negated)
+        reading = _Reading(measure, comparison, 1.0, "xULN", start, found.end(), _qualified(text, found.end(), start), negated)
         return [reading]
     if (_GAP_VETO_SCALE if scale else _GAP_VETO).search(gap) and not (found.group("a_uln") and "increase" in gap.lower()):
         return None
@@ -522,7 +526,7 @@ def _read_mention(
     if measure == "age" and not unit_given and not comparison and second is None and not post:
         return None
     span_end = found.end()
-    qualified = _qualified(text, span_end)
+    qualified = _qualified(text, span_end, start)
     if second is not None:
         low, high = sorted((first * factor, second * factor))
         readings = []
@@ -542,8 +546,11 @@ def _read_mention(
     return [_Reading(measure, comparison, first * factor, unit, start, span_end, qualified, negated)]
 
 
-def _qualified(text: str, end: int) -> bool:
-    return bool(_QUALIFIER_AFTER.match(text, end))
+def _qualified(text: str, end: int, start: int | None = None) -> bool:
+    """Whether a value holds only for a sub-group: said right after it, or before its mention in the clause."""
+    if _QUALIFIER_AFTER.match(text, end):
+        return True
+    return start is not None and bool(_QUALIFIER_BEFORE.search(text, max(_clause_start(text, start), start - 60), start))
 
 
 def _age_vetoed(text: str, start: int, clause_start: int) -> bool:
@@ -661,7 +668,8 @@ def _readings(text: str, mentions: list[tuple[str, int, int]]) -> list[_Reading]
         if measure == "ecog" and text.startswith("WHO", start) and not _WHO_SCORE.match(text, end):
             continue
         veto = _VETO_BEFORE.get(measure)
-        if veto and veto.search(text[max(0, start - 30) : start]):
+        before = text[max(0, start - 30) : start]
+        if veto and veto.search(before) and not _EITHER_BEFORE.search(before):
             continue
         veto = _VETO_AFTER.get(measure)
         if veto and veto.match(text, end):
@@ -700,19 +708,20 @@ def _facts(text: str, section: str, mentions: list[tuple[str, int, int]]) -> lis
             if not any(s <= reading.start < e or reading.start <= s < reading.end for s, e in taken):
                 readings.append(reading)
     section_flip = section == "exclusion"
-    chosen: dict[tuple[str, str, str], tuple[bool, Fact]] = {}
-    for reading in sorted(readings, key=lambda r: r.start):
-        for bound, value in _eligible(reading, section_flip):
-            low, high = SANE[(reading.measure, reading.unit)]
-            if not low <= value <= high:
-                continue
-            key = (reading.measure, bound, reading.unit)
-            span = text[reading.start : reading.end].strip()
-            fact = Fact(reading.measure, bound, round(value, 6), reading.unit, reading.start, reading.end, span)
-            held = chosen.get(key)
-            if held is None or (held[0] and not reading.qualified):
-                chosen[key] = (reading.qualified, fact)
-    return sorted((fact for _, fact in chosen.values()), key=lambda f: (f.start, f.measure, f.bound))
+    candidates = [
+        (reading, bound, value) for reading in sorted(readings, key=lambda r: r.start) for bound, value in _eligible(reading, section_flip)
+    ]
+    # The general case wins: a sub-group's bound counts only where no general one is stated.
+    general = {(reading.measure, bound) for reading, bound, _ in candidates if not reading.qualified}
+    chosen: dict[tuple[str, str, str], Fact] = {}
+    for reading, bound, value in candidates:
+        low, high = SANE[(reading.measure, reading.unit)]
+        key = (reading.measure, bound, reading.unit)
+        if key in chosen or (reading.qualified and key[:2] in general) or not low <= value <= high:
+            continue
+        span = text[reading.start : reading.end].strip()
+        chosen[key] = Fact(reading.measure, bound, round(value, 6), reading.unit, reading.start, reading.end, span)
+    return sorted(chosen.values(), key=lambda f: (f.start, f.measure, f.bound))
 
 
 FACT_SCHEMA = {
