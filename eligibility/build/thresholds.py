@@ -303,6 +303,7 @@ _WHO_SCORE = re.compile(r"\s*(?:performance|PS|grade|score|status|[0-5]\b|[≤<]
 _CONDITION_BEFORE = re.compile(r"(?i)\b(?:if|when|unless|whereas|once)\s+(?:[\w/]+\s+){0,3}$")
 # "18 years of age": the number-first reading (_AGE_FIRST) takes these.
 _AGE_AS_UNIT = re.compile(r"(?i)(?:\d\s*|\b(?:years?|yrs?|months?|weeks?|days?|hours?)\s+)of\s+$")
+_AT_DIAGNOSIS = re.compile(r"(?i)\s*at\s+(?:the\s+time\s+of\s+)?(?:initial\s+|first\s+|original\s+)?diagnosis")
 _PREV_COMPARATOR = re.compile(rf"(?:{_COMPARATOR})\s*(?:the\s+)?$", re.VERBOSE)
 
 _THOUSANDS_BELOW = {"anc": 50, "platelets": 1000}
@@ -323,6 +324,7 @@ class _Reading:
     qualified: bool
     flip: bool  # a "No ..." clause: turned around like an exclusion
     is_range: bool = False
+    at_diagnosis: bool = False  # an age at diagnosis: yields only to an age at entry of the same bound
 
 
 def _number(text: str) -> float | None:
@@ -575,12 +577,17 @@ def _age_first_readings(text: str) -> list[_Reading]:
             continue
         factor = _TIME_YEARS[found.group("unit").lower()[0]]
         negated = _negated(text, start)
-        qualified = bool(anchor and "diagnosis" in anchor) or _qualified(text, found.end())
+        at_diagnosis = bool(anchor and "diagnosis" in anchor) or bool(_AT_DIAGNOSIS.match(text, found.end()))
+        qualified = at_diagnosis or _qualified(text, found.end())
         second = _number(found.group("n2")) if found.group("n2") else None
         if second is not None:
-            low, high = sorted((first * factor, second * factor))
-            readings.append(_Reading("age", "ge", low, "years", start, found.end(), qualified, negated, is_range=True))
-            readings.append(_Reading("age", "le", high, "years", start, found.end(), qualified, negated, is_range=True))
+            # "3 months to 17 years": each end in its own unit
+            first_factor = _TIME_YEARS[found.group("u1").lower()[0]] if found.group("u1") else factor
+            low, high = sorted((first * first_factor, second * factor))
+            for comparison, value in (("ge", low), ("le", high)):
+                readings.append(
+                    _Reading("age", comparison, value, "years", start, found.end(), qualified, negated, True, at_diagnosis)
+                )
             continue
         if post:
             comparison = "le" if _YOUNGER.search(post) else "ge"
@@ -589,7 +596,9 @@ def _age_first_readings(text: str) -> list[_Reading]:
         else:
             continue
         if comparison:
-            readings.append(_Reading("age", comparison, first * factor, "years", start, found.end(), qualified, negated))
+            readings.append(
+                _Reading("age", comparison, first * factor, "years", start, found.end(), qualified, negated, False, at_diagnosis)
+            )
     for found in _PERSON_AGE.finditer(text):
         start = found.start("n1")
         first = _number(found.group("n1"))
@@ -711,13 +720,16 @@ def _facts(text: str, section: str, mentions: list[tuple[str, int, int]]) -> lis
     candidates = [
         (reading, bound, value) for reading in sorted(readings, key=lambda r: r.start) for bound, value in _eligible(reading, section_flip)
     ]
-    # The general case wins: a sub-group's bound counts only where no general one is stated.
-    general = {(reading.measure, bound) for reading, bound, _ in candidates if not reading.qualified}
+    # The general case wins: a sub-group's bound counts only for a measure with no general bound, and
+    # an age at diagnosis only where no age at entry gives that bound.
+    general_measures = {reading.measure for reading, _, _ in candidates if not reading.qualified}
+    general_bounds = {(reading.measure, bound) for reading, bound, _ in candidates if not reading.qualified}
     chosen: dict[tuple[str, str, str], Fact] = {}
     for reading, bound, value in candidates:
         low, high = SANE[(reading.measure, reading.unit)]
         key = (reading.measure, bound, reading.unit)
-        if key in chosen or (reading.qualified and key[:2] in general) or not low <= value <= high:
+        superseded = key[:2] in general_bounds if reading.at_diagnosis else reading.measure in general_measures
+        if key in chosen or (reading.qualified and superseded) or not low <= value <= high:
             continue
         span = text[reading.start : reading.end].strip()
         chosen[key] = Fact(reading.measure, bound, round(value, 6), reading.unit, reading.start, reading.end, span)
