@@ -138,13 +138,19 @@ def test_alternatives_across_measures_give_a_fact_each() -> None:
     ("text", "expected"),
     [
         ("AST no greater than 3 times ULN (5 times ULN if liver metastases)", ("ast_alt", "max", 3.0, "xULN")),
-        ("AST (SGOT) <2 x institutional ULN (< 5 x institutional ULN if from documented liver involvement)", ("ast_alt", "max", 2.0, "xULN")),
+        (
+            "AST (SGOT) <2 x institutional ULN (< 5 x institutional ULN if from documented liver involvement)",
+            ("ast_alt", "max", 2.0, "xULN"),
+        ),
         (
             "Total bilirubin less than or equal to 1.6 mg/dl, except for patients with Gilbert's Syndrome who must have a total bilirubin less than 3.0 mg/dl.",
             ("bilirubin", "max", 1.6, "mg/dL"),
         ),
         ("For patients with liver metastases, AST ≤ 5 x ULN; otherwise AST ≤ 3 x ULN", ("ast_alt", "max", 3.0, "xULN")),
-        ("Creatinine =< 5.0 mg/dL (NOTE: Patients with creatinine 2.0-5.0 mg/dL may be admitted)", ("creatinine", "max", 5.0, "mg/dL")),
+        (
+            "Creatinine =< 5.0 mg/dL (NOTE: Patients with creatinine 2.0-5.0 mg/dL may be admitted)",
+            ("creatinine", "max", 5.0, "mg/dL"),
+        ),
     ],
 )
 def test_sub_group_bounds_give_the_general_bound(text: str, expected: Fact) -> None:
@@ -236,7 +242,10 @@ def test_frame_and_single_text_agree() -> None:
     frame = pl.DataFrame(
         {"criterion_id": range(1, len(texts) + 1), "section": [s for s, _ in texts], "text": [t for _, t in texts]}
     )
-    got = {(r["criterion_id"], r["measure"], r["bound"], r["value"], r["unit"], r["span"]) for r in extract_frame(frame).iter_rows(named=True)}
+    got = {
+        (r["criterion_id"], r["measure"], r["bound"], r["value"], r["unit"], r["span"])
+        for r in extract_frame(frame).iter_rows(named=True)
+    }
     expected = {
         (i, f.measure, f.bound, f.value, f.unit, f.span)
         for i, (section, text) in enumerate(texts, start=1)
@@ -273,7 +282,9 @@ def test_ingest_publishes_one_row_per_fact(fixture_db) -> None:
     for criterion_id, nct_id, section, measure, bound, value, unit, span, text, criterion_nct in rows:
         assert nct_id == criterion_nct and section in ("inclusion", "exclusion")
         assert span in text
-        assert (measure, bound, value, unit, span) in {(f.measure, f.bound, f.value, f.unit, f.span) for f in extract(text, section)}, criterion_id
+        assert (measure, bound, value, unit, span) in {
+            (f.measure, f.bound, f.value, f.unit, f.span) for f in extract(text, section)
+        }, criterion_id
     every = sql(db, "select criterion_id, section, text from criteria where section in ('inclusion', 'exclusion')")
     expected = sum(len(extract(text, section)) for _, section, text in every)
     assert expected == len(rows)
@@ -292,7 +303,8 @@ def test_study_age_statements_compare_text_and_record(fixture_db) -> None:
     stated = dict(
         ((nct, bound), value)
         for nct, bound, value in sql(
-            db, "select nct_id, bound, case when bound = 'min' then min(value) else max(value) end from criterion_thresholds where measure = 'age' group by 1, 2"
+            db,
+            "select nct_id, bound, case when bound = 'min' then min(value) else max(value) end from criterion_thresholds where measure = 'age' group by 1, 2",
         )
     )
     for nct_id, record_min, record_max, text_min, text_max, disagree, on_studies in rows:
@@ -308,9 +320,19 @@ def test_evaluation_scores_matches_within_two_percent(tmp_path: Path) -> None:
     labelled = tmp_path / "labelled.jsonl"
     items = [
         # found, and 26.07 weeks is within 2% of 26
-        {"id": "a", "section": "exclusion", "text": "Life expectancy less than 6 months", "facts": [{"measure": "life_expectancy", "bound": "min", "value": 26, "unit": "weeks"}]},
+        {
+            "id": "a",
+            "section": "exclusion",
+            "text": "Life expectancy less than 6 months",
+            "facts": [{"measure": "life_expectancy", "bound": "min", "value": 26, "unit": "weeks"}],
+        },
         # found with the wrong unit: one false positive and one false negative
-        {"id": "b", "section": "inclusion", "text": "Bilirubin ≤ 1.5 x ULN", "facts": [{"measure": "bilirubin", "bound": "max", "value": 1.5, "unit": "mg/dL"}]},
+        {
+            "id": "b",
+            "section": "inclusion",
+            "text": "Bilirubin ≤ 1.5 x ULN",
+            "facts": [{"measure": "bilirubin", "bound": "max", "value": 1.5, "unit": "mg/dL"}],
+        },
         # nothing to find, nothing found
         {"id": "c", "section": "inclusion", "text": "Adequate organ function", "facts": []},
     ]
@@ -325,7 +347,17 @@ def test_cli_prints_facts_and_a_last_micro_f1_line(tmp_path: Path, capsys: pytes
     assert main(["thresholds", "ECOG ≥ 3", "--section", "exclusion"]) == 0
     assert "ecog max 2 points" in capsys.readouterr().out
     labelled = tmp_path / "labelled.jsonl"
-    labelled.write_text(json.dumps({"id": "x", "section": "inclusion", "text": "WHO performance status 0-1", "facts": [{"measure": "ecog", "bound": "max", "value": 1, "unit": "points"}]}) + "\n")
+    labelled.write_text(
+        json.dumps(
+            {
+                "id": "x",
+                "section": "inclusion",
+                "text": "WHO performance status 0-1",
+                "facts": [{"measure": "ecog", "bound": "max", "value": 1, "unit": "points"}],
+            }
+        )
+        + "\n"
+    )
     assert main(["evaluate-thresholds", str(labelled)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1] == "micro_f1=1.000"
@@ -360,10 +392,15 @@ def test_distribution_counts_each_trial_once_at_its_strictest(fixture_db, filter
             select measure, bound, unit, value, count(*) from ranked where n = 1 group by all""",
     )
     assert {(r["measure"], r["bound"], r["unit"], r["value"], r["trials"]) for r in got.iter_rows(named=True)} == set(direct)
-    for (measure, bound, unit), group in got.group_by("measure", "bound", "unit"):
+    for _, group in got.group_by("measure", "bound", "unit"):
         assert group["trials_stating"].unique().to_list() == [group["trials"].sum()]
         assert group["share"].sum() == pytest.approx(1.0)
-    stating = dict(sql(db, f"select t.measure, count(distinct t.nct_id) from criterion_thresholds t join studies s using (nct_id) where {where} group by 1"))
+    stating = dict(
+        sql(
+            db,
+            f"select t.measure, count(distinct t.nct_id) from criterion_thresholds t join studies s using (nct_id) where {where} group by 1",
+        )
+    )
     base = sql(db, f"select count(*) from studies s where {where}")[0][0]
     assert {r["measure"]: (r["trials"], r["filtered_trials"]) for r in coverage.iter_rows(named=True) if r["trials"]} == {
         m: (n, base) for m, n in stating.items()
@@ -378,7 +415,9 @@ def test_bar_criteria_trial_facts_and_export_agree(fixture_db) -> None:
         bars = run(con, "threshold_distribution", **params)
         exported = run(con, "threshold_facts", **params, limit=10_000)
         bar = bars.filter(pl.col("measure") == "age").sort("trials", descending=True).row(0, named=True)
-        behind = run(con, "threshold_criteria", **params, **{k: bar[k] for k in ("measure", "bound", "unit", "value")}, limit=1000)
+        behind = run(
+            con, "threshold_criteria", **params, **{k: bar[k] for k in ("measure", "bound", "unit", "value")}, limit=1000
+        )
         nct_id = behind["nct_id"][0]
         trial = run(con, "threshold_trial", nct_id=nct_id)
         ages = run(con, "threshold_trial_ages", nct_id=nct_id)
@@ -398,7 +437,16 @@ def test_export_writes_the_threshold_facts(fixture_db, tmp_path: Path) -> None:
     out = tmp_path / "facts.csv"
     assert main(["export", "--db", str(db), "--what", "thresholds", "--out", str(out)]) == 0
     frame = pl.read_csv(out)
-    assert frame.columns[:8] == ["\ufeffnct_id", "ordinal", "section", "measure", "bound", "value", "unit", "span"] or frame.columns[:8] == [
+    assert frame.columns[:8] == [
+        "\ufeffnct_id",
+        "ordinal",
+        "section",
+        "measure",
+        "bound",
+        "value",
+        "unit",
+        "span",
+    ] or frame.columns[:8] == [
         "nct_id",
         "ordinal",
         "section",

@@ -43,9 +43,7 @@ def read_labelled(path: Path) -> list[LabelledItem]:
             continue
         try:
             record = json.loads(line)
-            facts = tuple(
-                LabelledFact(f["measure"], f["bound"], float(f["value"]), f["unit"]) for f in record.get("facts", [])
-            )
+            facts = tuple(LabelledFact(f["measure"], f["bound"], float(f["value"]), f["unit"]) for f in record.get("facts", []))
             items.append(LabelledItem(str(record.get("id", number)), record["section"], record["text"], facts))
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}: line {number}: not a labelled item ({exc})") from exc
@@ -96,7 +94,9 @@ def evaluate(items: list[LabelledItem]) -> tuple[pl.DataFrame, float]:
     frame = pl.DataFrame(outcomes, schema={"measure": pl.Utf8, "outcome": pl.Utf8}, orient="row")
     counts = (
         pl.DataFrame({"measure": list(MEASURES)})
-        .join(frame.group_by("measure", "outcome").len().pivot("outcome", index="measure", values="len"), on="measure", how="left")
+        .join(
+            frame.group_by("measure", "outcome").len().pivot("outcome", index="measure", values="len"), on="measure", how="left"
+        )
         .fill_null(0)
     )
     for column in ("tp", "fp", "fn"):

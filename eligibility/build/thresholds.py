@@ -155,7 +155,9 @@ _VETO_BEFORE = {
     "bilirubin": re.compile(r"(?i)\b(?:direct|conjugated|indirect|unconjugated|urine|urinary)\s*$"),
     "hemoglobin": re.compile(r"(?i)(?:glycosylated|glycated|fetal|plasma\s+free|free)\s*$"),
     "creatinine": re.compile(r"(?i)(?:protein|albumin|urine|urinary|spot)[\s/:-]*(?:to[\s-]*)?$"),
-    "age": re.compile(r"(?i)(?:gestational|bone|mental|developmental|corrected|postmenstrual|post-menstrual|skeletal|reading)\s*$"),
+    "age": re.compile(
+        r"(?i)(?:gestational|bone|mental|developmental|corrected|postmenstrual|post-menstrual|skeletal|reading)\s*$"
+    ),
 }
 _EITHER_BEFORE = re.compile(r"(?i)\btotal\s+(?:or|and|and/or|/)\s*\w+\s*$")  # "total or direct bilirubin"
 _VETO_AFTER = {
@@ -311,6 +313,8 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _TIME_WEEKS = {"h": 1 / 168, "d": 1 / 7, "w": 1.0, "m": 4.345, "y": 52.18}
 _TIME_YEARS = {"h": 1 / 8766, "d": 1 / 365.25, "w": 1 / 52.18, "m": 1 / 12, "y": 1.0}
 _FLIP = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt"}
+
+
 @dataclass(slots=True)
 class _Reading:
     """One comparison read from the text, before it is turned into an eligible bound."""
@@ -557,9 +561,7 @@ def _qualified(text: str, end: int, start: int | None = None) -> bool:
 
 def _age_vetoed(text: str, start: int, clause_start: int) -> bool:
     before = text[clause_start:start]
-    return bool(
-        _AGE_CONDITION.search(before[-40:]) or _AGE_OTHER_PERSON.search(before) or _AGE_CONSENT_AFTER.match(text, start)
-    )
+    return bool(_AGE_CONDITION.search(before[-40:]) or _AGE_OTHER_PERSON.search(before) or _AGE_CONSENT_AFTER.match(text, start))
 
 
 def _age_first_readings(text: str) -> list[_Reading]:
@@ -718,7 +720,9 @@ def _facts(text: str, section: str, mentions: list[tuple[str, int, int]]) -> lis
                 readings.append(reading)
     section_flip = section == "exclusion"
     candidates = [
-        (reading, bound, value) for reading in sorted(readings, key=lambda r: r.start) for bound, value in _eligible(reading, section_flip)
+        (reading, bound, value)
+        for reading in sorted(readings, key=lambda r: r.start)
+        for bound, value in _eligible(reading, section_flip)
     ]
     # The general case wins: a sub-group's bound counts only for a measure with no general bound, and
     # an age at diagnosis only where no age at entry gives that bound.
@@ -764,7 +768,7 @@ def extract_frame(frame: pl.DataFrame) -> pl.DataFrame:
     for criterion_id, section, text, found in candidates.iter_rows():
         try:
             facts = _facts(text, section, _locate(text, found))
-        except Exception:  # noqa: BLE001 - a parser bug costs one criterion its facts, never the ingest
+        except Exception:  # a parser bug costs one criterion its facts, never the ingest
             continue
         rows.extend((criterion_id, f.measure, f.bound, f.value, f.unit, f.span) for f in facts)
     return pl.DataFrame(rows, schema=FACT_SCHEMA, orient="row")
