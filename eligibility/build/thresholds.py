@@ -308,6 +308,8 @@ _AGE_AS_UNIT = re.compile(r"(?i)(?:\d\s*|\b(?:years?|yrs?|months?|weeks?|days?|h
 _AT_DIAGNOSIS = re.compile(r"(?i)\s*at\s+(?:the\s+time\s+of\s+)?(?:initial\s+|first\s+|original\s+)?diagnosis")
 _PREV_COMPARATOR = re.compile(rf"(?:{_COMPARATOR})\s*(?:the\s+)?$", re.VERBOSE)
 
+_SPACE = re.compile(r"\s")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _THOUSANDS_BELOW = {"anc": 50, "platelets": 1000}
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _TIME_WEEKS = {"h": 1 / 168, "d": 1 / 7, "w": 1.0, "m": 4.345, "y": 52.18}
@@ -332,10 +334,9 @@ class _Reading:
 
 
 def _number(text: str) -> float | None:
-    text = re.sub(r"\s", "", text)
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
-        text = text.replace(",", "")
-    text = text.replace(",", ".")
+    """A number as written: "1,500" and "1, 500" are thousands, "1,5" is a decimal comma."""
+    text = _SPACE.sub("", text)
+    text = text.replace(",", "") if _THOUSANDS.fullmatch(text) else text.replace(",", ".")
     if len(text) > 15:
         return None
     try:
@@ -402,7 +403,7 @@ def _count(measure: str, value: float, match: re.Match[str], prefix: str) -> tup
     g = match.group
     unit = g(f"{prefix}count") or g(f"{prefix}gl") or ""
     exponent = g(f"{prefix}exp")
-    volume = re.sub(r"\s", "", g(f"{prefix}vol") or "").lower()
+    volume = _SPACE.sub("", g(f"{prefix}vol") or "").lower()
     per_litre = {"l": 1e-6, "ℓ": 1e-6, "ml": 1e-3, "nl": 1e3}.get(volume, 1.0)
     if exponent is not None:
         power = int(exponent.translate(_SUPERSCRIPTS)) if len(exponent) <= 3 else 999
@@ -489,7 +490,7 @@ def _read_mention(
         return None
     if measure == "ecog" and found.group("a_pct") and text[start : start + 4].lower() == "perf":
         # An unnamed performance status in percent is Karnofsky's (or Lansky's, where named).
-        measure = "lansky" if re.search(r"(?i)lansky", text[start : found.end() + 40]) else "karnofsky"
+        measure = "lansky" if "lansky" in text[start : found.end() + 40].lower() else "karnofsky"
     scale = measure in SCALES
     if found.group("normal") or found.group("bare_uln"):
         if measure not in ULN_MEASURES or (found.group("normal") and len(gap.strip(" :,-()")) > 12):
@@ -517,7 +518,7 @@ def _read_mention(
     join = (found.group("join") or "").strip()
     if second is not None and comparison is None:
         is_list = join.startswith(",") or join in ("or", "and")
-        between = re.search(r"(?i)between\s*$|between\s", text[max(0, start - 20) : found.start("n1")])
+        between = "between" in text[max(0, start - 20) : found.start("n1")].lower()
         if (join in ("or", "and") and not between and not scale) or (is_list and not scale and not between):
             second = None
     else:
@@ -531,6 +532,8 @@ def _read_mention(
     unit_given = bool(found.group("u1") or found.group("u2"))
     if measure == "age" and not unit_given and not comparison and second is None and not post:
         return None
+    if measure == "life_expectancy" and not (found.group("a_time") or found.group("b_time")):
+        return None  # "prognosis score of 2 or more" is no survival time
     span_end = found.end()
     qualified = _qualified(text, span_end, start)
     if second is not None:
@@ -757,12 +760,11 @@ def extract_frame(frame: pl.DataFrame) -> pl.DataFrame:
     mention a measure (or state an age number-first) and hold a number, "normal"
     or "ULN" reach the per-string parser.
     """
-    candidates = frame.select(
-        "criterion_id", "section", "text", pl.col("text").str.extract_all(f"(?-u){MENTION_PATTERN}").alias("mentions")
-    ).filter(
-        pl.col("section").is_in(["inclusion", "exclusion"])
-        & pl.col("text").str.contains(r"\d|(?i)normal|(?i)\buln\b")
-        & ((pl.col("mentions").list.len() > 0) | pl.col("text").str.contains(_compact(AGE_FIRST_HINT)))
+    candidates = (
+        frame.select("criterion_id", "section", "text")
+        .filter(pl.col("section").is_in(["inclusion", "exclusion"]) & pl.col("text").str.contains(r"\d|(?i)normal|(?i)\buln\b"))
+        .with_columns(pl.col("text").str.extract_all(f"(?-u){MENTION_PATTERN}").alias("mentions"))
+        .filter((pl.col("mentions").list.len() > 0) | pl.col("text").str.contains(_compact(AGE_FIRST_HINT)))
     )
     rows = []
     for criterion_id, section, text, found in candidates.iter_rows():
