@@ -124,7 +124,7 @@ _MEASURE_PATTERNS: dict[str, str] = {
     "creatinine": r"(?i:(?:serum\s+|plasma\s+|blood\s+)?creatinine?)|\b(?:S?Cr|SCr)\b",
     "lvef": r"(?i:(?:left\s+ventricular\s+|LV\s+|cardiac\s+)?ejection\s+fraction|\bLV\s?EF\b)|\bEF\b",
     "shortening_fraction": r"(?i:(?:left\s+ventricular\s+)?(?:shortening\s+fraction|fractional\s+shortening))|\b(?:SF|FS)\b",
-    "anc": r"""(?i:absolute\s+(?:neutrophil|granulocyte|phagocyte)(?:s|\s+count)?|(?:neutrophil|granulocyte)s?(?:\s+count)?
+    "anc": r"""(?i:absolute\s+(?:neutrophil|granulocyte|phagocyte)(?:s|\s+count)?|(?:neutrophil|granulocyte)(?:s|ic)?(?:\s+leukocytes?)?(?:\s+count)?
         |polymorphonuclear(?:\s+leukocytes?)?)|\b(?:ANC|AGC|PMN)\b""",
     "platelets": r"(?i:platelets?(?:\s+counts?)?|thrombocytes?(?:\s+counts?)?)|\b(?:PLT|Plt|PLTS?)\b",
     "hemoglobin": r"(?i:ha?emoglobin)|\b(?:Hgb|HGB|Hb|HB)\b",
@@ -149,7 +149,7 @@ _MENTION_PATTERNS = {name: re.compile(_compact(p), re.ASCII) for name, p in _MEA
 MENTION_PATTERN = "|".join(f"(?:{_compact(p)})" for p in [*_MEASURE_PATTERNS.values(), _STOP_WORDS])
 _MENTION = re.compile(MENTION_PATTERN, re.ASCII)
 # "WHO" is a performance scale only when a score follows; "platelets/mm3" is a unit.
-_MENTION_AS_UNIT = re.compile(r"\s*/\s*(?:mm|[µμu]l|[µμu]L|mcL|L\b|l\b|cu)")
+_MENTION_AS_UNIT = re.compile(r"\s*/\s*(?:mm\s*(?:\^|\()?\s*3\)?|mm³|[µμu][lL]|mcL|cu\.?\s*mm|cmm)")
 # Words just before a mention that make it something else (direct bilirubin, HbA1c, a donor's age).
 _VETO_BEFORE = {
     "bilirubin": re.compile(r"(?i)\b(?:direct|conjugated|indirect|unconjugated|urine|urinary)\s*$"),
@@ -218,7 +218,7 @@ def _unit(prefix: str) -> str:
 
 _RANGE_JOIN = r"\s*(?:-|–|—|to|and|through|or|,\s*(?:\d\s*,?\s*)*(?:or|and)?)\s*"
 _VALUE = re.compile(
-    rf"""(?P<gap>[^\d;<>≤≥⩽⩾=?+]*?)
+    rf"""(?P<gap>[^\d;<>≤≥⩽⩾=?]*?)
     (?:
       (?P<normal>(?:within|in|at)\s+(?:the\s+)?(?:institutional\s+|age[-\s]appropriate\s+)?normal\s+(?:limits?|range|values?)|\bWNL\b|\bnormal\b)
       |(?:(?P<comp>{_COMPARATOR})\s*[:\s]*(?:the\s+)?)?
@@ -306,6 +306,7 @@ _CONDITION_BEFORE = re.compile(r"(?i)\b(?:if|when|unless|whereas|once)\s+(?:[\w/
 # "18 years of age": the number-first reading (_AGE_FIRST) takes these.
 _AGE_AS_UNIT = re.compile(r"(?i)(?:\d\s*|\b(?:years?|yrs?|months?|weeks?|days?|hours?)\s+)of\s+$")
 _AT_DIAGNOSIS = re.compile(r"(?i)\s*at\s+(?:the\s+time\s+of\s+)?(?:initial\s+|first\s+|original\s+)?diagnosis")
+_COUNT_FIRST = re.compile(rf"(?:(?P<comp>{_COMPARATOR})\s*)?(?P<n1>{_NUM})\s*$", re.VERBOSE)
 _PREV_COMPARATOR = re.compile(rf"(?:{_COMPARATOR})\s*(?:the\s+)?$", re.VERBOSE)
 
 _SPACE = re.compile(r"\s")
@@ -414,8 +415,8 @@ def _count(measure: str, value: float, match: re.Match[str], prefix: str) -> tup
         return value * 10**power * per_litre, "/uL"
     if unit.upper() in ("G/L", "K/UL", "K/µL", "K/ΜL") or volume == "nl":
         return value * 1000, "/uL"
-    if volume in ("l", "ℓ"):
-        return None  # cells per litre with no power of ten: garbled
+    if volume in ("l", "ℓ") and value < 1000:
+        return None  # cells per litre with no power of ten: garbled ("100,000/L" is read as per µL)
     if not unit and value < _THOUSANDS_BELOW[measure]:
         # No unit, and small enough to be in thousands ("ANC ≥ 1.5", "platelets ≥ 100").
         return value * 1000, "/uL"
@@ -555,6 +556,18 @@ def _read_mention(
     return [_Reading(measure, comparison, first * factor, unit, start, span_end, qualified, negated)]
 
 
+def _count_first(text: str, measure: str, start: int, end: int) -> list[_Reading]:
+    window = max(_clause_start(text, start), start - 40)
+    found = _COUNT_FIRST.search(text[window:start])
+    unit = _MENTION_AS_UNIT.match(text, end)
+    value = _number(found.group("n1")) if found else None
+    if found is None or unit is None or value is None:
+        return []
+    comparison = _comparison(found, usual="min") if found.group("comp") else "eq"
+    at = window + found.start()
+    return [_Reading(measure, comparison or "eq", value, "/uL", at, unit.end(), _qualified(text, unit.end()), _negated(text, at))]
+
+
 def _qualified(text: str, end: int, start: int | None = None) -> bool:
     """Whether a value holds only for a sub-group: said right after it, or before its mention in the clause."""
     if _QUALIFIER_AFTER.match(text, end):
@@ -657,13 +670,15 @@ def _locate(text: str, found: list[str]) -> list[tuple[str, int, int]]:
 
 
 def _readings(text: str, mentions: list[tuple[str, int, int]]) -> list[_Reading]:
-    # "100,000 platelets/mm3": a measure's name used as a unit is no mention.
-    mentions = [
-        (measure, start, end)
-        for measure, start, end in mentions
-        if not (_MENTION_AS_UNIT.match(text, end) and _DIGIT_BEFORE.search(text, max(0, start - 3), start))
-    ]
+    # "< 75,000 platelets/mm3": a count's name used as its unit, read number-first; no mention of its own.
     readings: list[_Reading] = []
+    kept = []
+    for measure, start, end in mentions:
+        if not (_MENTION_AS_UNIT.match(text, end) and _DIGIT_BEFORE.search(text, max(0, start - 3), start)):
+            kept.append((measure, start, end))
+        elif measure in COUNT_MEASURES:
+            readings.extend(_count_first(text, measure, start, end))
+    mentions = kept
     for index, (measure, start, end) in enumerate(mentions):
         if measure == "stop":
             continue
