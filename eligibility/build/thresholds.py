@@ -74,7 +74,7 @@ SANE = {
     ("bilirubin", "xULN"): (0.1, 50),
     ("bilirubin", "mg/dL"): (0.05, 40),
     ("ast_alt", "xULN"): (0.1, 100),
-    ("ast_alt", "U/L"): (1, 10_000),
+    ("ast_alt", "U/L"): (10, 10_000),
     ("creatinine", "xULN"): (0.1, 50),
     ("creatinine", "mg/dL"): (0.05, 30),
     ("creatinine_clearance", "mL/min"): (1, 400),
@@ -170,7 +170,12 @@ _VETO_AFTER = {
 
 # A number: thousands separated by commas (also "1, 500"), decimals by a point or
 # a comma, never part of a longer dotted string ("1.5.2") or a power ("10^9").
-_NUM = r"(?<![\d.,^])(?:\d{1,3}(?:,\s?\d{3})+(?!\d)|\d+(?:[.,]\d+)?)(?![.,]?\d)(?!\s*\^)"
+_NUM = r"""(?<![\d.,^])(?:\d{1,3}(?:,\s?\d{3})+(?!\d)|\d+(?:[.,]\d+)?)(?![.,]?\d)(?!\s*\^)
+    |\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twice)\b"""
+_NUMBER_WORDS = {
+    word: float(n)
+    for n, word in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+} | {"twice": 2.0}
 _LT = r"""<\s*/?\s*=|=\s*<|≤|⩽|≦|<=|=<|</=|<\s*or\s*=|=\s*or\s*<|<\s*or\s*equal(?:\s+to)?
     |(?:less|lower|lest|fewer)\s+(?:than|then|that)\s*(?:or\s+)?equal(?:\s+to)?
     |(?:no|not)\s+(?:greater|more|higher|larger|bigger)\s+(?:than|then)|(?:must\s+)?not\s+(?:to\s+)?exceed(?:ing)?|not\s+exceeding
@@ -187,19 +192,19 @@ _POSTFIX = r"""(?i:(?P<post_ge>\+|(?:or|and)\s+(?:more|greater|higher|older|over
 _ULN = r"""(?:(?:the|an?)\s+)?(?:(?:institutional|institution's|local|laboratory|lab|site|age[-\s]adjusted|age[-\s]appropriate|upper)\s+)*
     (?:ULN|IULN|ULRR|UNL|U\.L\.N\.?|uln|Uln
     |upper[-\s]+limits?[-\s]+(?:of\s+)?(?:the\s+)?(?:institutional\s+)?(?:normal|norm|reference)(?:[-\s]+(?:range|values?|limits?))?
-    |upper[-\s]+normal[-\s]+(?:limits?|values?|range)|upper\s+limit(?!\s+of)
+    |upper[-\s]+normal[-\s]+(?:limits?|values?|range)|upper\s+limit(?!\s+of)|top\s+(?:of\s+)?normal
     |(?:limits?\s+of\s+)?normal(?:[-\s]+(?:values?|range|limits?))?|N\b)"""
 _TIMES = r"(?:x|X|×|\*|times|-?fold|folds?)\s*(?:(?:greater|higher|more)\s+than\s+|above\s+|over\s+|the\s+)?"
 _POWER = r"""(?:x|X|×|\*)?\s*10\s*(?:\^|\*\*|e|E|exp)?\s*\(?(?P<{p}exp>\d{{1,4}}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\)?\s*(?:cells\s*)?"""
 _VOLUME = r"(?:cells|platelets|neutrophils|PMNs?)?\s*/\s*(?P<{p}vol>[Lℓl](?!\w)|m[Ll](?!\w)|[uµμ][Ll]|mcL|micro\s?L(?:iter|itre)?|mm\s*(?:\^|\()?\s*3\)?|mm³|cmm|cu\.?\s*mm|[nN][Ll])"
-_UNIT = r"""(?P<{p}uln>{times}{uln})
+_UNIT = r"""(?P<{p}uln>(?:{times})?{uln})
     |(?P<{p}count>(?:{power})?{volume}|G/L|K/[uµμ]L|k/[uµμ]l|mm\s*(?:\^\s*)?(?:3|³|\(3\)))
-    |(?P<{p}mgdl>mg\s*/\s*d[Ll1]|mg\s*%|mg\s*/\s*100\s*m[Ll]|mg/dL|mg/dl)
+    |(?P<{p}mgdl>mg\s*[/\\]\s*d[Ll1]|mg\s*%|mg\s*/\s*100\s*m[Ll]|mg/dL|mg/dl)
     |(?P<{p}umol>(?:[uµμ]|micro|mc)\s*mol(?:es)?\s*/\s*[Ll]|[uµμ]M\b)
     |(?P<{p}mmol>mmol\s*/\s*[Ll])
     |(?P<{p}gdl>g(?:m|r)?\s*/\s*d[Ll1]|g\s*%|g/100\s*m[Ll]|grams?\s+per\s+deciliter)
     |(?P<{p}gl>g(?:m|r)?\s*/\s*[Ll](?!\w))
-    |(?P<{p}mlmin>m[Ll]\s*/\s*min(?:ute)?|cc\s*/\s*min|m[Ll]\s*/\s*[’'`]|mg\s*/\s*m[Ll]|m[Ll]/s)
+    |(?P<{p}mlmin>m[Ll]\s*/\s*min(?:ute)?|mil+ilit(?:er|re)s?\s+(?:per|/)\s*min(?:ute)?|cc\s*/\s*min|m[Ll]\s*/\s*[’'`]|mg\s*/\s*m[Ll]|m[Ll]/s)
     |(?P<{p}ul>(?:I?U|IU|iu|u)\s*/\s*[Ll](?!\w))
     |(?P<{p}pct>%|percent|per\s*cent)
     |(?P<{p}time>hours?|hrs?|days?|weeks?|wks?|months?|mos?\.?|mths?|years?|yrs?|y/o|yo|y(?=\s|$|\)|,))
@@ -221,7 +226,7 @@ _VALUE = re.compile(
     rf"""(?P<gap>[^\d;<>≤≥⩽⩾=?]*?)
     (?:
       (?P<normal>(?:within|in|at)\s+(?:the\s+)?(?:institutional\s+|age[-\s]appropriate\s+)?normal\s+(?:limits?|range|values?)|\bWNL\b|\bnormal\b)
-      |(?:(?P<comp>{_COMPARATOR})\s*[:\s]*(?:the\s+)?)?
+      |(?:(?P<comp>{_COMPARATOR})\s*[:\s]*(?:\([<>≤≥=]+\)\s*)?(?:the\s+)?)?
        (?:
          (?P<bare_uln>{_ULN})
          |(?:between\s+|from\s+)?(?P<n1>{_NUM})\)?\s*(?P<u1>{_unit("a_")})?
@@ -335,7 +340,9 @@ class _Reading:
 
 
 def _number(text: str) -> float | None:
-    """A number as written: "1,500" and "1, 500" are thousands, "1,5" is a decimal comma."""
+    """A number as written: "1,500" and "1, 500" are thousands, "1,5" is a decimal comma, "twice" is 2."""
+    if text[:1].isalpha():
+        return _NUMBER_WORDS.get(text.lower())
     text = _SPACE.sub("", text)
     text = text.replace(",", "") if _THOUSANDS.fullmatch(text) else text.replace(",", ".")
     if len(text) > 15:
@@ -384,7 +391,11 @@ def _convert(measure: str, value: float, match: re.Match[str], prefix: str) -> t
             return None
         return value, "mg/dL"
     if measure == "ast_alt":
-        return (value, "U/L") if g(f"{prefix}ul") or not g(f"{prefix}mgdl") else None
+        if g(f"{prefix}ul"):
+            return value, "U/L"
+        if g(f"{prefix}mgdl") or g(f"{prefix}count"):
+            return None
+        return (value, "xULN") if value <= 20 else (value, "U/L")  # "AST ≤ 2.5" is a multiple of the ULN
     if measure == "creatinine_clearance":
         return value, "mL/min"
     if measure in ("lvef", "shortening_fraction", "karnofsky", "lansky"):
