@@ -110,12 +110,12 @@ _MEASURE_PATTERNS: dict[str, str] = {
         |(?:estimated\s+|measured\s+|calculated\s+)?glomerular\s+filtration\s+rate)
         |\b(?:Cr\s?Cl|CLcr|CCr|e?GFR|mGFR|CrCL|CRCL)\b""",
     "karnofsky": r"(?i:\bkarnofsky(?:\s+performance)?(?:\s+(?:status|scale|score|index))?)|\bKPS\b",
-    "lansky": r"(?i:\blansky(?:\s+play)?(?:[-\s]performance)?(?:\s+(?:status|scale|score))?)",
+    "lansky": r"(?i:\blansky(?:[-\s]+play)?(?:[-\s]+performance)?(?:\s+(?:status|scale|score))?)",
     "ecog": r"""(?:\b(?:ECOG|Zubrod|ZUBROD|SWOG|GOG|WHO)\b|(?i:eastern\s+cooperative\s+oncology\s+group))
         (?:\s+(?i:performance)?\s*(?i:status|score|scale|grade))?(?:\s*\(?PS\)?)?
         |(?i:\bperformance\s+(?:status|score))(?:\s*\(PS\))?|\bPS\b""",
-    "life_expectancy": r"""(?i:\b(?:life|survival)\s+expectancy|\bexpected\s+(?:survival|to\s+(?:survive|live))
-        |\bestimated\s+survival|\blimit(?:s|ing)?\s+(?:life\s+expectancy|(?:the\s+)?survival)|\bprognosis)""",
+    "life_expectancy": r"""(?i:\b(?:life|survival)\s+expectancy|\bexpected\s+to\s+(?:survive|live)|\blife\s?span
+        |\b(?:expected|estimated|projected|anticipated|predicted)\s+(?:survival|life\s?span)|\blimit(?:s|ing)?\s+(?:life\s+expectancy|(?:the\s+)?survival)|\bprognosis)""",
     "bilirubin": r"(?i:(?:total\s+|serum\s+)?bilirubin(?:\s+total)?|\bt\.?\s?bili\b|\bbili\b)|\b(?:TBIL|TBili)\b",
     "ast_alt": r"""(?i:aspartate\s+(?:amino)?transaminase|aspartate\s+(?:amino)?transferase|alanine\s+(?:amino)?transaminase
         |alanine\s+(?:amino)?transferase|(?:serum\s+)?(?:amino)?transaminases?|aminotransferases?|liver\s+enzymes|hepatic\s+enzymes
@@ -176,12 +176,12 @@ _NUMBER_WORDS = {
     word: float(n)
     for n, word in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
 } | {"twice": 2.0}
-_LT = r"""<\s*/?\s*=|=\s*<|≤|⩽|≦|<=|=<|</=|<\s*or\s*=|=\s*or\s*<|<\s*or\s*equal(?:\s+to)?
+_LT = r"""<\s*/?\s*=|=\s*/?\s*<|≤|⩽|≦|<=|=<|</=|<\s*or\s*=|=\s*or\s*<|<\s*or\s*equal(?:\s+to)?
     |(?:less|lower|lest|fewer)\s+(?:than|then|that)\s*(?:or\s+)?equal(?:\s+to)?
     |(?:no|not)\s+(?:greater|more|higher|larger|bigger)\s+(?:than|then)|(?:must\s+)?not\s+(?:to\s+)?exceed(?:ing)?|not\s+exceeding
     |up\s+to(?:\s+and\s+including)?|at\s+most|maximum(?:\s+of)?|max\.?(?:\s+of)?|equal\s+to\s+or\s+(?:less|lower)\s+than"""
 _LT_STRICT = r"<|(?:less|lower|lest|fewer)\s+(?:than|then|that)|below|under|beneath|younger\s+than|inferior\s+to"
-_GE = r""">\s*/?\s*=|=\s*>|≥|⩾|≧|>=|=>|>/=|>\s*or\s*=|=\s*or\s*>|>\s*or\s*equal(?:\s+to)?
+_GE = r""">\s*/?\s*=|=\s*/?\s*>|≥|⩾|≧|>=|=>|>/=|>\s*or\s*=|=\s*or\s*>|>\s*or\s*equal(?:\s+to)?
     |(?:greater|more|higher|larger|older)\s+(?:than|then)\s*(?:or\s+)?equal(?:\s+to)?|(?:no|not)\s+(?:less|lower|fewer)\s+(?:than|then)
     |at\s+least|minimum(?:\s+of)?|min\.?(?:\s+of)?|equal\s+to\s+or\s+(?:greater|more|higher)\s+than"""
 _GT_STRICT = r">|(?:greater|more|higher|larger|older)\s+(?:than|then)|above|over|exceed(?:s|ing)?|in\s+excess\s+of|superior\s+to"
@@ -259,7 +259,7 @@ _DIGIT_BEFORE = re.compile(r"\d\s*$")
 _DIGIT = re.compile(r"\d")
 _NOT_BEFORE = re.compile(r"(?i)\bnot\s+$")
 _CONJUNCTION = re.compile(r"(?i)(?:\s|,|/|\(|\)|\band\b|\bor\b|&)*")
-_MAX_GAP = 45
+_MAX_GAP = 80
 _REACH = 160  # characters after a mention where its value may be
 _HAS_VALUE = re.compile(r"(?i)\d|normal|\buln\b|upper\s+limit|\bwnl\b")
 # Between a mention and its value: words that make the number something else.
