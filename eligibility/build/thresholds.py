@@ -148,7 +148,7 @@ _MENTION_PATTERNS = {name: re.compile(_compact(p), re.ASCII) for name, p in _MEA
 # One search for every mention, in leftmost-first order: for polars and for re alike.
 MENTION_PATTERN = "|".join(f"(?:{_compact(p)})" for p in [*_MEASURE_PATTERNS.values(), _STOP_WORDS])
 _MENTION = re.compile(MENTION_PATTERN, re.ASCII)
-# "WHO" is a performance scale only when a score follows; "platelets/mm3" is a unit.
+# "100,000 platelets/mm3": the name of a count used as its unit.
 _MENTION_AS_UNIT = re.compile(r"\s*/\s*(?:mm\s*(?:\^|\()?\s*3\)?|mm³|[µμu][lL]|mcL|cu\.?\s*mm|cmm)")
 # Words just before a mention that make it something else (direct bilirubin, HbA1c, a donor's age).
 _VETO_BEFORE = {
@@ -306,6 +306,9 @@ _AGE_OTHER_PERSON = re.compile(
 AGE_FIRST_HINT = r"""(?i)\d\s*(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)[-\s]*(?:of\s+age|old|of\s+life|at\s)
     |\d\s+(?:years?\s+)?(?:or|and)\s+(?:older|younger|over|under|above|below)"""
 _AGE_FIRST_HINT = re.compile(_compact(AGE_FIRST_HINT))
+# "eligible if aged 18 or older": a condition that is the criterion itself.
+_ELIGIBLE_IF = re.compile(r"(?i)\b(?:eligible|allowed|permitted|acceptable|included|qualif\w*|enrolled|accepted)\s+(?:only\s+)?(?:if|when)\b")
+# "WHO" is a performance scale only when a score follows.
 _WHO_SCORE = re.compile(r"\s*(?:performance|PS|grade|score|status|[0-5]\b|[≤<])")
 _CONDITION_BEFORE = re.compile(r"(?i)\b(?:if|when|unless|whereas|once)\s+(?:[\w/]+\s+){0,3}$")
 # "18 years of age": the number-first reading (_AGE_FIRST) takes these.
@@ -334,7 +337,7 @@ class _Reading:
     start: int
     end: int
     qualified: bool
-    flip: bool  # a "No ..." clause: turned around like an exclusion
+    negated: bool  # in an inclusion, a "No ..." clause: turned around like an exclusion
     is_range: bool = False
     at_diagnosis: bool = False  # an age at diagnosis: yields only to an age at entry of the same bound
 
@@ -438,7 +441,7 @@ def _eligible(reading: _Reading, section_flip: bool) -> list[tuple[str, float]]:
     """The eligible bound(s) of one reading, on the measure's scale."""
     comparison = reading.comparison
     # An exclusion "No ..." is still an exclusion: only inclusions are turned by their wording.
-    flipped = reading.flip or section_flip
+    flipped = reading.negated or section_flip
     if flipped and reading.is_range:
         # An excluded range ("ECOG 3-4") leaves the side of the measure's usual bound; an age range, no one side.
         usual = USUAL_BOUND.get(reading.measure)
@@ -588,7 +591,8 @@ def _qualified(text: str, end: int, start: int | None = None) -> bool:
 
 def _age_vetoed(text: str, start: int, clause_start: int) -> bool:
     before = text[clause_start:start]
-    return bool(_AGE_CONDITION.search(before[-40:]) or _AGE_OTHER_PERSON.search(before) or _AGE_CONSENT_AFTER.match(text, start))
+    conditional = _AGE_CONDITION.search(before[-40:]) and not _ELIGIBLE_IF.search(before[-60:])
+    return bool(conditional or _AGE_OTHER_PERSON.search(before) or _AGE_CONSENT_AFTER.match(text, start))
 
 
 def _age_first_readings(text: str) -> list[_Reading]:
@@ -714,7 +718,8 @@ def _readings(text: str, mentions: list[tuple[str, int, int]]) -> list[_Reading]
         veto = _VETO_AFTER.get(measure)
         if veto and veto.match(text, end):
             continue
-        if _CONDITION_BEFORE.search(text[max(0, start - 40) : start]):
+        before = text[max(0, start - 40) : start]
+        if _CONDITION_BEFORE.search(before) and not _ELIGIBLE_IF.search(before):
             continue  # "if creatinine > ULN, ...": the measure only conditions another rule
         clause = _clause_start(text, start)
         if measure == "age" and (_age_vetoed(text, start, clause) or _AGE_AS_UNIT.search(text[max(0, start - 20) : start])):
