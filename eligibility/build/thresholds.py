@@ -174,7 +174,9 @@ _NUM = r"""(?<![\d.,^])(?:\d{1,3}(?:,\s?\d{3})+(?!\d)|\d+(?:[.,]\d+)?)(?![.,]?\d
     |\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twice)\b"""
 _NUMBER_WORDS = {
     word: float(n)
-    for n, word in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+    for n, word in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    )
 } | {"twice": 2.0}
 _LT = r"""<\s*/?\s*=|=\s*/?\s*<|≤|⩽|≦|<=|=<|</=|<\s*or\s*=|=\s*or\s*<|<\s*or\s*equal(?:\s+to)?
     |(?:less|lower|lest|fewer)\s+(?:than|then|that)\s*(?:or\s+)?equal(?:\s+to)?
@@ -307,7 +309,9 @@ AGE_FIRST_HINT = r"""(?i)\d\s*(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|
     |\d\s+(?:years?\s+)?(?:or|and)\s+(?:older|younger|over|under|above|below)"""
 _AGE_FIRST_HINT = re.compile(_compact(AGE_FIRST_HINT))
 # "eligible if aged 18 or older": a condition that is the criterion itself.
-_ELIGIBLE_IF = re.compile(r"(?i)\b(?:eligible|allowed|permitted|acceptable|included|qualif\w*|enrolled|accepted)\s+(?:only\s+)?(?:if|when)\b")
+_ELIGIBLE_IF = re.compile(
+    r"(?i)\b(?:eligible|allowed|permitted|acceptable|included|qualif\w*|enrolled|accepted)\s+(?:only\s+)?(?:if|when)\b"
+)
 # "WHO" is a performance scale only when a score follows.
 _WHO_SCORE = re.compile(r"\s*(?:performance|PS|grade|score|status|[0-5]\b|[≤<])")
 _CONDITION_BEFORE = re.compile(r"(?i)\b(?:if|when|unless|whereas|once)\s+(?:[\w/]+\s+){0,3}$")
