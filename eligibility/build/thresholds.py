@@ -76,7 +76,7 @@ SANE = {
     ("ast_alt", "xULN"): (0.1, 100),
     ("ast_alt", "U/L"): (10, 10_000),
     ("creatinine", "xULN"): (0.1, 50),
-    ("creatinine", "mg/dL"): (0.05, 30),
+    ("creatinine", "mg/dL"): (0.05, 15),
     ("creatinine_clearance", "mL/min"): (1, 400),
     ("lvef", "%"): (1, 100),
     ("shortening_fraction", "%"): (1, 100),
@@ -155,12 +155,14 @@ _VETO_BEFORE = {
     "bilirubin": re.compile(r"(?i)\b(?:direct|conjugated|indirect|unconjugated|urine|urinary)\s*$"),
     "hemoglobin": re.compile(r"(?i)(?:glycosylated|glycated|fetal|plasma\s+free|free)\s*$"),
     "creatinine": re.compile(r"(?i)(?:protein|albumin|urine|urinary|spot)[\s/:-]*(?:to[\s-]*)?$"),
+    "lvef": re.compile(r"(?:IIEF|-)\s*$"),  # IIEF-EF is an erectile function score
     "age": re.compile(
         r"(?i)(?:gestational|bone|mental|developmental|corrected|postmenstrual|post-menstrual|skeletal|reading)\s*$"
     ),
 }
 _EITHER_BEFORE = re.compile(r"(?i)\btotal\s+(?:or|and|and/or|/)\s*\w+\s*$")  # "total or direct bilirubin"
 _VETO_AFTER = {
+    "lvef": re.compile(r"(?i)\s*\)?\s*(?:domain|score)"),
     "hemoglobin": re.compile(r"(?i)\s*(?:A1c|A1C|A\b|S\b|F\b|SC\b|electrophoresis)"),
     "creatinine": re.compile(r"(?i)\s*(?:ratio|to\s+creatinine)"),
     "bilirubin": re.compile(r"(?i)\s*,?\s*(?:direct|conjugated)"),
@@ -261,6 +263,9 @@ _DIGIT_BEFORE = re.compile(r"\d\s*$")
 _DIGIT = re.compile(r"\d")
 _NOT_BEFORE = re.compile(r"(?i)\bnot\s+$")
 _CONJUNCTION = re.compile(r"(?i)(?:\s|,|/|\(|\)|\band\b|\bor\b|&)*")
+_RELATIVE_AFTER = re.compile(
+    r"(?i)\s*(?:below|above|under|over|of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:normal|LLN|baseline|predicted|expected)\b"
+)
 _MAX_GAP = 80
 _REACH = 160  # characters after a mention where its value may be
 _HAS_VALUE = re.compile(r"(?i)\d|normal|\buln\b|upper\s+limit|\bwnl\b")
@@ -554,6 +559,8 @@ def _read_mention(
     if measure == "life_expectancy" and not (found.group("a_time") or found.group("b_time")):
         return None  # "prognosis score of 2 or more" is no survival time
     span_end = found.end()
+    if _RELATIVE_AFTER.match(text, span_end):
+        return None  # "10% below institutional normal", "50% of predicted": relative to something else
     qualified = _qualified(text, span_end, start)
     if second is not None:
         low, high = sorted((first * factor, second * factor))
