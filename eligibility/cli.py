@@ -1,4 +1,4 @@
-"""Command line: ``python -m eligibility ingest|themes|evaluate-themes|export``."""
+"""Command line: ``python -m eligibility ingest|themes|evaluate-themes|thresholds|evaluate-thresholds|export``."""
 
 from __future__ import annotations
 
@@ -39,6 +39,23 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return cmd_evaluate(args.gold)
 
 
+def _cmd_thresholds(args: argparse.Namespace) -> int:
+    from eligibility.build.thresholds import extract
+
+    facts = extract(args.text, args.section)
+    if not facts:
+        print(f"no threshold facts ({args.section})")
+    for fact in facts:
+        print(f"{fact.measure} {fact.bound} {fact.value:g} {fact.unit}    [{fact.start}:{fact.end}] {fact.span!r}")
+    return 0
+
+
+def _cmd_evaluate_thresholds(args: argparse.Namespace) -> int:
+    from eligibility.build.threshold_eval import cmd_evaluate
+
+    return cmd_evaluate(args.gold)
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from eligibility.explore.export import to_csv_bytes
     from eligibility.explore.filters import FilterError, Filters
@@ -52,7 +69,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    query = {"trials": "trials_table", "criteria": "criteria_matching_filters"}[args.what]
+    query = {
+        "trials": "trials_table",
+        "criteria": "criteria_matching_filters",
+        "thresholds": "threshold_facts",
+    }[args.what]
     con = connect(args.db)
     try:
         frame = run(con, query, **filters.params(), limit=args.limit)
@@ -92,10 +113,23 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl")
     evaluate.set_defaults(func=_cmd_evaluate)
 
+    facts = commands.add_parser(
+        "thresholds", help="print the threshold facts of one criterion (measure, bound, value, unit) and their spans"
+    )
+    facts.add_argument("text")
+    facts.add_argument("--section", choices=("inclusion", "exclusion"), default="inclusion")
+    facts.set_defaults(func=_cmd_thresholds)
+
+    scored = commands.add_parser(
+        "evaluate-thresholds", help="per-measure precision, recall and F1 of the threshold extractor on a labelled JSONL file"
+    )
+    scored.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    scored.set_defaults(func=_cmd_evaluate_thresholds)
+
     from eligibility.explore.filters import AGE_MODES, HEALTHY, PRESETS, SEXES
 
     export = commands.add_parser(
-        "export", help="write the trials or criteria matching filters to CSV (the dashboard's own queries)"
+        "export", help="write the trials, criteria or threshold facts matching filters to CSV (the dashboard's own queries)"
     )
     export.add_argument(
         "--db",
@@ -103,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=database_path(),
         help="database file (default: $ELIGIBILITY_DB or data/eligibility.duckdb in the checkout)",
     )
-    export.add_argument("--what", choices=("trials", "criteria"), required=True)
+    export.add_argument("--what", choices=("trials", "criteria", "thresholds"), required=True)
     export.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
     export.add_argument("--min-age", type=float, help="years; with --max-age, the age range")
     export.add_argument("--max-age", type=float, help="years")
