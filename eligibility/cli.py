@@ -1,4 +1,4 @@
-"""Command line: ``python -m eligibility ingest|themes|evaluate-themes|export``."""
+"""Command line: ``python -m eligibility ingest|themes|evaluate-themes|thresholds|evaluate-thresholds|export``."""
 
 from __future__ import annotations
 
@@ -40,6 +40,23 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return cmd_evaluate(args.gold)
 
 
+def _cmd_thresholds(args: argparse.Namespace) -> int:
+    from eligibility.build.thresholds import extract
+
+    facts = extract(args.text, args.section)
+    if not facts:
+        print(f"no threshold facts ({args.section})")
+    for fact in facts:
+        print(f"{fact.measure} {fact.bound} {fact.value:g} {fact.unit}    [{fact.start}:{fact.end}] {fact.span!r}")
+    return 0
+
+
+def _cmd_evaluate_thresholds(args: argparse.Namespace) -> int:
+    from eligibility.build.threshold_eval import cmd_evaluate
+
+    return cmd_evaluate(args.gold)
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from eligibility.explore.export import to_csv_bytes
     from eligibility.explore.filters import FilterError, Filters
@@ -65,7 +82,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 gap_years=args.gap_years,
             )
         else:
-            query = {"trials": "trials_table", "criteria": "criteria_matching_filters"}[args.what]
+            query = {
+                "trials": "trials_table",
+                "criteria": "criteria_matching_filters",
+                "thresholds": "threshold_facts",
+            }[args.what]
             frame = run(con, query, **filters.params(), limit=args.limit)
     finally:
         con.close()
@@ -104,10 +125,24 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl")
     evaluate.set_defaults(func=_cmd_evaluate)
 
+    facts = commands.add_parser(
+        "thresholds", help="print the threshold facts of one criterion (measure, bound, value, unit) and their spans"
+    )
+    facts.add_argument("text")
+    facts.add_argument("--section", choices=("inclusion", "exclusion"), default="inclusion")
+    facts.set_defaults(func=_cmd_thresholds)
+
+    scored = commands.add_parser(
+        "evaluate-thresholds", help="per-measure precision, recall and F1 of the threshold extractor on a labelled JSONL file"
+    )
+    scored.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    scored.set_defaults(func=_cmd_evaluate_thresholds)
+
     from eligibility.explore.filters import AGE_MODES, HEALTHY, PRESETS, SEXES
 
     export = commands.add_parser(
-        "export", help="write the trials, criteria or Trends tables matching filters to CSV (the dashboard's own queries)"
+        "export",
+        help="write the trials, criteria, threshold facts or Trends tables matching filters to CSV (the dashboard's own queries)",
     )
     export.add_argument(
         "--db",
@@ -117,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     from eligibility.explore.trends import RULE_DATE, TABLES
 
-    export.add_argument("--what", choices=("trials", "criteria", "trends"), required=True)
+    export.add_argument("--what", choices=("trials", "criteria", "thresholds", "trends"), required=True)
     export.add_argument("--table", choices=tuple(TABLES), default="theme-shares", help="with --what trends: which Trends table")
     export.add_argument(
         "--cutoff",

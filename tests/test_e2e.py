@@ -195,7 +195,9 @@ def test_detail_and_data_pages_render(server, browser) -> None:
     page.get_by_text("Exclusion criteria (16)").wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(SCREENSHOTS / "detail.png"), full_page=True)
-    assert page.locator("li", has_text="Leukemic cells in the cerebrospinal fluid >20 cells/μL;").count() == 1
+    criterion = page.locator("li", has_text="Leukemic cells in the cerebrospinal fluid >20 cells/μL;")
+    criterion.first.wait_for(timeout=60_000)
+    assert criterion.count() == 1
     page = _open(browser, f"{url}/data")
     page.get_by_text("Rejected records and warnings").wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
@@ -255,25 +257,18 @@ def test_text_from_records_is_shown_as_text_on_every_page(browser, tmp_path: Pat
 
 
 # Text that markdown would turn into a link, a formula, an icon or a coloured span.
-TYPED_TEXTS = (
-    "www.example.com",
-    "http://evil.example/login",
-    "mail someone@example.com",
-    "$x^2$ costs $5",
-    ":red[alert] :smile: :material/home:",
-)
+TYPED = "www.example.com http://evil.example/login someone@example.com $x^2$ costs $5 :red[alert] :smile: :material/home:"
 
 
-@pytest.mark.parametrize("typed", TYPED_TEXTS)
-def test_typed_filter_text_is_shown_as_typed(server, browser, typed: str) -> None:
+def test_typed_filter_text_is_shown_as_typed(server, browser) -> None:
     """A condition from a shared URL appears exactly as typed: no link, formula, icon or stray backslash."""
     url, _ = server
-    page = _open(browser, f"{url}/?{urllib.parse.urlencode({'condition': typed})}")
+    page = _open(browser, f"{url}/?{urllib.parse.urlencode({'condition': TYPED})}")
     _wait_idle(page)
     caption = page.get_by_test_id("stMain").get_by_text("Trials matching:").first
     caption.wait_for(timeout=60_000)
     text = caption.inner_text().replace("\u2060", "")
-    assert f"condition '{typed}'" in text
+    assert f"condition '{TYPED}'" in text
     assert "\\" not in text
     for where in (caption, page.get_by_test_id("stSidebar").get_by_text("Showing:").first):
         assert where.locator("a").count() == 0

@@ -18,7 +18,7 @@ from eligibility.explore.filters import Filters
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&])")
 # GitHub-flavoured markdown links bare "www.", "http://" and e-mail addresses, and Streamlit reads
 # ":material/icon:", even when escaped; an invisible word joiner (U+2060) at the trigger stops that.
-_AUTOLINK_TRIGGER = re.compile(r"(?i)(www|https?|ftp|mailto)(?=\\[.:])|(?=@)|(?<=\\:)")
+_AUTOLINK_TRIGGER = re.compile(r"(?i)(www|https?|ftp|mailto)(?=\\[.:])|(?=@)|(?<=\\:)(?=material/)")
 WORD_JOINER = "\u2060"
 
 
