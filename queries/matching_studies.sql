@@ -11,6 +11,8 @@
 --   $phases, $statuses, $study_types   lists of registry codes (empty = any)
 --   $preset              'none' | 'b-all' (B-ALL studies) | 'pediatric-b-all' (B-ALL, accepts under-18s)
 --                        | 'aya-b-all' (B-ALL, age range overlaps $aya_min-$aya_max)
+--   $age_disagree        'any' | 'yes' (the criteria text states an age the structured record contradicts
+--                        or lacks: studies.age_statements_disagree) | 'no' (they agree, or the text states no age)
 -- A trial with no minimum or maximum age is open on that side, never dropped.
 select s.*
 from studies as s
@@ -61,4 +63,9 @@ where
             and coalesce(s.minimum_age_years, 0) <= $aya_max
             and coalesce(s.maximum_age_years, 'infinity'::double) >= $aya_min
         )
+    )
+    and (
+        $age_disagree = 'any'
+        or ($age_disagree = 'yes' and s.age_statements_disagree)
+        or ($age_disagree = 'no' and not coalesce(s.age_statements_disagree, false))
     )

@@ -26,6 +26,8 @@ SEX_LABELS = {
     "male_only": "Male-only trials",
 }
 HEALTHY_LABELS = {"any": "Any", "yes": "Accepts healthy volunteers", "no": "Patients only"}
+AGE_DISAGREE = ("any", "yes", "no")
+AGE_DISAGREE_LABELS = {"any": "Any", "yes": "Only disagreeing", "no": "Only agreeing or no age in the text"}
 MAX_TEXT = 200
 _LIST_FIELDS = ("phases", "statuses", "study_types")
 _TOKEN_RE = re.compile(r"^[A-Z0-9_]{1,40}$")
@@ -50,9 +52,16 @@ class Filters:
     preset: str = "none"
     aya_min: float = 15.0
     aya_max: float = 39.0
+    age_disagree: str = "any"
 
     def __post_init__(self) -> None:
-        for name, allowed in (("age_mode", AGE_MODES), ("sex", SEXES), ("healthy_volunteers", HEALTHY), ("preset", PRESETS)):
+        for name, allowed in (
+            ("age_mode", AGE_MODES),
+            ("sex", SEXES),
+            ("healthy_volunteers", HEALTHY),
+            ("preset", PRESETS),
+            ("age_disagree", AGE_DISAGREE),
+        ):
             if getattr(self, name) not in allowed:
                 raise FilterError(f"{name} must be one of {', '.join(allowed)}; got {getattr(self, name)!r}")
         for name in ("min_age", "max_age", "aya_min", "aya_max"):
@@ -93,6 +102,7 @@ class Filters:
             "preset": self.preset,
             "aya_min": self.aya_min,
             "aya_max": self.aya_max,
+            "age_disagree": self.age_disagree,
         }
 
     def describe(self) -> str:
@@ -117,6 +127,8 @@ class Filters:
         for name in _LIST_FIELDS:
             if getattr(self, name):
                 parts.append("/".join(getattr(self, name)).lower())
+        if self.age_disagree != "any":
+            parts.append("text and record ages " + ("disagree" if self.age_disagree == "yes" else "agree"))
         return ", ".join(parts) or "all trials"
 
     def slug(self) -> str:
