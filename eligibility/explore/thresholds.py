@@ -7,6 +7,8 @@ converted into each other, so mg/dL and xULN limits of one measure are separate 
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 MEASURE_LABELS = {
@@ -61,6 +63,11 @@ def series_label(measure: str, bound: str, unit: str) -> str:
     name = measure_label(measure)
     name = name if name.isupper() or name[:2].isupper() else name[0].lower() + name[1:]
     return f"{_BOUND_WORDS.get(bound, bound)} {name} ({unit})"
+
+
+def series_slug(measure: str, bound: str, unit: str) -> str:
+    """ "bilirubin max mg-dL": a series named safely for a file name."""
+    return f"{measure} {bound} " + re.sub(r"[^A-Za-z0-9]+", "-", unit.replace("%", "percent")).strip("-")
 
 
 def fact_label(measure: str, bound: str, value: float, unit: str) -> str:
@@ -129,6 +136,15 @@ def series_order(bars: pl.DataFrame) -> list[str]:
         bars.group_by("series").agg(pl.col("trials_stating").first()).sort(["trials_stating", "series"], descending=[True, False])
     )
     return stating["series"].to_list()
+
+
+def bar_labels(bars: pl.DataFrame) -> dict[str, str]:
+    """Each bar's key and its label ("Maximum bilirubin (xULN): 1.5 xULN"), series by series as drawn."""
+    return {
+        row["bar"]: f"{row['series']}: {row['value_label']}"
+        for series in series_order(bars)
+        for row in bars.filter(pl.col("series") == series).iter_rows(named=True)
+    }
 
 
 def extremes(bars: pl.DataFrame) -> pl.DataFrame:
