@@ -57,7 +57,7 @@ with bordered("How often each measure is stated"):
             y=alt.Y(
                 "label:N",
                 title=None,
-                sort=alt.EncodingSortField(field="trials", order="descending"),
+                sort=alt.EncodingSortField(field="trials", op="max", order="descending"),
                 axis=alt.Axis(labelLimit=260),
             ),
             x=alt.X("percent:Q", title="% of matching trials stating the measure", scale=alt.Scale(domain=[0, 100])),
@@ -100,10 +100,10 @@ with bordered("Distribution of the limit"):
         chart_key = f"th_bars_{measure}_{rows['bound'][0]}_{rows['unit'][0]}"
         pick = alt.selection_point(name="pick", fields=["bar"], on="click", clear="dblclick")
         chart = (
-            alt.Chart(rows, title=f"{series}: {int(rows['trials_stating'][0]):,} trials")
+            alt.Chart(rows, title=f"{series}: {th.trials(int(rows['trials_stating'][0]))}")
             .mark_bar()
             .encode(
-                y=alt.Y("value_label:N", title=None, sort=alt.EncodingSortField(field="rank", order="ascending")),
+                y=alt.Y("value_label:N", title=None, sort=alt.EncodingSortField(field="rank", op="min", order="ascending")),
                 x=alt.X("trials:Q", title="Trials (at their strictest value)", axis=alt.Axis(format="d", tickMinStep=1)),
                 color=alt.condition(pick, alt.value(BLUE), alt.value(SKY)),
                 tooltip=[
@@ -117,6 +117,11 @@ with bordered("Distribution of the limit"):
         text = chart.mark_text(align="left", dx=3).encode(text=alt.Text("trials:Q", format=","), color=alt.value("#000000"))
         event = st.altair_chart((chart + text).properties(height=alt.Step(20)), width="stretch", on_select="rerun", key=chart_key)
         picked = _clicked(event, chart_key, "bar") or picked
+        if th.unusual_direction(measure, rows["bound"][0]):
+            st.caption(
+                f"An unusual direction for {label}: these criteria state a {rows['series'][0].split()[0].lower()} "
+                "(a trial for people with this abnormality, or an extraction error): read the criteria behind the bars."
+            )
         download_csv(
             rows.drop("bar", "rank"),
             what=f"{th.series_slug(measure, rows['bound'][0], rows['unit'][0])} distribution",
@@ -139,24 +144,6 @@ def _trials_at(bound: str, unit: str, value: float) -> str:
 
 
 if not bars.is_empty():
-    with bordered("Strictest and most lenient trials"):
-        ends = th.extremes(bars)
-        cell = "style='text-align:left;vertical-align:top;padding:.2em .6em'"
-        rows_html = "".join(
-            f"<tr><td {cell}>{html.escape(r['series'])}</td><td {cell}>{r['trials_stating']:,}</td>"
-            f"<td {cell}><b>{r['strictest_label']}</b> ({r['strictest_trials']:,}): "
-            f"{_trials_at(r['bound'], r['unit'], r['strictest'])}</td>"
-            f"<td {cell}><b>{r['most_lenient_label']}</b> ({r['most_lenient_trials']:,}): "
-            f"{_trials_at(r['bound'], r['unit'], r['most_lenient'])}</td></tr>"
-            for r in ends.iter_rows(named=True)
-        )
-        st.html(
-            f"<table style='width:100%;border-collapse:collapse;font-size:.9em'><thead><tr><th {cell}>Limit</th>"
-            f"<th {cell}>Trials</th><th {cell}>Strictest (trials)</th><th {cell}>Most lenient (trials)</th></tr></thead>"
-            f"<tbody>{rows_html}</tbody></table>"
-        )
-        download_csv(ends, what=f"{measure} strictest and most lenient", filters=filters, key="dl_th_extremes")
-
     with bordered("Trials and criteria behind a bar"):
         labels = th.bar_labels(bars)
         bar = st.selectbox(
@@ -203,6 +190,24 @@ if not bars.is_empty():
                 key="dl_th_criteria",
             )
 
+    with bordered("Strictest and most lenient trials"):
+        ends = th.extremes(bars)
+        cell = "style='text-align:left;vertical-align:top;padding:.2em .6em'"
+        rows_html = "".join(
+            f"<tr><td {cell}>{html.escape(r['series'])}</td><td {cell}>{r['trials_stating']:,}</td>"
+            f"<td {cell}><b>{r['strictest_label']}</b> ({r['strictest_trials']:,}): "
+            f"{_trials_at(r['bound'], r['unit'], r['strictest'])}</td>"
+            f"<td {cell}><b>{r['most_lenient_label']}</b> ({r['most_lenient_trials']:,}): "
+            f"{_trials_at(r['bound'], r['unit'], r['most_lenient'])}</td></tr>"
+            for r in ends.iter_rows(named=True)
+        )
+        st.html(
+            f"<table style='width:100%;border-collapse:collapse;font-size:.9em'><thead><tr><th {cell}>Limit</th>"
+            f"<th {cell}>Trials</th><th {cell}>Strictest (trials)</th><th {cell}>Most lenient (trials)</th></tr></thead>"
+            f"<tbody>{rows_html}</tbody></table>"
+        )
+        download_csv(ends, what=f"{measure} strictest and most lenient", filters=filters, key="dl_th_extremes")
+
 with bordered(f"Cohort comparison: {label}"):
     st.caption(
         "Two filter sets side by side: for each limit, the share of each cohort's trials stating it that set each "
@@ -241,8 +246,8 @@ with bordered(f"Cohort comparison: {label}"):
             ).alias("text")
         )
         stated = rows.group_by("cohort").agg(pl.col("trials_stating").first()).sort("cohort")["trials_stating"].to_list()
-        grouped = alt.Chart(rows, title=f"{series}: A {stated[0]:,} trials, B {stated[-1]:,} trials").encode(
-            y=alt.Y("value_label:N", title=None, sort=alt.EncodingSortField(field="rank", order="ascending")),
+        grouped = alt.Chart(rows, title=f"{series}: A {th.trials(stated[0])}, B {th.trials(stated[-1])}").encode(
+            y=alt.Y("value_label:N", title=None, sort=alt.EncodingSortField(field="rank", op="min", order="ascending")),
             yOffset=alt.YOffset("cohort:N"),
             x=alt.X("percent:Q", title="% of the cohort's trials stating this limit", scale=alt.Scale(domain=[0, 100])),
             tooltip=[

@@ -11,6 +11,8 @@ import re
 
 import polars as pl
 
+from eligibility.build.thresholds import USUAL_BOUND
+
 MEASURE_LABELS = {
     "ecog": "ECOG performance status",
     "karnofsky": "Karnofsky performance status",
@@ -46,6 +48,16 @@ BAR_SEPARATOR = "|"
 
 def measure_label(measure: str) -> str:
     return MEASURE_LABELS.get(measure, measure)
+
+
+def trials(n: int) -> str:
+    """ "1 trial", "1,234 trials"."""
+    return f"{n:,} trial" + ("" if n == 1 else "s")
+
+
+def unusual_direction(measure: str, bound: str) -> bool:
+    """A minimum where the measure's usual bound is a maximum, or the reverse (a heart-failure trial's "LVEF < 40%")."""
+    return USUAL_BOUND.get(measure, bound) != bound
 
 
 def format_value(value: float, unit: str) -> str:
