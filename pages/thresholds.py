@@ -135,10 +135,13 @@ if picked in bars["bar"].to_list():
     st.session_state["th_bar"] = picked
 
 
-def _trials_at(bound: str, unit: str, value: float) -> str:
-    """The first trials that set this value, as links, and how many more."""
-    rows = query("threshold_criteria", filters, measure=measure, bound=bound, unit=unit, value=value, limit=1000)
-    ids = rows["nct_id"].unique(maintain_order=True).to_list()
+def _trial_ids(bound: str, unit: str, value: float) -> list[str]:
+    """The trials whose strictest limit of this bound and unit is ``value``, in NCT ID order."""
+    rows = query("threshold_criteria", filters, measure=measure, bound=bound, unit=unit, value=value, limit=100_000)
+    return rows["nct_id"].unique(maintain_order=True).to_list()
+
+
+def _links(ids: list[str]) -> str:
     more = f" and {len(ids) - TRIALS_NAMED:,} more" if len(ids) > TRIALS_NAMED else ""
     return ", ".join(trial_link(i) for i in ids[:TRIALS_NAMED]) + more
 
@@ -164,7 +167,7 @@ if not bars.is_empty():
                 "threshold_criteria", filters, measure=measure, bound=bound, unit=unit, value=value, limit=CRITERIA_SHOWN
             )
             st.markdown(
-                f"**{labels[bar]}**: {row['trials']:,} trials at this strictest value"
+                f"**{labels[bar]}**: {th.trials(row['trials'])} at this strictest value"
                 + (f" (showing the first {CRITERIA_SHOWN} criteria)" if len(criteria) >= CRITERIA_SHOWN else "")
                 + ". The highlighted words are the text the value was read from."
             )
@@ -192,13 +195,19 @@ if not bars.is_empty():
 
     with bordered("Strictest and most lenient trials"):
         ends = th.extremes(bars)
+        ends = ends.with_columns(
+            pl.Series(
+                "strictest_nct_ids", [_trial_ids(r["bound"], r["unit"], r["strictest"]) for r in ends.iter_rows(named=True)]
+            ),
+            pl.Series(
+                "most_lenient_nct_ids", [_trial_ids(r["bound"], r["unit"], r["most_lenient"]) for r in ends.iter_rows(named=True)]
+            ),
+        )
         cell = "style='text-align:left;vertical-align:top;padding:.2em .6em'"
         rows_html = "".join(
             f"<tr><td {cell}>{html.escape(r['series'])}</td><td {cell}>{r['trials_stating']:,}</td>"
-            f"<td {cell}><b>{r['strictest_label']}</b> ({r['strictest_trials']:,}): "
-            f"{_trials_at(r['bound'], r['unit'], r['strictest'])}</td>"
-            f"<td {cell}><b>{r['most_lenient_label']}</b> ({r['most_lenient_trials']:,}): "
-            f"{_trials_at(r['bound'], r['unit'], r['most_lenient'])}</td></tr>"
+            f"<td {cell}><b>{r['strictest_label']}</b> ({r['strictest_trials']:,}): {_links(r['strictest_nct_ids'])}</td>"
+            f"<td {cell}><b>{r['most_lenient_label']}</b> ({r['most_lenient_trials']:,}): {_links(r['most_lenient_nct_ids'])}</td></tr>"
             for r in ends.iter_rows(named=True)
         )
         st.html(
@@ -206,7 +215,12 @@ if not bars.is_empty():
             f"<th {cell}>Trials</th><th {cell}>Strictest (trials)</th><th {cell}>Most lenient (trials)</th></tr></thead>"
             f"<tbody>{rows_html}</tbody></table>"
         )
-        download_csv(ends, what=f"{measure} strictest and most lenient", filters=filters, key="dl_th_extremes")
+        download_csv(
+            ends.with_columns(pl.col("strictest_nct_ids", "most_lenient_nct_ids").list.join("; ")),
+            what=f"{measure} strictest and most lenient",
+            filters=filters,
+            key="dl_th_extremes",
+        )
 
 with bordered(f"Cohort comparison: {label}"):
     st.caption(

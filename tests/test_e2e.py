@@ -277,7 +277,7 @@ def test_typed_filter_text_is_shown_as_typed(server, browser) -> None:
 
 
 def test_thresholds_bar_click_lists_the_criteria_and_downloads_them(server, browser) -> None:
-    from eligibility.explore.thresholds import format_value
+    from eligibility.explore.thresholds import format_value, trials
 
     url, db = server
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -290,7 +290,7 @@ def test_thresholds_bar_click_lists_the_criteria_and_downloads_them(server, brow
     _wait_idle(page)
     assert "measure=Bilirubin" in page.url
     # The longest bar of the maximum bilirubin in xULN: the most common strictest value.
-    value, trials = sql(
+    value, n_trials = sql(
         db,
         "select value, count(*) from (select t.nct_id, min(t.value) as value from criterion_thresholds t "
         "join studies s using (nct_id) where t.measure = 'bilirubin' and t.bound = 'max' and t.unit = 'xULN' "
@@ -301,7 +301,7 @@ def test_thresholds_bar_click_lists_the_criteria_and_downloads_them(server, brow
     page.wait_for_timeout(1000)
     chart.locator(f"path[role='graphics-symbol'][aria-label*='value_label: {format_value(value, 'xULN')};']").first.click()
     _wait_idle(page)
-    page.get_by_text(f"{trials:,} trials at this strictest value").wait_for(timeout=30_000)
+    page.get_by_text(f"{trials(n_trials)} at this strictest value").wait_for(timeout=30_000)
     expected = sql(
         db,
         "select t.nct_id, c.ordinal from criterion_thresholds t join criteria c using (criterion_id) "

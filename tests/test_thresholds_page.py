@@ -17,6 +17,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from eligibility.explore.thresholds import trials
 from tests.conftest import ROOT, sql
 
 REFERENCE = "NCT06389305"
@@ -140,8 +141,22 @@ def test_a_bar_lists_its_trials_and_criteria_with_the_span_highlighted(app) -> N
     for nct_id, _, span in expected:
         assert nct_id in page
         assert f"<mark>{span}</mark>".lower() in page.lower()
-    trials = len({row[0] for row in expected})
-    assert any(f"{trials:,} trials at this strictest value" in m.value for m in at.markdown)
+    assert any(f"{trials(len({row[0] for row in expected}))} at this strictest value" in m.value for m in at.markdown)
+
+
+def test_strictest_and_most_lenient_trials_are_named(app) -> None:
+    at, db = app
+    _thresholds(at)
+    at.selectbox(key="measure").set_value("age").run()
+    per_trial = (
+        "select nct_id, max(value) as value from criterion_thresholds where measure = 'age' and bound = 'min' group by nct_id"
+    )
+    strictest = sql(db, f"select nct_id from ({per_trial}) where value = (select max(value) from ({per_trial}))")
+    lenient = sql(db, f"select nct_id from ({per_trial}) where value = (select min(value) from ({per_trial}))")
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", _html(at), re.S) if "Minimum age stated in the text (years)" in r)
+    strictest_cell, lenient_cell = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[2:4]
+    assert set(re.findall(r">(NCT\d{8})</a>", strictest_cell)) == {r[0] for r in strictest}
+    assert set(re.findall(r">(NCT\d{8})</a>", lenient_cell)) == {r[0] for r in lenient}
 
 
 def test_cohort_comparison_shows_each_cohorts_distribution(app) -> None:
