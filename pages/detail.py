@@ -108,6 +108,10 @@ if not study["record_complete"]:
 
 criteria = query("trial_criteria", nct_id=nct_id)
 thresholds = facts_by_criterion(query("threshold_trial", nct_id=nct_id))
+st.caption(
+    "Blue chips: the criterion's themes, with the cue highlighted. Amber chips: the limits read from it, "
+    "as the eligible bound (exclusions turned around)."
+)
 for section, title in SECTIONS.items():
     items = criteria.filter(criteria["section"] == section)
     if items.is_empty():
@@ -120,7 +124,7 @@ for section, title in SECTIONS.items():
             rows.append(
                 f"<li style='margin-left:{item['depth'] * 1.5}em'>{heading}{highlight(item['text'], cue)} "
                 f"{chips([t for t in item['themes'] if t != 'other'], labels)}"
-                f"{chips(thresholds.get(item['criterion_id'], []), {})}</li>"
+                f"{chips(thresholds.get(item['criterion_id'], []), {}, kind='fact')}</li>"
             )
         st.html(f"<ol style='padding-left:1.5em'>{''.join(rows)}</ol>")
 
