@@ -258,3 +258,39 @@ def test_export_can_keep_only_studies_whose_ages_disagree(fixture_db, tmp_path: 
     subprocess.run([*command, "--age-disagree", "yes"], cwd=ROOT, check=True, capture_output=True)
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert {r["nct_id"] for r in rows} == {r[0] for r in sql(db, "select nct_id from studies where age_statements_disagree")}
+
+
+def test_comparison_shows_zero_where_only_the_other_cohort_sets_a_value(fixture_db) -> None:
+    from eligibility.explore import thresholds as th
+    from eligibility.explore.filters import Filters
+    from eligibility.explore.queries import connect, run
+
+    db, _ = fixture_db
+    con = connect(db)
+    try:
+        everyone = th.measure_bars(run(con, "threshold_distribution", **Filters().params()), "age")
+        b_all = th.measure_bars(run(con, "threshold_distribution", **Filters(preset="b-all").params()), "age")
+    finally:
+        con.close()
+    comparison = th.compare_bars(everyone, b_all, name_a="all", name_b="B-ALL")
+    # Every value of either cohort appears once per cohort.
+    assert comparison.height == 2 * everyone.height
+    only_a = comparison.join(b_all.select("series", "value"), on=["series", "value"], how="anti")
+    assert only_a.height > 0
+    assert set(only_a.filter(pl.col("cohort") == "B")["trials"]) == {0}
+    assert set(only_a.filter(pl.col("cohort") == "B")["percent"]) == {0.0}
+    # The strictest value of each series comes first: the lowest maximum, the highest minimum.
+    first = comparison.filter(pl.col("rank") == 1)
+    for row in first.iter_rows(named=True):
+        values = comparison.filter(pl.col("series") == row["series"])["value"]
+        assert row["value"] == (values.min() if row["bound"] == "max" else values.max())
+
+
+def test_values_keep_their_units_as_researchers_write_them() -> None:
+    from eligibility.explore.thresholds import fact_label, format_value, series_label
+
+    assert format_value(100000.0, "/uL") == "100,000 /uL"
+    assert format_value(1.5, "xULN") == "1.5 xULN"
+    assert format_value(50.0, "%") == "50%"
+    assert fact_label("ecog", "max", 2.0, "points") == "ECOG ≤ 2"
+    assert series_label("bilirubin", "max", "mg/dL") == "Maximum bilirubin (mg/dL)"
