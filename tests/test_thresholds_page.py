@@ -293,4 +293,9 @@ def test_values_keep_their_units_as_researchers_write_them() -> None:
     assert format_value(1.5, "xULN") == "1.5 xULN"
     assert format_value(50.0, "%") == "50%"
     assert fact_label("ecog", "max", 2.0, "points") == "ECOG ≤ 2"
+    # A duration the text gave in months or days is also shown that way.
+    assert format_value(13.035, "weeks") == "13.04 weeks (3 months)"
+    assert format_value(60 / 7, "weeks") == "8.571 weeks (60 days)"
+    assert format_value(12.0, "weeks") == "12 weeks"
+    assert format_value(0.5, "years") == "0.5 years (6 months)"
     assert series_label("bilirubin", "max", "mg/dL") == "Maximum bilirubin (mg/dL)"

@@ -60,14 +60,34 @@ def unusual_direction(measure: str, bound: str) -> bool:
     return USUAL_BOUND.get(measure, bound) != bound
 
 
+# Durations are stored in weeks (life expectancy) or years (age); a value the text gave in another
+# unit ("3 months" = 13.035 weeks) is also shown in that unit. Per stored unit: (name, units per stored unit).
+_AS_WRITTEN = {
+    "weeks": (("year", 1 / 52.18), ("month", 1 / 4.345), ("day", 7.0)),
+    "years": (("month", 12.0), ("week", 52.18), ("day", 365.25)),
+}
+
+
+def _as_written(value: float, unit: str) -> str:
+    """ " (3 months)" where a fractional duration is a whole number of another unit, else ""."""
+    if unit not in _AS_WRITTEN or value <= 0 or abs(value - round(value)) < 1e-6:
+        return ""
+    for name, factor in _AS_WRITTEN[unit]:
+        count = value * factor
+        if round(count) >= 1 and abs(count - round(count)) <= 0.01:
+            return f" ({round(count)} {name}{'' if round(count) == 1 else 's'})"
+    return ""
+
+
 def format_value(value: float, unit: str) -> str:
-    """A value with its unit, as a researcher writes it: "1.5 xULN", "100,000 /uL", "60%"."""
+    """A value with its unit, as a researcher writes it: "1.5 xULN", "100,000 /uL", "60%",
+    "13.04 weeks (3 months)"."""
     number = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
     if unit == "%":
         return f"{number}%"
     if unit == "points":
         return number
-    return f"{number} {unit}"
+    return f"{number} {unit}{_as_written(value, unit)}"
 
 
 def series_label(measure: str, bound: str, unit: str) -> str:
