@@ -103,7 +103,12 @@ with bordered("Distribution of the limit"):
             alt.Chart(rows, title=f"{series}: {th.trials(int(rows['trials_stating'][0]))}")
             .mark_bar()
             .encode(
-                y=alt.Y("value_label:N", title=None, sort=alt.EncodingSortField(field="rank", op="min", order="ascending")),
+                y=alt.Y(
+                    "value_label:N",
+                    title=None,
+                    sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
+                    axis=alt.Axis(labelLimit=260),
+                ),
                 x=alt.X("trials:Q", title="Trials (at their strictest value)", axis=alt.Axis(format="d", tickMinStep=1)),
                 color=alt.condition(pick, alt.value(BLUE), alt.value(SKY)),
                 tooltip=[
@@ -261,7 +266,12 @@ with bordered(f"Cohort comparison: {label}"):
         )
         stated = rows.group_by("cohort").agg(pl.col("trials_stating").first()).sort("cohort")["trials_stating"].to_list()
         grouped = alt.Chart(rows, title=f"{series}: A {th.trials(stated[0])}, B {th.trials(stated[-1])}").encode(
-            y=alt.Y("value_label:N", title=None, sort=alt.EncodingSortField(field="rank", op="min", order="ascending")),
+            y=alt.Y(
+                "value_label:N",
+                title=None,
+                sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
+                axis=alt.Axis(labelLimit=260),
+            ),
             yOffset=alt.YOffset("cohort:N"),
             x=alt.X("percent:Q", title="% of the cohort's trials stating this limit", scale=alt.Scale(domain=[0, 100])),
             tooltip=[

@@ -188,7 +188,7 @@ def test_detail_page_shows_each_criterions_facts_and_the_stated_ages(app) -> Non
     at.text_input(key="nct").set_value(REFERENCE).run()
     assert not at.exception
     page = _html(at)
-    for chip in ("ECOG ≤ 2", "age ≥ 1 years", "age ≤ 39 years", "life expectancy ≥ 8.571 weeks"):
+    for chip in ("ECOG ≤ 2", "age ≥ 1 year", "age ≤ 39 years", "life expectancy ≥ 8.571 weeks (60 days)"):
         assert chip in page
     # Each chip sits in the list item of the criterion it was read from.
     item = next(li for li in re.findall(r"<li.*?</li>", page, re.S) if "ECOG ≤ 2" in li)

@@ -87,6 +87,8 @@ def format_value(value: float, unit: str) -> str:
         return f"{number}%"
     if unit == "points":
         return number
+    if number == "1" and unit in _AS_WRITTEN:
+        unit = unit.removesuffix("s")
     return f"{number} {unit}{_as_written(value, unit)}"
 
 
