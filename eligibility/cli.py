@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     scored.add_argument("gold", type=Path, metavar="GOLD.jsonl")
     scored.set_defaults(func=_cmd_evaluate_thresholds)
 
-    from eligibility.explore.filters import AGE_MODES, HEALTHY, PRESETS, SEXES
+    from eligibility.explore.filters import AGE_DISAGREE, AGE_MODES, HEALTHY, PRESETS, SEXES
 
     export = commands.add_parser(
         "export",
@@ -186,6 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--preset", choices=PRESETS, default="none")
     export.add_argument("--aya-min", type=float, default=15.0, help="AYA window start (default 15)")
     export.add_argument("--aya-max", type=float, default=39.0, help="AYA window end (default 39)")
+    export.add_argument(
+        "--age-disagree",
+        choices=AGE_DISAGREE,
+        default="any",
+        help="yes: only studies whose criteria text states an age the structured record contradicts or lacks; no: the others",
+    )
     export.add_argument("--limit", type=int, default=10_000_000, help="at most this many rows")
     export.set_defaults(func=_cmd_export)
     return parser

@@ -15,6 +15,8 @@
 --                        start date is dropped once either is set)
 --   $sponsor_classes, $primary_purposes   lists of registry codes (empty = any)
 --   $countries           country names: the trial has at least one site in one of them (empty = any)
+--   $age_disagree        'any' | 'yes' (the criteria text states an age the structured record contradicts
+--                        or lacks: studies.age_statements_disagree) | 'no' (they agree, or the text states no age)
 -- A trial with no minimum or maximum age is open on that side, never dropped.
 select s.*
 from studies as s
@@ -71,3 +73,8 @@ where
     and (len($sponsor_classes::varchar[]) = 0 or list_contains($sponsor_classes::varchar[], s.lead_sponsor_class))
     and (len($countries::varchar[]) = 0 or list_has_any(s.countries, $countries::varchar[]))
     and (len($primary_purposes::varchar[]) = 0 or list_contains($primary_purposes::varchar[], s.primary_purpose))
+    and (
+        $age_disagree = 'any'
+        or ($age_disagree = 'yes' and s.age_statements_disagree)
+        or ($age_disagree = 'no' and not coalesce(s.age_statements_disagree, false))
+    )

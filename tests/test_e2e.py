@@ -313,3 +313,52 @@ def test_trends_page_with_a_preset_and_its_csvs(server, browser) -> None:
             and {PEDIATRIC.replace("is_b_all", "s.is_b_all").replace("minimum_age_years", "s.minimum_age_years")}""",
     )[0][0]
     assert cns["after_trials"] == str(cns_after)
+
+
+def test_thresholds_bar_click_lists_the_criteria_and_downloads_them(server, browser) -> None:
+    from eligibility.explore.thresholds import format_value, trials
+
+    url, db = server
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = _open(browser, f"{url}/thresholds")
+    _choose(page, "Preset", "Pediatric B-ALL")
+    assert "preset=Pediatric" in page.url
+    main = page.get_by_test_id("stMain")
+    main.get_by_test_id("stSelectbox").filter(has_text="Measure").first.click()
+    page.get_by_role("option", name="Bilirubin", exact=True).click()
+    _wait_idle(page)
+    assert "measure=Bilirubin" in page.url
+    # The longest bar of the maximum bilirubin in xULN: the most common strictest value.
+    value, n_trials = sql(
+        db,
+        "select value, count(*) from (select t.nct_id, min(t.value) as value from criterion_thresholds t "
+        "join studies s using (nct_id) where t.measure = 'bilirubin' and t.bound = 'max' and t.unit = 'xULN' "
+        f"and {PEDIATRIC} group by t.nct_id) group by value order by count(*) desc, value limit 1",
+    )[0]
+    chart = main.get_by_test_id("stVegaLiteChart").filter(has_text="Maximum bilirubin (xULN)").first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    chart.locator(f"path[role='graphics-symbol'][aria-label*='value_label: {format_value(value, 'xULN')};']").first.click()
+    _wait_idle(page)
+    page.get_by_text(f"{trials(n_trials)} at this strictest value").wait_for(timeout=30_000)
+    expected = sql(
+        db,
+        "select t.nct_id, c.ordinal from criterion_thresholds t join criteria c using (criterion_id) "
+        "where t.measure = 'bilirubin' and t.bound = 'max' and t.unit = 'xULN' and t.nct_id in ("
+        "select t.nct_id from criterion_thresholds t join studies s using (nct_id) where t.measure = 'bilirubin' "
+        f"and t.bound = 'max' and t.unit = 'xULN' and {PEDIATRIC} group by t.nct_id having min(t.value) = $v)",
+        {"v": value},
+    )
+    listed = main.locator("tr", has=page.locator("mark"))
+    assert listed.count() == len(expected)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SCREENSHOTS / "thresholds.png"), full_page=True)
+
+    rows = _download(page, f"Download bilirubin max xULN {value:g} criteria")
+    assert sorted((r["nct_id"], int(r["ordinal"])) for r in rows) == sorted(expected)
+    assert all(r["unit"] == "xULN" for r in rows)
+    strictest: dict[str, float] = {}
+    for r in rows:
+        strictest[r["nct_id"]] = min(float(r["value"]), strictest.get(r["nct_id"], float("inf")))
+    assert set(strictest.values()) == {value}
+    assert all(r["span"].lower() in r["text"].lower().lstrip("'") for r in rows)

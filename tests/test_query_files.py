@@ -73,6 +73,7 @@ def test_database_counts_whatever_the_filters(fixture_db) -> None:
         "b_all_studies": sql(db, "select count(*) from studies where is_b_all")[0][0],
         "rejected": summary.rejected,
         "warnings": summary.warnings,
+        "age_disagree_studies": sql(db, "select count(*) from studies where age_statements_disagree")[0][0],
     }
 
 

@@ -26,6 +26,8 @@ SEX_LABELS = {
     "male_only": "Male-only trials",
 }
 HEALTHY_LABELS = {"any": "Any", "yes": "Accepts healthy volunteers", "no": "Patients only"}
+AGE_DISAGREE = ("any", "yes", "no")
+AGE_DISAGREE_LABELS = {"any": "Any", "yes": "Only disagreeing", "no": "Only agreeing or no age in the text"}
 MAX_TEXT = 200
 _LIST_FIELDS = ("phases", "statuses", "study_types", "sponsor_classes", "primary_purposes")
 MAX_COUNTRIES = 300
@@ -57,9 +59,16 @@ class Filters:
     sponsor_classes: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     primary_purposes: tuple[str, ...] = ()
+    age_disagree: str = "any"
 
     def __post_init__(self) -> None:
-        for name, allowed in (("age_mode", AGE_MODES), ("sex", SEXES), ("healthy_volunteers", HEALTHY), ("preset", PRESETS)):
+        for name, allowed in (
+            ("age_mode", AGE_MODES),
+            ("sex", SEXES),
+            ("healthy_volunteers", HEALTHY),
+            ("preset", PRESETS),
+            ("age_disagree", AGE_DISAGREE),
+        ):
             if getattr(self, name) not in allowed:
                 raise FilterError(f"{name} must be one of {', '.join(allowed)}; got {getattr(self, name)!r}")
         for name in ("min_age", "max_age", "aya_min", "aya_max"):
@@ -113,6 +122,7 @@ class Filters:
             "sponsor_classes": list(self.sponsor_classes),
             "countries": list(self.countries),
             "primary_purposes": list(self.primary_purposes),
+            "age_disagree": self.age_disagree,
         }
 
     def describe(self) -> str:
@@ -141,6 +151,8 @@ class Filters:
             parts.append(f"started {self.start_year_min or ''}-{self.start_year_max or ''}")
         if self.countries:
             parts.append("sites in " + "/".join(self.countries))
+        if self.age_disagree != "any":
+            parts.append("text and record ages " + ("disagree" if self.age_disagree == "yes" else "agree"))
         return ", ".join(parts) or "all trials"
 
     def slug(self) -> str:

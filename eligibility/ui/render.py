@@ -39,10 +39,15 @@ def highlight(text: str, cue: str | None) -> str:
     return html.escape(text)
 
 
-def chips(themes: list[str], labels: dict[str, str]) -> str:
+# Chip colours: themes in blue, threshold facts ("bilirubin ≤ 1.5 xULN") in amber.
+_CHIP_COLOURS = {"theme": ("#e8eef9", "#1f3a68"), "fact": ("#fdf0d5", "#5c3d00")}
+
+
+def chips(themes: list[str], labels: dict[str, str], *, kind: str = "theme") -> str:
+    background, colour = _CHIP_COLOURS[kind]
     return " ".join(
         f'<span style="display:inline-block;padding:0 .5em;margin:0 .2em .2em 0;border-radius:.8em;'
-        f'background:#e8eef9;color:#1f3a68;font-size:.8em">{html.escape(labels.get(t, t))}</span>'
+        f'background:{background};color:{colour};font-size:.8em">{html.escape(labels.get(t, t))}</span>'
         for t in themes
     )
 

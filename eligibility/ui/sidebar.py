@@ -14,7 +14,16 @@ import streamlit as st
 
 from eligibility.build.b_all import DEFINITION as B_ALL_DEFINITION
 from eligibility.build.normalise import PRIMARY_PURPOSES, SPONSOR_CLASSES
-from eligibility.explore.filters import AGE_MODES, HEALTHY_LABELS, MAX_TEXT, PRESET_LABELS, SEX_LABELS, START_YEARS, Filters
+from eligibility.explore.filters import (
+    AGE_DISAGREE_LABELS,
+    AGE_MODES,
+    HEALTHY_LABELS,
+    MAX_TEXT,
+    PRESET_LABELS,
+    SEX_LABELS,
+    START_YEARS,
+    Filters,
+)
 from eligibility.ui.render import md
 from eligibility.ui.state import options
 
@@ -22,6 +31,12 @@ AGE_SLIDER_MAX = 100
 AGE_MODE_HELP = (
     "overlaps: the trial accepts someone aged within the range; covers: the trial accepts the whole range. "
     "Trials without a minimum or maximum are open on that side."
+)
+
+AGE_DISAGREE_HELP = (
+    "Disagreeing: the ages the criteria text states differ by more than one year from the structured minimum or "
+    "maximum age, or the text states an age the record lacks (e.g. text 1-21, record 18+). "
+    "Registry searches use the structured age."
 )
 
 
@@ -85,6 +100,14 @@ def filter_widgets(
         values["statuses"] = where.multiselect("Overall status", options("status"), key=key("status"), bind="query-params")
         values["study_types"] = where.multiselect("Study type", options("study_type"), key=key("type"), bind="query-params")
         values.update(_design_widgets(where, key))
+        values["age_disagree"] = where.radio(
+            "Age in criteria text vs record",
+            list(AGE_DISAGREE_LABELS),
+            format_func=AGE_DISAGREE_LABELS.get,
+            key=key("age_disagree"),
+            bind="query-params",
+            help=AGE_DISAGREE_HELP,
+        )
     return Filters.from_values(values)
 
 
