@@ -510,6 +510,9 @@ def _tokenize_lines(text: str) -> list[_Token]:
     cur_text_indent = 0
     for indent, content, blank_before in _lines(text):
         header = _header_at(content) if _may_name_a_section(content[:60].lower()) else None
+        if header is not None and content[:1].islower() and _continues(cur, blank_before):
+            # "... specific\n exclusions include:" is a wrapped sentence, not a header.
+            header = None
         if header is not None:
             # "Study eligibility: General Exclusion Criteria: 1. ...": the last header names the section.
             column = indent
@@ -534,6 +537,11 @@ def _tokenize_lines(text: str) -> list[_Token]:
             cur_text_indent = indent
             tokens.append(cur)
     return _mark_sub_headings(tokens)
+
+
+def _continues(cur: _Token | None, blank_before: bool) -> bool:
+    """The next line may continue ``cur``: no blank line between, and no sentence end before it."""
+    return cur is not None and not blank_before and cur.parts[-1][-1:] not in ".:;!?)"
 
 
 def _is_wrapped_number(marker: re.Match[str], cur: _Token | None, blank_before: bool) -> bool:
