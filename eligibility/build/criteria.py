@@ -12,7 +12,6 @@ Both produce the same token stream, which one builder turns into items.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = ["CriterionItem", "split_criteria", "unescape_markdown"]
@@ -482,25 +481,15 @@ def _header_at(content: str) -> re.Match[str] | None:
     return header
 
 
-def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
-    """(indent, content, blank line before) of each non-blank line; a header after other text starts a line of its own."""
-    prev_end = -2
-    for line in _LINE_RE.finditer(text):
-        # Consecutive non-blank lines are one newline apart; more means a blank line.
-        blank_before = line.start() - prev_end > 1
-        prev_end = line.end()
-        lead, content = line.group(1), line.group(2)
-        indent = len(lead.expandtabs(4)) if "\t" in lead else len(lead)
-        # Mid-line headers name criteria: look further only at lines that say "crit".
-        if ("rit" in content or "RIT" in content) and "crit" in (low := content.lower()) and _may_name_a_section(low):
-            mid = _MID_HEADER_RE.search(content)
-            if mid is not None:
-                head = _header_at(content)
-                if head is None or head.end() <= mid.start("hdr"):
-                    yield indent, content[: mid.start()], blank_before
-                    yield indent, content[mid.start("hdr") :], False
-                    continue
-        yield indent, content, blank_before
+def _split_mid_header(content: str) -> tuple[str, str] | None:
+    """The text before a header that follows it on the same line, and the header onwards."""
+    mid = _MID_HEADER_RE.search(content)
+    if mid is None:
+        return None
+    head = _header_at(content)
+    if head is not None and head.end() > mid.start("hdr"):
+        return None
+    return content[: mid.start()], content[mid.start("hdr") :]
 
 
 def _tokenize_lines(text: str) -> list[_Token]:
@@ -508,34 +497,48 @@ def _tokenize_lines(text: str) -> list[_Token]:
     cur: _Token | None = None
     # Text indent of the current item: wrapped lines aligned with it continue it.
     cur_text_indent = 0
-    for indent, content, blank_before in _lines(text):
-        header = _header_at(content) if _may_name_a_section(content[:60].lower()) else None
-        if header is not None and content[:1].islower() and _continues(cur, blank_before):
-            # "... specific\n exclusions include:" is a wrapped sentence, not a header.
-            header = None
-        if header is not None:
-            # "Study eligibility: General Exclusion Criteria: 1. ...": the last header names the section.
-            column = indent
-            while header is not None:
-                tokens.append(_Token(_HEADER, indent, "", 0, [header.group("title")]))
-                column += header.end()
-                content = content[header.end() :]
-                header = _header_at(content) if content else None
-            cur = None
-            if content:
-                cur, cur_text_indent = _line_item(content, indent, column)
+    prev_end = -2
+    for line in _LINE_RE.finditer(text):
+        # Consecutive non-blank lines are one newline apart; more means a blank line.
+        blank_before = line.start() - prev_end > 1
+        prev_end = line.end()
+        lead, content = line.group(1), line.group(2)
+        indent = len(lead.expandtabs(4)) if "\t" in lead else len(lead)
+        pieces: tuple[tuple[str, bool], ...] = ((content, blank_before),)
+        # Mid-line headers name criteria: look further only at lines that say "crit".
+        if ("rit" in content or "RIT" in content) and "crit" in (low := content.lower()) and _may_name_a_section(low):
+            split = _split_mid_header(content)
+            if split is not None:
+                pieces = ((split[0], blank_before), (split[1], False))
+        # A line split at a header is handled as two lines.
+        for content, blank_before in pieces:
+            header = _header_at(content) if _may_name_a_section(content[:60].lower()) else None
+            if header is not None and content[:1].islower() and _continues(cur, blank_before):
+                # "... specific\n exclusions include:" is a wrapped sentence, not a header.
+                header = None
+            if header is not None:
+                # "Study eligibility: General Exclusion Criteria: 1. ...": the last header names the section.
+                column = indent
+                while header is not None:
+                    tokens.append(_Token(_HEADER, indent, "", 0, [header.group("title")]))
+                    column += header.end()
+                    content = content[header.end() :]
+                    header = _header_at(content) if content else None
+                cur = None
+                if content:
+                    cur, cur_text_indent = _line_item(content, indent, column)
+                    tokens.append(cur)
+                continue
+            marker = _LINE_MARKER_RE.match(content)
+            if marker is not None and not _is_wrapped_number(marker, cur, blank_before):
+                cur, cur_text_indent = _line_item(content, indent, indent, marker)
                 tokens.append(cur)
-            continue
-        marker = _LINE_MARKER_RE.match(content)
-        if marker is not None and not _is_wrapped_number(marker, cur, blank_before):
-            cur, cur_text_indent = _line_item(content, indent, indent, marker)
-            tokens.append(cur)
-        elif cur is not None and (not blank_before or (cur.kind != _PARA and indent >= cur_text_indent - 1 > cur.indent)):
-            cur.parts.append(content)
-        else:
-            cur = _Token(_ITEM, indent, _PARA, 0, [content])
-            cur_text_indent = indent
-            tokens.append(cur)
+            elif cur is not None and (not blank_before or (cur.kind != _PARA and indent >= cur_text_indent - 1 > cur.indent)):
+                cur.parts.append(content)
+            else:
+                cur = _Token(_ITEM, indent, _PARA, 0, [content])
+                cur_text_indent = indent
+                tokens.append(cur)
     return _mark_sub_headings(tokens)
 
 
