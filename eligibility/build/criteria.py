@@ -139,6 +139,7 @@ _EXC_RE = re.compile(rf"{_EXC_WORD}|ineligib|not\s+be\s+eligible", re.I)
 _NON_INC_RE = re.compile(rf"non[- ]?{_INC_WORD}", re.I)
 # A title of section words only ("Inclusions", "EXCLUSION CRITERIA", "Criteria for
 # exclusion") names the section and no group within it.
+_PLAIN_TITLE_MAX = 32  # "Criteria for non-inclusion", with room for a typo
 _PLAIN_TITLE_RE = re.compile(
     rf"(?:{_INC_WORD}|{_EXC_WORD}|eligibility)(?:\s+{_CRIT_WORD})?|{_CRIT_WORD}\s+(?:for|of)\s+(?:{_INC_WORD}|{_EXC_WORD}|eligibility)",
     re.I,
@@ -421,7 +422,7 @@ def _header_section(title: str, current: str) -> str:
 
 def _header_heading(title: str) -> str | None:
     heading = " ".join(title.split()).strip(" :*#_-–—")
-    return None if _PLAIN_TITLE_RE.fullmatch(heading) else heading
+    return None if len(heading) <= _PLAIN_TITLE_MAX and _PLAIN_TITLE_RE.fullmatch(heading) else heading
 
 
 def _ordered_candidates(raw: str) -> list[tuple[str, int]]:
@@ -448,21 +449,25 @@ def _bullet_kind(char: str) -> str:
     return "*" if char in "*•" else char
 
 
-def _may_name_a_section(low: str) -> bool:
-    """Cheap pre-check for header words in lower-cased text (substring tests beat a case-insensitive regex by far).
+# The longest a header line's title runs (prefix words, section words and a suffix).
+_HEADER_SPAN = 120
 
-    Every spelling ``_INC_WORD`` and ``_EXC_WORD`` accept holds "lus", "lsu", "cus" or "lcu".
-    """
+
+def _may_be_header(content: str) -> bool:
+    """Cheap pre-check: section words near the start of the line (substring tests beat a case-insensitive
+    regex by far; every spelling ``_INC_WORD`` and ``_EXC_WORD`` accept holds "lus", "lsu", "cus" or
+    "lcu"), and a line that is short or has a colon (or "--") early on."""
+    low = content[:60].lower()
     return (
         "lus" in low
-        or "lsu" in low
-        or "cus" in low
-        or "lcu" in low
         or "crit" in low
         or "eligib" in low
+        or "cus" in low
+        or "lsu" in low
+        or "lcu" in low
         or "character" in low
         or "concurrent" in low
-    )
+    ) and (len(content) <= _HEADER_SPAN or ":" in content[:_HEADER_SPAN] or "--" in content[:_HEADER_SPAN])
 
 
 def _header_at(content: str) -> re.Match[str] | None:
@@ -505,14 +510,14 @@ def _tokenize_lines(text: str) -> list[_Token]:
         lead, content = line.group(1), line.group(2)
         indent = len(lead.expandtabs(4)) if "\t" in lead else len(lead)
         pieces: tuple[tuple[str, bool], ...] = ((content, blank_before),)
-        # Mid-line headers name criteria: look further only at lines that say "crit".
-        if ("rit" in content or "RIT" in content) and "crit" in (low := content.lower()) and _may_name_a_section(low):
+        # Mid-line headers name criteria and end in a colon: look further only at such lines.
+        if ":" in content and ("rit" in content or "RIT" in content):
             split = _split_mid_header(content)
             if split is not None:
                 pieces = ((split[0], blank_before), (split[1], False))
         # A line split at a header is handled as two lines.
         for content, blank_before in pieces:
-            header = _header_at(content) if _may_name_a_section(content[:60].lower()) else None
+            header = _header_at(content) if _may_be_header(content) else None
             if header is not None and content[:1].islower() and _continues(cur, blank_before):
                 # "... specific\n exclusions include:" is a wrapped sentence, not a header.
                 header = None
