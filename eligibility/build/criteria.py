@@ -92,6 +92,8 @@ _LINE_HEADER_RE = re.compile(
     rf"(?:(?P<colon>:)\s*{_DECO_END}\s*|[-–—]?\s*$|(?<=--)\s+)",
     re.I,
 )
+# Cheap test for a section word anywhere in a line (see ``_may_be_header`` for the substrings).
+_SECTION_WORD_RE = re.compile(r"lus|lsu|cus|lcu|eligib", re.I)
 # A header after other text on the same line ("... Stable relationship Exclusion
 # Criteria: - Recent surgery"): capitalised, naming criteria, ending in a colon.
 _MID_HEADER_RE = re.compile(
@@ -511,7 +513,7 @@ def _tokenize_lines(text: str) -> list[_Token]:
         indent = len(lead.expandtabs(4)) if "\t" in lead else len(lead)
         pieces: tuple[tuple[str, bool], ...] = ((content, blank_before),)
         # Mid-line headers name criteria and end in a colon: look further only at such lines.
-        if ":" in content and ("rit" in content or "RIT" in content):
+        if ":" in content and ("rit" in content or "RIT" in content) and _SECTION_WORD_RE.search(content):
             split = _split_mid_header(content)
             if split is not None:
                 pieces = ((split[0], blank_before), (split[1], False))
