@@ -34,6 +34,7 @@ DEMO_FORMATS = (ROOT / "data" / "demo" / "ctgov-v2", ROOT / "data" / "demo" / "c
 
 
 MOVES = ("more items", "fewer items", "same total, other sections")
+SAME_COUNTS = "same counts, other texts or nesting"
 
 
 def old_splitter(rev: str) -> ModuleType:
@@ -77,26 +78,27 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=0, help="print this many changed studies in full")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--nct", nargs="*", default=[], help="print these studies in full")
-    parser.add_argument("--only", choices=MOVES, help="sample only studies with this kind of change")
+    parser.add_argument("--only", choices=(*MOVES, SAME_COUNTS), help="sample only studies with this kind of change")
     args = parser.parse_args()
 
     old = old_splitter(args.old)
     texts = demo_criteria()
     changed: dict[str, str] = {}
-    text_changed = 0
     for nct_id, text in texts.items():
         before, after = old.split_criteria(text), criteria.split_criteria(text)
         if section_counts(before) != section_counts(after):
             b, a = section_counts(before), section_counts(after)
             changed[nct_id] = MOVES[0] if sum(a) > sum(b) else MOVES[1] if sum(a) < sum(b) else MOVES[2]
         elif [(i.text, i.depth) for i in before] != [(i.text, i.depth) for i in after]:
-            text_changed += 1
+            changed[nct_id] = SAME_COUNTS
+    kinds = Counter(changed.values())
     print(f"studies with criteria:               {len(texts):,}")
-    print(f"item counts per section changed:     {len(changed):,}")
-    for what, n in Counter(changed.values()).most_common():
-        print(f"  {what:<34} {n:,}")
-    print(f"same counts, other texts or nesting: {text_changed:,}")
-    pool = sorted(n for n, move in changed.items() if args.only in (None, move))
+    print(f"item counts per section changed:     {len(changed) - kinds[SAME_COUNTS]:,}")
+    for what in MOVES:
+        print(f"  {what:<34} {kinds[what]:,}")
+    print(f"{SAME_COUNTS}: {kinds[SAME_COUNTS]:,}")
+    # By default the sample is drawn from the studies whose counts changed.
+    pool = sorted(n for n, move in changed.items() if move == args.only or (args.only is None and move != SAME_COUNTS))
     sample = random.Random(args.seed).sample(pool, min(args.show, len(pool))) + args.nct
     for nct_id in sample:
         before, after = old.split_criteria(texts[nct_id]), criteria.split_criteria(texts[nct_id])

@@ -185,3 +185,12 @@ def test_json_lines_with_several_bad_lines_and_a_truncated_tail() -> None:
 
     assert ids == _ids([i for i in range(1_000) if i not in (10, 11, 999)])
     assert [p.record for p in problems] == ["line 11", "line 12", "line 1000"]
+
+
+def test_a_file_of_nested_study_openings_is_given_up_on_not_reread() -> None:
+    # Each opening is a candidate for resynchronising; none decodes. The search gives up
+    # after reading a few times the file's length and reports the rest as lost.
+    ids, problems = _read("[" + '{"protocolSection": ' * 20_000 + "1")
+    assert ids == []
+    assert [p.record for p in problems] == ["[0]"]
+    assert problems[0].reason.endswith("the file's studies from here on could not be read")

@@ -12,7 +12,6 @@ Both produce the same token stream, which one builder turns into items.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = ["CriterionItem", "split_criteria", "unescape_markdown"]
@@ -93,6 +92,8 @@ _LINE_HEADER_RE = re.compile(
     rf"(?:(?P<colon>:)\s*{_DECO_END}\s*|[-–—]?\s*$|(?<=--)\s+)",
     re.I,
 )
+# Cheap test for a section word anywhere in a line (see ``_may_be_header`` for the substrings).
+_SECTION_WORD_RE = re.compile(r"lus|lsu|cus|lcu|eligib", re.I)
 # A header after other text on the same line ("... Stable relationship Exclusion
 # Criteria: - Recent surgery"): capitalised, naming criteria, ending in a colon.
 _MID_HEADER_RE = re.compile(
@@ -140,6 +141,7 @@ _EXC_RE = re.compile(rf"{_EXC_WORD}|ineligib|not\s+be\s+eligible", re.I)
 _NON_INC_RE = re.compile(rf"non[- ]?{_INC_WORD}", re.I)
 # A title of section words only ("Inclusions", "EXCLUSION CRITERIA", "Criteria for
 # exclusion") names the section and no group within it.
+_PLAIN_TITLE_MAX = 32  # "Criteria for non-inclusion", with room for a typo
 _PLAIN_TITLE_RE = re.compile(
     rf"(?:{_INC_WORD}|{_EXC_WORD}|eligibility)(?:\s+{_CRIT_WORD})?|{_CRIT_WORD}\s+(?:for|of)\s+(?:{_INC_WORD}|{_EXC_WORD}|eligibility)",
     re.I,
@@ -422,7 +424,7 @@ def _header_section(title: str, current: str) -> str:
 
 def _header_heading(title: str) -> str | None:
     heading = " ".join(title.split()).strip(" :*#_-–—")
-    return None if _PLAIN_TITLE_RE.fullmatch(heading) else heading
+    return None if len(heading) <= _PLAIN_TITLE_MAX and _PLAIN_TITLE_RE.fullmatch(heading) else heading
 
 
 def _ordered_candidates(raw: str) -> list[tuple[str, int]]:
@@ -449,21 +451,25 @@ def _bullet_kind(char: str) -> str:
     return "*" if char in "*•" else char
 
 
-def _may_name_a_section(low: str) -> bool:
-    """Cheap pre-check for header words in lower-cased text (substring tests beat a case-insensitive regex by far).
+# The longest a header line's title runs (prefix words, section words and a suffix).
+_HEADER_SPAN = 120
 
-    Every spelling ``_INC_WORD`` and ``_EXC_WORD`` accept holds "lus", "lsu", "cus" or "lcu".
-    """
+
+def _may_be_header(content: str) -> bool:
+    """Cheap pre-check: section words near the start of the line (substring tests beat a case-insensitive
+    regex by far; every spelling ``_INC_WORD`` and ``_EXC_WORD`` accept holds "lus", "lsu", "cus" or
+    "lcu"), and a line that is short or has a colon (or "--") early on."""
+    low = content[:60].lower()
     return (
         "lus" in low
-        or "lsu" in low
-        or "cus" in low
-        or "lcu" in low
         or "crit" in low
         or "eligib" in low
+        or "cus" in low
+        or "lsu" in low
+        or "lcu" in low
         or "character" in low
         or "concurrent" in low
-    )
+    ) and (len(content) <= _HEADER_SPAN or ":" in content[:_HEADER_SPAN] or "--" in content[:_HEADER_SPAN])
 
 
 def _header_at(content: str) -> re.Match[str] | None:
@@ -482,25 +488,15 @@ def _header_at(content: str) -> re.Match[str] | None:
     return header
 
 
-def _lines(text: str) -> Iterator[tuple[int, str, bool]]:
-    """(indent, content, blank line before) of each non-blank line; a header after other text starts a line of its own."""
-    prev_end = -2
-    for line in _LINE_RE.finditer(text):
-        # Consecutive non-blank lines are one newline apart; more means a blank line.
-        blank_before = line.start() - prev_end > 1
-        prev_end = line.end()
-        lead, content = line.group(1), line.group(2)
-        indent = len(lead.expandtabs(4)) if "\t" in lead else len(lead)
-        # Mid-line headers name criteria: look further only at lines that say "crit".
-        if ("rit" in content or "RIT" in content) and "crit" in (low := content.lower()) and _may_name_a_section(low):
-            mid = _MID_HEADER_RE.search(content)
-            if mid is not None:
-                head = _header_at(content)
-                if head is None or head.end() <= mid.start("hdr"):
-                    yield indent, content[: mid.start()], blank_before
-                    yield indent, content[mid.start("hdr") :], False
-                    continue
-        yield indent, content, blank_before
+def _split_mid_header(content: str) -> tuple[str, str] | None:
+    """The text before a header that follows it on the same line, and the header onwards."""
+    mid = _MID_HEADER_RE.search(content)
+    if mid is None:
+        return None
+    head = _header_at(content)
+    if head is not None and head.end() > mid.start("hdr"):
+        return None
+    return content[: mid.start()], content[mid.start("hdr") :]
 
 
 def _tokenize_lines(text: str) -> list[_Token]:
@@ -508,32 +504,54 @@ def _tokenize_lines(text: str) -> list[_Token]:
     cur: _Token | None = None
     # Text indent of the current item: wrapped lines aligned with it continue it.
     cur_text_indent = 0
-    for indent, content, blank_before in _lines(text):
-        header = _header_at(content) if _may_name_a_section(content[:60].lower()) else None
-        if header is not None:
-            # "Study eligibility: General Exclusion Criteria: 1. ...": the last header names the section.
-            column = indent
-            while header is not None:
-                tokens.append(_Token(_HEADER, indent, "", 0, [header.group("title")]))
-                column += header.end()
-                content = content[header.end() :]
-                header = _header_at(content) if content else None
-            cur = None
-            if content:
-                cur, cur_text_indent = _line_item(content, indent, column)
+    prev_end = -2
+    for line in _LINE_RE.finditer(text):
+        # Consecutive non-blank lines are one newline apart; more means a blank line.
+        blank_before = line.start() - prev_end > 1
+        prev_end = line.end()
+        lead, content = line.group(1), line.group(2)
+        indent = len(lead.expandtabs(4)) if "\t" in lead else len(lead)
+        pieces: tuple[tuple[str, bool], ...] = ((content, blank_before),)
+        # Mid-line headers name criteria and end in a colon: look further only at such lines.
+        if ":" in content and ("rit" in content or "RIT" in content) and _SECTION_WORD_RE.search(content):
+            split = _split_mid_header(content)
+            if split is not None:
+                pieces = ((split[0], blank_before), (split[1], False))
+        # A line split at a header is handled as two lines.
+        for content, blank_before in pieces:
+            header = _header_at(content) if _may_be_header(content) else None
+            if header is not None and content[:1].islower() and _continues(cur, blank_before):
+                # "... specific\n exclusions include:" is a wrapped sentence, not a header.
+                header = None
+            if header is not None:
+                # "Study eligibility: General Exclusion Criteria: 1. ...": the last header names the section.
+                column = indent
+                while header is not None:
+                    tokens.append(_Token(_HEADER, indent, "", 0, [header.group("title")]))
+                    column += header.end()
+                    content = content[header.end() :]
+                    header = _header_at(content) if content else None
+                cur = None
+                if content:
+                    cur, cur_text_indent = _line_item(content, indent, column)
+                    tokens.append(cur)
+                continue
+            marker = _LINE_MARKER_RE.match(content)
+            if marker is not None and not _is_wrapped_number(marker, cur, blank_before):
+                cur, cur_text_indent = _line_item(content, indent, indent, marker)
                 tokens.append(cur)
-            continue
-        marker = _LINE_MARKER_RE.match(content)
-        if marker is not None and not _is_wrapped_number(marker, cur, blank_before):
-            cur, cur_text_indent = _line_item(content, indent, indent, marker)
-            tokens.append(cur)
-        elif cur is not None and (not blank_before or (cur.kind != _PARA and indent >= cur_text_indent - 1 > cur.indent)):
-            cur.parts.append(content)
-        else:
-            cur = _Token(_ITEM, indent, _PARA, 0, [content])
-            cur_text_indent = indent
-            tokens.append(cur)
+            elif cur is not None and (not blank_before or (cur.kind != _PARA and indent >= cur_text_indent - 1 > cur.indent)):
+                cur.parts.append(content)
+            else:
+                cur = _Token(_ITEM, indent, _PARA, 0, [content])
+                cur_text_indent = indent
+                tokens.append(cur)
     return _mark_sub_headings(tokens)
+
+
+def _continues(cur: _Token | None, blank_before: bool) -> bool:
+    """The next line may continue ``cur``: no blank line between, and no sentence end before it."""
+    return cur is not None and not blank_before and cur.parts[-1][-1:] not in ".:;!?)"
 
 
 def _is_wrapped_number(marker: re.Match[str], cur: _Token | None, blank_before: bool) -> bool:

@@ -192,8 +192,18 @@ def _skip_space(text: str, pos: int) -> int:
     return _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]  # "*" matches everywhere
 
 
-def _byte_offset(text: str, pos: int) -> int:
-    return len(text[:pos].encode("utf-8", errors="surrogatepass"))
+class _ByteOffsets:
+    """Byte offsets in the UTF-8 file of increasing character positions, each byte counted once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.char = 0
+        self.byte = 0
+
+    def at(self, pos: int) -> int:
+        self.byte += len(self.text[self.char : pos].encode("utf-8", errors="surrogatepass"))
+        self.char = pos
+        return self.byte
 
 
 def _resync(text: str, pos: int, budget: list[int]) -> int | None:
@@ -234,6 +244,7 @@ def _array_items(
     index = 0
     damaged = False
     budget = [4 * len(text)]
+    offsets = _ByteOffsets(text)
     while not text.startswith("]", pos):
         try:
             study, end = _DECODER.raw_decode(text, pos)
@@ -251,7 +262,7 @@ def _array_items(
             error = whole_error
         damaged = True
         resume = _resync(text, pos, budget)
-        first, last = _byte_offset(text, pos), _byte_offset(text, len(text) if resume is None else resume)
+        first, last = offsets.at(pos), offsets.at(len(text) if resume is None else resume)
         if resume is None:
             reason = f"bytes {first}-{last}: the file's studies from here on could not be read"
         else:
