@@ -1,4 +1,4 @@
-"""Command line: ``python -m eligibility ingest|themes|evaluate-themes|export``."""
+"""Command line: ``python -m eligibility ingest|themes|evaluate-themes|evaluate-conditional|export``."""
 
 from __future__ import annotations
 
@@ -30,13 +30,20 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _cmd_themes(args: argparse.Namespace) -> int:
     from eligibility.build.themes import cmd_themes
 
-    return cmd_themes(args.text)
+    context = {"heading": args.heading, "study_context": args.study}
+    return cmd_themes(args.text, **{name: value for name, value in context.items() if value})
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from eligibility.build.themes import cmd_evaluate
+    from eligibility.build.theme_eval import cmd_evaluate
 
     return cmd_evaluate(args.gold)
+
+
+def _cmd_evaluate_conditional(args: argparse.Namespace) -> int:
+    from eligibility.build.theme_eval import cmd_evaluate_conditional
+
+    return cmd_evaluate_conditional(args.gold)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -96,8 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parsing processes (default: one per core)")
     ingest.set_defaults(func=_cmd_ingest)
 
-    explain = commands.add_parser("themes", help="print the exclusion themes of one criterion and the cue each came from")
+    explain = commands.add_parser(
+        "themes", help="print the exclusion themes of one criterion, the cue of each, and whether it is whole or conditional"
+    )
     explain.add_argument("text")
+    explain.add_argument("--heading", default="", help="the heading or parent item the criterion sits under")
+    explain.add_argument("--study", default="", help="the study's title and conditions")
     explain.set_defaults(func=_cmd_themes)
 
     evaluate = commands.add_parser(
@@ -105,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl")
     evaluate.set_defaults(func=_cmd_evaluate)
+
+    conditional = commands.add_parser(
+        "evaluate-conditional", help="precision and recall of whole versus conditional on a labelled JSONL file"
+    )
+    conditional.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    conditional.set_defaults(func=_cmd_evaluate_conditional)
 
     from eligibility.explore.filters import AGE_MODES, HEALTHY, PRESETS, SEXES
 
