@@ -81,7 +81,7 @@ class Taxonomy:
     lexicon_min_length: int = 5
     lexicon_terms: frozenset[str] = field(default=frozenset(), compare=False)
 
-    def __iter__(self):  # noqa: ANN204 - iterating a taxonomy yields its themes
+    def __iter__(self):
         return iter(self.themes)
 
     @property
@@ -219,7 +219,7 @@ def _package_drug_names() -> list[str]:
     resource = importlib.resources.files(LEXICON_PACKAGE) / "drug_ner_dictionary.pkl.bz2"
     with resource.open("rb") as handle:
         # The package's own data file, installed from PyPI at a pinned version.
-        dictionary = pickle.loads(bz2.decompress(handle.read()))  # noqa: S301
+        dictionary = pickle.loads(bz2.decompress(handle.read()))
     brands = {name for name, data in dictionary["drug_variant_to_variant_data"].items() if data.get("is_brand")}
     return [name for name in dictionary["drug_canonical_to_data"] if name not in brands]
 
@@ -251,8 +251,12 @@ def _lexicon_cue(frame: pl.DataFrame, text: str, terms: frozenset[str]) -> pl.Da
     if not terms or frame.is_empty():
         return frame.select("_row", lexicon_cue=pl.lit(None, dtype=pl.Utf8))
     lexicon = pl.DataFrame({"token": sorted(terms)}).lazy()
+    # One Aho-Corasick pass finds the few criteria holding a name anywhere; only
+    # those are cut into words and joined to the lexicon on whole words.
+    listed = sorted(terms)
     tokens = (
         frame.lazy()
+        .filter(pl.col(text).str.contains_any(listed, ascii_case_insensitive=True))
         .select("_row", token=pl.col(text).str.to_lowercase().str.extract_all(_TOKEN))
         .explode("token")
         .drop_nulls("token")
@@ -395,21 +399,24 @@ def classify_frame(items: pl.DataFrame, *, rules: Taxonomy | None = None) -> pl.
     # Every criterion is scanned once per theme on its raw text. The ignore and
     # unless rules then run only on the few criteria where a theme's cue was found,
     # which keeps masking (a full string rewrite) off most of the column.
+    # A match test is several times cheaper than extracting the match, so the cue
+    # itself is extracted only from the criteria where the theme was found.
     scanned = frame.select("_row", "criterion_id", "text").with_columns(
-        _first_cue(pl.col("text"), rule).alias(theme) for theme, rule in cued.items()
+        pl.any_horizontal(pl.col("text").str.contains(pattern) for pattern in rule.cue_patterns).alias(theme)
+        for theme, rule in cued.items()
     )
-    candidates = scanned.unpivot(list(cued), index=["_row", "criterion_id", "text"], variable_name="theme", value_name="cue")
+    hits = scanned.unpivot(list(cued), index=["_row", "criterion_id", "text"], variable_name="theme", value_name="hit")
     if taxonomy.lexicon_terms:
-        lexicon_rows = candidates.filter(pl.col("theme") == taxonomy.lexicon_theme)
-        candidates = pl.concat(
-            [candidates.filter(pl.col("theme") != taxonomy.lexicon_theme), _with_lexicon_cue(lexicon_rows, "text", taxonomy)]
-        )
-    candidates = candidates.drop_nulls("cue")
-    parts = [
-        _apply_suppression(part, cued[theme], taxonomy) if cued[theme].ignore or cued[theme].unless else part
-        for (theme,), part in candidates.partition_by("theme", as_dict=True).items()
-    ]
-    found = pl.concat(parts) if parts else candidates
+        # A criterion without a cue of the lexicon's theme is searched for a drug name.
+        hits = hits.with_columns(hit=pl.col("hit") | (pl.col("theme") == taxonomy.lexicon_theme))
+    parts = []
+    for (theme,), part in hits.filter("hit").drop("hit").partition_by("theme", as_dict=True).items():
+        rule = cued[theme]
+        part = part.with_columns(cue=_first_cue(pl.col("text"), rule))
+        if theme == taxonomy.lexicon_theme and taxonomy.lexicon_terms:
+            part = _with_lexicon_cue(part, "text", taxonomy)
+        parts.append(_apply_suppression(part, rule, taxonomy) if rule.ignore or rule.unless else part.drop_nulls("cue"))
+    found = pl.concat(parts) if parts else hits.select("_row", "criterion_id", "text", "theme", cue=pl.lit(""))
     found = _apply_context(found, frame, taxonomy).unique(["_row", "theme"], keep="first")
     unmatched = frame.join(found, on="_row", how="anti").select(
         "_row", "criterion_id", "text", theme=pl.lit(fallback.id), cue=pl.lit("")
