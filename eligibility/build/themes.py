@@ -18,7 +18,7 @@ import importlib.resources
 import pickle
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -45,6 +45,7 @@ class ThemeRule:
     cues: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
 
     @property
     def is_fallback(self) -> bool:
@@ -148,10 +149,11 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
                 cues=tuple(entry.get("cues", ())),
                 ignore=tuple(entry.get("ignore", ())),
                 unless=tuple(entry.get("unless", ())),
+                weak=tuple(entry.get("weak", ())),
             )
         except KeyError as exc:
             raise ValueError(f"{path}: theme #{index} lacks the key {exc}") from exc
-        _check_patterns(path, f"theme {rule.id!r}", {"cues": rule.cues, "ignore": rule.ignore, "unless": rule.unless})
+        _check_patterns(path, f"theme {rule.id!r}", {"cues": rule.cues, "ignore": rule.ignore, "unless": rule.unless, "weak": rule.weak})
         rules.append(rule)
     fallbacks = [rule.id for rule in rules if rule.is_fallback]
     if len(fallbacks) != 1:
@@ -293,9 +295,9 @@ def _with_lexicon_cue(found: pl.DataFrame, text: str, taxonomy: Taxonomy) -> pl.
     return pl.concat([found.filter(pl.col("cue").is_not_null()), filled.select(found.columns)])
 
 
-def _apply_suppression(found: pl.DataFrame, rule: ThemeRule, taxonomy: Taxonomy) -> pl.DataFrame:
+def _apply_suppression(found: pl.DataFrame, rule: ThemeRule, taxonomy: Taxonomy, *, lexicon: bool) -> pl.DataFrame:
     """Re-find the cue of `rule` with its ignored phrases masked, and drop `unless` matches."""
-    uses_lexicon = rule.id == taxonomy.lexicon_theme and bool(taxonomy.lexicon_terms)
+    uses_lexicon = lexicon and rule.id == taxonomy.lexicon_theme and bool(taxonomy.lexicon_terms)
     if rule.ignore:
         # Only criteria that contain an ignored phrase are searched again, as the
         # search of a text known to match is the costly part.
@@ -356,10 +358,12 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
             found = pl.concat([found, windows.drop_nulls("cue").select(columns[:3], theme=pl.lit(taxonomy.lexicon_theme), cue="cue")])
     if taxonomy.medication_heading and taxonomy.lexicon_theme:
         heading = _ascii_words(f"(?i)({taxonomy.medication_heading})")
+        # Only an item that no cue explains inherits the heading ("Foscarnet." under
+        # "Prior Medication"); "Alcohol abuse." under the same heading keeps its own theme.
         under = (
             frame.with_columns(cue=pl.coalesce(pl.col("heading").str.extract(heading, 1), pl.col("parent_text").str.extract(heading, 1)))
             .drop_nulls("cue")
-            .join(found.filter(pl.col("theme") == taxonomy.lexicon_theme), on="_row", how="anti")
+            .join(found, on="_row", how="anti")
         )
         under = under.join(is_header, on="_row", how="anti")
         found = pl.concat([found, under.select(columns[:3], theme=pl.lit(taxonomy.lexicon_theme), cue="cue")])
@@ -382,6 +386,30 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
     return found.select(columns)
 
 
+def _find(frame: pl.DataFrame, rules: dict[str, ThemeRule], taxonomy: Taxonomy, *, lexicon: bool) -> pl.DataFrame:
+    """(criterion, theme, cue) for every theme of `rules` whose cue is in a criterion, after its ignore and unless rules."""
+    # A match test is several times cheaper than extracting the match, so the cue
+    # itself is extracted only from the criteria where the theme was found.
+    scanned = frame.select("_row", "criterion_id", "text").with_columns(
+        pl.any_horizontal(pl.col("text").str.contains(pattern) for pattern in rule.cue_patterns).alias(theme)
+        for theme, rule in rules.items()
+    )
+    hits = scanned.unpivot(list(rules), index=["_row", "criterion_id", "text"], variable_name="theme", value_name="hit")
+    use_lexicon = lexicon and bool(taxonomy.lexicon_terms) and taxonomy.lexicon_theme in rules
+    if use_lexicon:
+        # A criterion without a cue of the lexicon's theme is searched for a drug name.
+        hits = hits.with_columns(hit=pl.col("hit") | (pl.col("theme") == taxonomy.lexicon_theme))
+    parts = []
+    for (theme,), part in hits.filter("hit").drop("hit").partition_by("theme", as_dict=True).items():
+        rule = rules[theme]
+        part = part.with_columns(cue=_first_cue(pl.col("text"), rule))
+        if use_lexicon and theme == taxonomy.lexicon_theme:
+            part = _with_lexicon_cue(part, "text", taxonomy)
+        parts.append(_apply_suppression(part, rule, taxonomy, lexicon=use_lexicon) if rule.ignore or rule.unless else part.drop_nulls("cue"))
+    empty = pl.DataFrame(schema={"_row": pl.UInt32, "criterion_id": pl.Int64, "text": pl.Utf8, "theme": pl.Utf8, "cue": pl.Utf8})
+    return pl.concat(parts) if parts else empty
+
+
 def classify_frame(items: pl.DataFrame, *, rules: Taxonomy | None = None) -> pl.DataFrame:
     """One row per (criterion, theme) with the matched cue, whether it is conditional and why.
 
@@ -399,24 +427,13 @@ def classify_frame(items: pl.DataFrame, *, rules: Taxonomy | None = None) -> pl.
     # Every criterion is scanned once per theme on its raw text. The ignore and
     # unless rules then run only on the few criteria where a theme's cue was found,
     # which keeps masking (a full string rewrite) off most of the column.
-    # A match test is several times cheaper than extracting the match, so the cue
-    # itself is extracted only from the criteria where the theme was found.
-    scanned = frame.select("_row", "criterion_id", "text").with_columns(
-        pl.any_horizontal(pl.col("text").str.contains(pattern) for pattern in rule.cue_patterns).alias(theme)
-        for theme, rule in cued.items()
-    )
-    hits = scanned.unpivot(list(cued), index=["_row", "criterion_id", "text"], variable_name="theme", value_name="hit")
-    if taxonomy.lexicon_terms:
-        # A criterion without a cue of the lexicon's theme is searched for a drug name.
-        hits = hits.with_columns(hit=pl.col("hit") | (pl.col("theme") == taxonomy.lexicon_theme))
-    parts = []
-    for (theme,), part in hits.filter("hit").drop("hit").partition_by("theme", as_dict=True).items():
-        rule = cued[theme]
-        part = part.with_columns(cue=_first_cue(pl.col("text"), rule))
-        if theme == taxonomy.lexicon_theme and taxonomy.lexicon_terms:
-            part = _with_lexicon_cue(part, "text", taxonomy)
-        parts.append(_apply_suppression(part, rule, taxonomy) if rule.ignore or rule.unless else part.drop_nulls("cue"))
-    found = pl.concat(parts) if parts else hits.select("_row", "criterion_id", "text", "theme", cue=pl.lit(""))
+    found = _find(frame, cued, taxonomy, lexicon=True)
+    weak = {rule.id: replace(rule, cues=rule.weak, weak=()) for rule in cued.values() if rule.weak}
+    if weak:
+        # Weak cues ("men", "children") give their theme only to a criterion that no
+        # other cue explains: "ALT > 35 (men)" is about the liver, not about sex.
+        alone = _find(frame, weak, taxonomy, lexicon=False).join(found, on="_row", how="anti")
+        found = pl.concat([found, alone])
     found = _apply_context(found, frame, taxonomy).unique(["_row", "theme"], keep="first")
     unmatched = frame.join(found, on="_row", how="anti").select(
         "_row", "criterion_id", "text", theme=pl.lit(fallback.id), cue=pl.lit("")
