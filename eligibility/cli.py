@@ -30,7 +30,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _cmd_themes(args: argparse.Namespace) -> int:
     from eligibility.build.themes import cmd_themes
 
-    context = {"heading": args.heading, "study_context": args.study}
+    context = {"heading": args.heading, "study_title": args.study_title, "study_conditions": args.study_conditions}
     return cmd_themes(args.text, **{name: value for name, value in context.items() if value})
 
 
@@ -108,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("text")
     explain.add_argument("--heading", default="", help="the heading or parent item the criterion sits under")
-    explain.add_argument("--study", default="", help="the study's title and conditions")
+    explain.add_argument("--study-title", default="", help="the study's title")
+    explain.add_argument("--study-conditions", default="", help="the study's conditions, separated by semicolons")
     explain.set_defaults(func=_cmd_themes)
 
     evaluate = commands.add_parser(

@@ -105,12 +105,10 @@ def classify_gold(gold: list[GoldItem]) -> pl.DataFrame:
             "text": [item.text for item in gold],
             "heading": [item.context.get("heading", "") for item in gold],
             "parent_text": [item.context.get("parent_text", "") for item in gold],
-            "study_context": [
-                "; ".join(filter(None, (item.context.get("study_title", ""), item.context.get("study_conditions", ""))))
-                for item in gold
-            ],
+            "study_title": [item.context.get("study_title", "") for item in gold],
+            "study_conditions": [item.context.get("study_conditions", "") for item in gold],
         },
-        schema={"criterion_id": pl.Int64, "text": pl.Utf8, "heading": pl.Utf8, "parent_text": pl.Utf8, "study_context": pl.Utf8},
+        schema={"criterion_id": pl.Int64, "text": pl.Utf8, **dict.fromkeys(CONTEXT_FIELDS, pl.Utf8)},
     )
     return classify_frame(frame)
 

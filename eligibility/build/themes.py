@@ -6,8 +6,8 @@ them; this module only loads those rules and applies them to a whole column of
 criteria at once with polars regular expressions and joins (no per-item loop).
 
 Context is optional columns of the input: `heading` and `parent_text` (the list
-heading or parent item a criterion sits under) and `study_context` (the study's
-title and conditions). Without them a criterion is classified on its text alone.
+heading or parent item a criterion sits under), `study_title` and
+`study_conditions` (the study's own, conditions joined by "; "). Without them a criterion is classified on its text alone.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ RULES_PATH = Path(__file__).with_name("themes_rules.toml")
 # Masked phrases are replaced by this character, which no cue matches as a word,
 # so a cue can neither match inside a masked phrase nor run across one.
 _MASK = "\x00"
-CONTEXT_COLUMNS = ("heading", "parent_text", "study_context")
+CONTEXT_COLUMNS = ("heading", "parent_text", "study_title", "study_conditions")
 # The package whose drug dictionary (DrugBank, MeSH, NHS, Medline Plus names; MIT
 # licence) becomes the drug lexicon; see README "Drug lexicon".
 LEXICON_PACKAGE = "drug_named_entity_recognition"
@@ -74,6 +74,7 @@ class Taxonomy:
     window_header: str = ""
     medication_heading: str = ""
     other_cancer: str = ""
+    set_apart: str = ""
     condition_stopwords: frozenset[str] = frozenset()
     qualifiers: tuple[str, ...] = ()
     not_qualifiers: tuple[str, ...] = ()
@@ -169,6 +170,7 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
             "window_header": tuple(filter(None, [context.get("window_header", "")])),
             "medication_heading": tuple(filter(None, [context.get("medication_heading", "")])),
             "other_cancer": tuple(filter(None, [context.get("other_cancer", "")])),
+            "set_apart": tuple(filter(None, [context.get("set_apart", "")])),
             "qualifiers": tuple(conditional.get("qualifiers", ())),
             "not_qualifiers": tuple(conditional.get("not_qualifiers", ())),
         },
@@ -179,6 +181,7 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
         window_header=context.get("window_header", ""),
         medication_heading=context.get("medication_heading", ""),
         other_cancer=context.get("other_cancer", ""),
+        set_apart=context.get("set_apart", "^$"),
         condition_stopwords=frozenset(word.lower() for word in context.get("condition_stopwords", ())),
         qualifiers=tuple(conditional.get("qualifiers", ())),
         not_qualifiers=tuple(conditional.get("not_qualifiers", ())),
@@ -320,29 +323,41 @@ def _prepare(items: pl.DataFrame) -> pl.DataFrame:
     return items.select(columns).with_row_index("_row")
 
 
-def _words(text: pl.Expr) -> pl.Expr:
-    return text.str.to_lowercase().str.extract_all(r"[a-z][a-z0-9]{3,}")
+def _stemmed_words(text: pl.Expr) -> pl.Expr:
+    return text.str.to_lowercase().str.extract_all(r"[a-z][a-z0-9]{2,}")
+
+
+def _stem(word: pl.Expr) -> pl.Expr:
+    # Five letters tie "diabetic" to "diabetes" and "herniated" to "herniation".
+    return word.str.slice(0, 5)
 
 
 def _studied_disease(frame: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
-    """Per `_row`, the words the criterion shares with its study's title and conditions (`shared`)."""
+    """Per `_row`, the criterion's words that name the studied disease (`shared`).
+
+    The study's conditions name it; its title does when there are no conditions.
+    """
     stop = list(taxonomy.condition_stopwords)
+    named = frame.lazy().with_columns(
+        study=pl.when(pl.col("study_conditions") != "").then("study_conditions").otherwise("study_title")
+    )
     study = (
-        frame.lazy()
-        .filter(pl.col("study_context") != "")
-        .select("_row", word=_words(pl.col("study_context")))
+        named.filter(pl.col("study") != "")
+        .select("_row", word=_stemmed_words(pl.col("study")))
         .explode("word")
         .filter(~pl.col("word").is_in(stop))
+        .select("_row", stem=_stem(pl.col("word")))
         .unique()
     )
     own = (
-        frame.lazy()
-        .filter(pl.col("study_context") != "")
-        .select("_row", word=_words(pl.col("text")))
+        named.filter(pl.col("study") != "")
+        .select("_row", word=_stemmed_words(pl.col("text")))
         .explode("word")
-        .unique()
+        .filter(~pl.col("word").is_in(stop))
+        .with_columns(stem=_stem(pl.col("word")))
+        .unique(["_row", "stem"])
     )
-    return own.join(study, on=["_row", "word"]).group_by("_row").agg(shared=pl.col("word")).collect()
+    return own.join(study, on=["_row", "stem"]).group_by("_row").agg(shared=pl.col("word"), stems=pl.col("stem")).collect()
 
 
 def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
@@ -364,24 +379,36 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
             frame.with_columns(cue=pl.coalesce(pl.col("heading").str.extract(heading, 1), pl.col("parent_text").str.extract(heading, 1)))
             .drop_nulls("cue")
             .join(found, on="_row", how="anti")
+            .join(is_header, on="_row", how="anti")
         )
-        under = under.join(is_header, on="_row", how="anti")
         found = pl.concat([found, under.select(columns[:3], theme=pl.lit(taxonomy.lexicon_theme), cue="cue")])
-    if (frame["study_context"] != "").any():
-        shared = _studied_disease(frame, taxonomy)
+    if ((frame["study_conditions"] != "") | (frame["study_title"] != "")).any():
+        shared = _studied_disease(frame, taxonomy).join(is_header, on="_row", how="anti")
+        # The studied cancer is not another one, unless the criterion says it is.
         cancer = found.filter(pl.col("theme") == "other_malignancy").join(shared, on="_row")
         if taxonomy.other_cancer:
             cancer = cancer.filter(~pl.col("text").str.contains(_ascii_words(f"(?i)\\b(?:{taxonomy.other_cancer})")))
-        own_disease = cancer.filter(pl.col("shared").list.contains(pl.col("cue").str.to_lowercase().str.extract(r"([a-z0-9]+)", 1)))
-        found = found.join(own_disease.select("_row", "theme"), on=["_row", "theme"], how="anti")
-        # A criterion about the studied disease that no other theme claims describes that disease.
-        described = shared.join(found.select("_row"), on="_row", how="anti").join(frame.select(columns[:3]), on="_row")
-        described = described.join(is_header, on="_row", how="anti")
+        own_cancer = cancer.filter(pl.col("stems").list.contains(_stem(pl.col("cue").str.to_lowercase())))
+        found = found.join(own_cancer.select("_row", "theme"), on=["_row", "theme"], how="anti")
+        # A criterion that names the studied disease describes a feature of it when
+        # nothing else explains it, or when the disease is what another theme's cue
+        # named ("uncontrolled diabetes" in a diabetes trial). Not when it names a
+        # treatment of the disease, or sets another condition apart from it.
+        named = (
+            found.join(shared.explode("shared"), on="_row")
+            .filter(pl.col("cue").str.to_lowercase().str.contains(pl.col("shared"), literal=True))
+            .select("_row")
+        )
+        treated = found.filter(pl.col("theme") == taxonomy.lexicon_theme).select("_row")
+        apart = frame.filter(pl.col("text").str.contains(_ascii_words(f"(?i)\\b(?:{taxonomy.set_apart})"))).select("_row")
+        described = (
+            shared.join(pl.concat([named, shared.join(found, on="_row", how="anti").select("_row")]), on="_row", how="semi")
+            .join(treated, on="_row", how="anti")
+            .join(apart, on="_row", how="anti")
+            .join(frame.select(columns[:3]), on="_row")
+        )
         found = pl.concat(
-            [
-                found,
-                described.select(columns[:3], theme=pl.lit("disease_characteristics"), cue=pl.col("shared").list.first()),
-            ]
+            [found, described.select(columns[:3], theme=pl.lit("disease_characteristics"), cue=pl.col("shared").list.first())]
         )
     return found.select(columns)
 
@@ -414,7 +441,7 @@ def classify_frame(items: pl.DataFrame, *, rules: Taxonomy | None = None) -> pl.
     """One row per (criterion, theme) with the matched cue, whether it is conditional and why.
 
     `items` has columns `criterion_id` and `text`, and optionally the context
-    columns `heading`, `parent_text` and `study_context`. A criterion that fits no
+    columns `heading`, `parent_text`, `study_title` and `study_conditions`. A criterion that fits no
     theme gets `other` with cue "". Rows come out in input order and, within a
     criterion, in taxonomy order.
     """
@@ -525,7 +552,7 @@ class Explained:
 
 
 def explain(text: str, *, rules: Taxonomy | None = None, **context: str) -> list[Explained]:
-    """The themes of a single criterion; `context` takes heading, parent_text and study_context."""
+    """The themes of a single criterion; `context` takes the CONTEXT_COLUMNS by name."""
     unknown = set(context) - set(CONTEXT_COLUMNS)
     if unknown:
         raise ValueError(f"unknown context {', '.join(sorted(unknown))}; expected some of {', '.join(CONTEXT_COLUMNS)}")
