@@ -251,17 +251,18 @@ def _with_lexicon(taxonomy: Taxonomy) -> Taxonomy:
     return Taxonomy(**{**taxonomy.__dict__, "lexicon_terms": frozenset(kept.to_list())})
 
 
+@functools.cache
+def _lexicon_frame(terms: frozenset[str]) -> pl.DataFrame:
+    return pl.DataFrame({"token": sorted(terms)})
+
+
 def _lexicon_cue(frame: pl.DataFrame, text: str, terms: frozenset[str]) -> pl.DataFrame:
     """Per `_row` of `frame`, the first drug name of the lexicon found in column `text` (`lexicon_cue`)."""
     if not terms or frame.is_empty():
         return frame.select("_row", lexicon_cue=pl.lit(None, dtype=pl.Utf8))
-    lexicon = pl.DataFrame({"token": sorted(terms)}).lazy()
-    # One Aho-Corasick pass finds the few criteria holding a name anywhere; only
-    # those are cut into words and joined to the lexicon on whole words.
-    listed = sorted(terms)
+    lexicon = _lexicon_frame(terms).lazy()
     tokens = (
         frame.lazy()
-        .filter(pl.col(text).str.contains_any(listed, ascii_case_insensitive=True))
         .select("_row", token=pl.col(text).str.to_lowercase().str.extract_all(_TOKEN))
         .explode("token")
         .drop_nulls("token")
@@ -415,24 +416,21 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
 
 def _find(frame: pl.DataFrame, rules: dict[str, ThemeRule], taxonomy: Taxonomy, *, lexicon: bool) -> pl.DataFrame:
     """(criterion, theme, cue) for every theme of `rules` whose cue is in a criterion, after its ignore and unless rules."""
-    # A match test is several times cheaper than extracting the match, so the cue
-    # itself is extracted only from the criteria where the theme was found.
     scanned = frame.select("_row", "criterion_id", "text").with_columns(
-        pl.any_horizontal(pl.col("text").str.contains(pattern) for pattern in rule.cue_patterns).alias(theme)
-        for theme, rule in rules.items()
+        _first_cue(pl.col("text"), rule).alias(theme) for theme, rule in rules.items()
     )
-    hits = scanned.unpivot(list(rules), index=["_row", "criterion_id", "text"], variable_name="theme", value_name="hit")
+    candidates = scanned.unpivot(list(rules), index=["_row", "criterion_id", "text"], variable_name="theme", value_name="cue")
     use_lexicon = lexicon and bool(taxonomy.lexicon_terms) and taxonomy.lexicon_theme in rules
     if use_lexicon:
         # A criterion without a cue of the lexicon's theme is searched for a drug name.
-        hits = hits.with_columns(hit=pl.col("hit") | (pl.col("theme") == taxonomy.lexicon_theme))
-    parts = []
-    for (theme,), part in hits.filter("hit").drop("hit").partition_by("theme", as_dict=True).items():
-        rule = rules[theme]
-        part = part.with_columns(cue=_first_cue(pl.col("text"), rule))
-        if use_lexicon and theme == taxonomy.lexicon_theme:
-            part = _with_lexicon_cue(part, "text", taxonomy)
-        parts.append(_apply_suppression(part, rule, taxonomy, lexicon=use_lexicon) if rule.ignore or rule.unless else part.drop_nulls("cue"))
+        mine = pl.col("theme") == taxonomy.lexicon_theme
+        candidates = pl.concat([candidates.filter(~mine), _with_lexicon_cue(candidates.filter(mine), "text", taxonomy)])
+    parts = [
+        _apply_suppression(part, rules[theme], taxonomy, lexicon=use_lexicon)
+        if rules[theme].ignore or rules[theme].unless
+        else part
+        for (theme,), part in candidates.drop_nulls("cue").partition_by("theme", as_dict=True).items()
+    ]
     empty = pl.DataFrame(schema={"_row": pl.UInt32, "criterion_id": pl.Int64, "text": pl.Utf8, "theme": pl.Utf8, "cue": pl.Utf8})
     return pl.concat(parts) if parts else empty
 

@@ -41,7 +41,9 @@ create table stage_criteria (
 create table stage_themes (
     criterion_id bigint,
     theme varchar,
-    cue varchar
+    cue varchar,
+    conditional boolean,
+    qualifier varchar
 );
 
 create table ingest_issues (
