@@ -66,6 +66,15 @@ class ThemeRule:
 
 
 @dataclass(frozen=True)
+class QualifierKind:
+    """One kind of qualifier that makes an exclusion conditional, and the themes it does not qualify."""
+
+    kind: str
+    pattern: str
+    not_for: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     """The whole rules file: themes in order, context rules, qualifiers and the drug lexicon's settings."""
 
@@ -76,7 +85,7 @@ class Taxonomy:
     other_cancer: str = ""
     set_apart: str = ""
     condition_stopwords: frozenset[str] = frozenset()
-    qualifiers: tuple[str, ...] = ()
+    qualifiers: tuple[QualifierKind, ...] = ()
     not_qualifiers: tuple[str, ...] = ()
     lexicon_theme: str = ""
     lexicon_exclude: frozenset[str] = frozenset()
@@ -171,8 +180,8 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
             "medication_heading": tuple(filter(None, [context.get("medication_heading", "")])),
             "other_cancer": tuple(filter(None, [context.get("other_cancer", "")])),
             "set_apart": tuple(filter(None, [context.get("set_apart", "")])),
-            "qualifiers": tuple(conditional.get("qualifiers", ())),
-            "not_qualifiers": tuple(conditional.get("not_qualifiers", ())),
+            "qualifiers": tuple(kind.get("pattern", "") for kind in conditional.get("kind", ())),
+            "not_qualifiers": tuple(conditional.get("blank", {}).get("phrases", ())),
         },
     )
     taxonomy = Taxonomy(
@@ -183,8 +192,11 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
         other_cancer=context.get("other_cancer", ""),
         set_apart=context.get("set_apart", "^$"),
         condition_stopwords=frozenset(word.lower() for word in context.get("condition_stopwords", ())),
-        qualifiers=tuple(conditional.get("qualifiers", ())),
-        not_qualifiers=tuple(conditional.get("not_qualifiers", ())),
+        qualifiers=tuple(
+            QualifierKind(kind=kind["kind"], pattern=kind["pattern"], not_for=frozenset(kind.get("not_for", ())))
+            for kind in conditional.get("kind", ())
+        ),
+        not_qualifiers=tuple(conditional.get("blank", {}).get("phrases", ())),
         lexicon_theme=drugs.get("theme", ""),
         lexicon_exclude=frozenset(word.lower() for word in drugs.get("exclude", ())),
         lexicon_min_length=int(drugs.get("min_length", 5)),
@@ -482,45 +494,46 @@ _CLAUSE = r"[^;]+?(?:\.\s+|;|$)"
 
 def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     """Add `conditional` and `qualifier` (the words that let part of the group in) to each (criterion, theme)."""
-    if not taxonomy.qualifiers:
+    kinds = taxonomy.qualifiers
+    if not kinds:
         return tagged.with_columns(conditional=pl.lit(False), qualifier=pl.lit(""))
-    qualifier = _ascii_words(f"(?i)(?:^|[^\\w-])({'|'.join(taxonomy.qualifiers)})(?:\\W|$|(?-u:\\b))")
+    names = [f"_q{index}" for index in range(len(kinds))]
     blank = _ascii_words(f"(?i)\\b(?:{'|'.join(taxonomy.not_qualifiers)})") if taxonomy.not_qualifiers else ""
-    texts = tagged.select("_row", "text").unique("_row")
     clauses = (
-        texts.lazy()
+        tagged.lazy()
+        .select("_row", "text")
+        .unique("_row")
         .with_columns(clause=pl.col("text").str.extract_all(_CLAUSE))
         .with_columns(n_clauses=pl.col("clause").list.len())
         .explode("clause")
         .drop_nulls("clause")
         .with_columns(scan=pl.col("clause").str.replace_all(blank, _MASK) if blank else pl.col("clause"))
-        .with_columns(found=pl.col("scan").str.extract(qualifier, 1))
+        .with_columns(
+            pl.col("scan").str.extract(_ascii_words(f"(?i)(?:^|[^\\w-])({kind.pattern})(?:\\W|$|(?-u:\\b))"), 1).alias(name)
+            for kind, name in zip(kinds, names, strict=True)
+        )
         .collect()
     )
-    whole_text = clauses.group_by("_row").agg(
-        text_qualifier=pl.col("found").drop_nulls().first(), n_clauses=pl.col("n_clauses").first()
-    )
-    # A qualifier is scoped to a clause only when the criterion has several themes.
+    first = [pl.col(name).drop_nulls().first() for name in names]
+    whole_text = clauses.group_by("_row").agg(*first, n_clauses=pl.col("n_clauses").first())
+    # A criterion with several themes and several clauses: each theme takes the
+    # qualifiers of the clauses that hold its cue.
+    scoped = tagged.filter((pl.col("cue") != "") & (pl.len().over("_row") > 1)).select("_row", "theme", "cue")
     per_theme = (
-        tagged.lazy()
-        .filter((pl.col("cue") != "") & (pl.len().over("_row") > 1))
-        .select("_row", "theme", "cue")
-        .join(clauses.lazy().filter(pl.col("n_clauses") > 1).select("_row", "clause", "found"), on="_row")
+        scoped.join(clauses.filter(pl.col("n_clauses") > 1).select("_row", "clause", *names), on="_row")
         .filter(pl.col("clause").str.contains(pl.col("cue"), literal=True))
         .group_by("_row", "theme")
-        .agg(clause_qualifier=pl.col("found").drop_nulls().first(), in_clause=pl.len())
-        .collect()
+        .agg(*first)
     )
-    return (
-        tagged.join(whole_text, on="_row", how="left")
-        .join(per_theme, on=["_row", "theme"], how="left")
-        .with_columns(
-            qualifier=pl.when(pl.col("n_clauses") > 1, pl.col("in_clause").is_not_null())
-            .then(pl.col("clause_qualifier"))
-            .otherwise(pl.col("text_qualifier"))
-            .fill_null("")
-        )
-        .with_columns(conditional=pl.col("qualifier") != "")
+    per_row = tagged.select("_row", "theme").join(whole_text, on="_row", how="left")
+    found = pl.concat([per_row.join(per_theme, on=["_row", "theme"], how="anti").drop("n_clauses"), per_theme], how="vertical_relaxed")
+    qualifier = pl.lit(None, dtype=pl.Utf8)
+    for kind, name in reversed(list(zip(kinds, names, strict=True))):
+        allowed = ~pl.col("theme").is_in(list(kind.not_for))
+        qualifier = pl.when(allowed & pl.col(name).is_not_null()).then(pl.col(name)).otherwise(qualifier)
+    found = found.select("_row", "theme", qualifier=qualifier.fill_null(""))
+    return tagged.join(found, on=["_row", "theme"], how="left").with_columns(
+        qualifier=pl.col("qualifier").fill_null(""), conditional=pl.col("qualifier").fill_null("") != ""
     )
 
 
