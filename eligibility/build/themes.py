@@ -228,7 +228,7 @@ def _check_patterns(path: Path, where: str, groups: dict[str, tuple[str, ...]]) 
 
 # --- drug lexicon -------------------------------------------------------------------
 
-_TOKEN = r"[a-z0-9][a-z0-9-]*"
+_TOKEN = r"[a-z0-9]+"
 
 
 def _package_drug_names() -> list[str]:
@@ -248,9 +248,11 @@ def _with_lexicon(taxonomy: Taxonomy) -> Taxonomy:
     "oxygen") is a measurement or a condition more often than a drug, so it is left
     to that theme.
     """
-    names = pl.Series("name", _package_drug_names(), dtype=pl.Utf8)
+    # Criteria are cut into words at hyphens too ("trimethoprim-sulfamethoxazole"),
+    # so the names are: a hyphen in a name becomes a space.
+    names = pl.Series("name", _package_drug_names(), dtype=pl.Utf8).str.replace_all("-", " ").unique()
     names = names.filter(
-        names.str.contains(rf"^[a-z][a-z0-9-]*(?: {_TOKEN})?$")
+        names.str.contains(rf"^[a-z]{_TOKEN}(?: {_TOKEN})?$")
         & (names.str.len_chars() >= taxonomy.lexicon_min_length)
         & ~names.is_in(list(taxonomy.lexicon_exclude))
     )
