@@ -84,6 +84,7 @@ class Taxonomy:
     medication_heading: str = ""
     other_cancer: str = ""
     set_apart: str = ""
+    not_inherited: frozenset[str] = frozenset()
     condition_stopwords: frozenset[str] = frozenset()
     qualifiers: tuple[QualifierKind, ...] = ()
     not_qualifiers: tuple[str, ...] = ()
@@ -191,6 +192,7 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
         medication_heading=context.get("medication_heading", ""),
         other_cancer=context.get("other_cancer", ""),
         set_apart=context.get("set_apart", "^$"),
+        not_inherited=frozenset(context.get("not_inherited", ())),
         condition_stopwords=frozenset(word.lower() for word in context.get("condition_stopwords", ())),
         qualifiers=tuple(
             QualifierKind(kind=kind["kind"], pattern=kind["pattern"], not_for=frozenset(kind.get("not_for", ())))
@@ -397,6 +399,27 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
             .join(is_header, on="_row", how="anti")
         )
         found = pl.concat([found, under.select(columns[:3], theme=pl.lit(taxonomy.lexicon_theme), cue="cue")])
+    # An item that no cue explains takes the themes of the item or heading it sits
+    # under ("Higher risk behaviour for HIV infection, including:" -> infection).
+    # Consent is not passed down: a parent's "that would interfere with the study"
+    # qualifies the list, it does not make each item a consent criterion.
+    around = pl.concat(
+        [
+            frame.filter(pl.col(name) != "").select("_row", "criterion_id", text=pl.col(name))
+            for name in ("parent_text", "heading")
+        ]
+    )
+    if not around.is_empty():
+        cued = {rule.id: rule for rule in taxonomy.themes if rule.cues and rule.id not in taxonomy.not_inherited}
+        inherited = (
+            _find(around, cued, taxonomy, lexicon=False)
+            .join(found, on="_row", how="anti")
+            .join(is_header, on="_row", how="anti")
+            .unique(["_row", "theme"], keep="first")
+            .drop("text")
+            .join(frame.select("_row", "text"), on="_row")
+        )
+        found = pl.concat([found, inherited.select(columns)])
     if ((frame["study_conditions"] != "") | (frame["study_title"] != "")).any():
         shared = _studied_disease(frame, taxonomy).join(is_header, on="_row", how="anti")
         # The studied cancer is not another one, unless the criterion says it is.
