@@ -399,16 +399,12 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
             .join(is_header, on="_row", how="anti")
         )
         found = pl.concat([found, under.select(columns[:3], theme=pl.lit(taxonomy.lexicon_theme), cue="cue")])
-    # An item that no cue explains takes the themes of the item or heading it sits
-    # under ("Higher risk behaviour for HIV infection, including:" -> infection).
-    # Consent is not passed down: a parent's "that would interfere with the study"
-    # qualifies the list, it does not make each item a consent criterion.
-    around = pl.concat(
-        [
-            frame.filter(pl.col(name) != "").select("_row", "criterion_id", text=pl.col(name))
-            for name in ("parent_text", "heading")
-        ]
-    )
+    # An item that no cue explains takes the themes of the item it sits under
+    # ("Higher risk behaviour for HIV infection, including:" -> infection). A
+    # section heading is too loose a guide for that, beyond the medication lists
+    # above. Consent is not passed down: a parent's "that would interfere with the
+    # study" qualifies the list, it does not make each item a consent criterion.
+    around = frame.filter(pl.col("parent_text") != "").select("_row", "criterion_id", text=pl.col("parent_text"))
     if not around.is_empty():
         cued = {rule.id: rule for rule in taxonomy.themes if rule.cues and rule.id not in taxonomy.not_inherited}
         inherited = (
