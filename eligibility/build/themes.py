@@ -345,8 +345,9 @@ def _stemmed_words(text: pl.Expr) -> pl.Expr:
 
 
 def _stem(word: pl.Expr) -> pl.Expr:
-    # Five letters tie "diabetic" to "diabetes" and "herniated" to "herniation".
-    return word.str.slice(0, 5)
+    # Six letters tie "diabetic" to "diabetes" and "herniated" to "hernia", and
+    # keep "hyperkalemia" apart from "hypertension".
+    return word.str.slice(0, 6)
 
 
 def _studied_disease(frame: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
