@@ -261,8 +261,6 @@ class _Chunk:
     file_formats: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
-
-
 def _task_items(task: Task, limits: ZipLimits) -> Iterable[Source | Problem]:
     if isinstance(task, ZipBatch):
         archive = _open_zips.get(task.path)
@@ -325,9 +323,7 @@ def _process(task: Task, limits: ZipLimits) -> _Chunk:
 def _with_context(criteria: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
     """Criteria with what the classifier reads around them: parent item's text, study title and conditions."""
     parents = criteria.select("record_seq", parent_ordinal="ordinal", parent_text="text")
-    study = records.select(
-        "record_seq", study_title=pl.col("title"), study_conditions=pl.col("conditions").list.join("; ")
-    )
+    study = records.select("record_seq", study_title=pl.col("title"), study_conditions=pl.col("conditions").list.join("; "))
     return (
         criteria.join(parents, on=["record_seq", "parent_ordinal"], how="left")
         .join(study, on="record_seq", how="left")

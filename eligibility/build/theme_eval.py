@@ -81,7 +81,9 @@ def read_gold(path: Path, *, known_themes: set[str]) -> list[GoldItem]:
         unknown = sorted(set(themes) - known_themes)
         if unknown:
             raise GoldFileError(f"{where}: unknown theme(s) {', '.join(unknown)}")
-        items.append(GoldItem(id=str(record["id"]), text=record["text"], themes=frozenset(themes), context=_context(where, record)))
+        items.append(
+            GoldItem(id=str(record["id"]), text=record["text"], themes=frozenset(themes), context=_context(where, record))
+        )
     return items
 
 
@@ -92,7 +94,9 @@ def read_conditional(path: Path) -> list[GoldItem]:
         if not isinstance(record["conditional"], bool):
             raise GoldFileError(f"{where}: 'conditional' must be true or false")
         items.append(
-            GoldItem(id=str(record["id"]), text=record["text"], conditional=record["conditional"], context=_context(where, record))
+            GoldItem(
+                id=str(record["id"]), text=record["text"], conditional=record["conditional"], context=_context(where, record)
+            )
         )
     return items
 

@@ -57,8 +57,10 @@ class ThemeRule:
         return [_word_pattern(group) for group in _cue_groups(self.cues)]
 
     @property
-    def ignore_pattern(self) -> str:
-        return _ascii_words(rf"(?i)\b(?:{'|'.join(self.ignore)})")
+    def ignore_patterns(self) -> list[str]:
+        # One pattern per entry: joined into one alternation, the regex engine's
+        # automaton outgrows its cache and masking runs several times slower.
+        return [_ascii_words(rf"(?i)\b(?:{entry})") for entry in self.ignore]
 
     @property
     def unless_pattern(self) -> str:
@@ -164,7 +166,9 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
             )
         except KeyError as exc:
             raise ValueError(f"{path}: theme #{index} lacks the key {exc}") from exc
-        _check_patterns(path, f"theme {rule.id!r}", {"cues": rule.cues, "ignore": rule.ignore, "unless": rule.unless, "weak": rule.weak})
+        _check_patterns(
+            path, f"theme {rule.id!r}", {"cues": rule.cues, "ignore": rule.ignore, "unless": rule.unless, "weak": rule.weak}
+        )
         rules.append(rule)
     fallbacks = [rule.id for rule in rules if rule.is_fallback]
     if len(fallbacks) != 1:
@@ -268,17 +272,25 @@ def _with_lexicon(taxonomy: Taxonomy) -> Taxonomy:
 
 
 @functools.cache
+def _lexicon_words(terms: frozenset[str]) -> list[str]:
+    return sorted(terms)
+
+
+@functools.cache
 def _lexicon_frame(terms: frozenset[str]) -> pl.DataFrame:
-    return pl.DataFrame({"token": sorted(terms)})
+    return pl.DataFrame({"token": _lexicon_words(terms)})
 
 
 def _lexicon_cue(frame: pl.DataFrame, text: str, terms: frozenset[str]) -> pl.DataFrame:
     """Per `_row` of `frame`, the first drug name of the lexicon found in column `text` (`lexicon_cue`)."""
     if not terms or frame.is_empty():
         return frame.select("_row", lexicon_cue=pl.lit(None, dtype=pl.Utf8))
-    lexicon = _lexicon_frame(terms).lazy()
+    lexicon = _lexicon_frame(terms)
+    # One Aho-Corasick pass finds the few criteria that hold a name anywhere; only
+    # those are cut into words and joined to the lexicon on whole words.
     tokens = (
         frame.lazy()
+        .filter(pl.col(text).str.contains_any(_lexicon_words(terms), ascii_case_insensitive=True))
         .select("_row", token=pl.col(text).str.to_lowercase().str.extract_all(_TOKEN))
         .explode("token")
         .drop_nulls("token")
@@ -287,7 +299,7 @@ def _lexicon_cue(frame: pl.DataFrame, text: str, terms: frozenset[str]) -> pl.Da
     pairs = tokens.with_columns(token=pl.col("token") + " " + pl.col("token").shift(-1).over("_row")).drop_nulls("token")
     found = (
         pl.concat([pairs, tokens])
-        .join(lexicon, on="token", how="semi")
+        .join(lexicon.lazy(), on="token", how="semi")
         .sort("_row", "position", pl.col("token").str.len_chars(), descending=[False, False, True])
         .group_by("_row", maintain_order=True)
         .agg(lexicon_cue=pl.col("token").first())
@@ -321,7 +333,9 @@ def _apply_suppression(found: pl.DataFrame, rule: ThemeRule, taxonomy: Taxonomy,
     if rule.ignore:
         # Only criteria that contain an ignored phrase are searched again, as the
         # search of a text known to match is the costly part.
-        masked = found.with_columns(_masked=pl.col("text").str.replace_all(rule.ignore_pattern, _MASK))
+        masked = found.with_columns(_masked=pl.col("text"))
+        for pattern in rule.ignore_patterns:
+            masked = masked.with_columns(_masked=pl.col("_masked").str.replace_all(pattern, _MASK))
         changed = pl.col("_masked") != pl.col("text")
         again = masked.filter(changed).with_columns(cue=_first_cue(pl.col("_masked"), rule))
         if uses_lexicon:
@@ -388,13 +402,17 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
         found = found.join(is_header, on="_row", how="anti")
         if window and taxonomy.lexicon_theme:
             windows = frame.join(is_header, on="_row").with_columns(cue=pl.col("text").str.extract(f"({window})", 1))
-            found = pl.concat([found, windows.drop_nulls("cue").select(columns[:3], theme=pl.lit(taxonomy.lexicon_theme), cue="cue")])
+            found = pl.concat(
+                [found, windows.drop_nulls("cue").select(columns[:3], theme=pl.lit(taxonomy.lexicon_theme), cue="cue")]
+            )
     if taxonomy.medication_heading and taxonomy.lexicon_theme:
         heading = _ascii_words(f"(?i)({taxonomy.medication_heading})")
         # Only an item that no cue explains inherits the heading ("Foscarnet." under
         # "Prior Medication"); "Alcohol abuse." under the same heading keeps its own theme.
         under = (
-            frame.with_columns(cue=pl.coalesce(pl.col("heading").str.extract(heading, 1), pl.col("parent_text").str.extract(heading, 1)))
+            frame.with_columns(
+                cue=pl.coalesce(pl.col("heading").str.extract(heading, 1), pl.col("parent_text").str.extract(heading, 1))
+            )
             .drop_nulls("cue")
             .join(found, on="_row", how="anti")
             .join(is_header, on="_row", how="anti")
@@ -517,43 +535,51 @@ _CLAUSE = r"[^;]+?(?:\.\s+|;|$)"
 def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     """Add `conditional` and `qualifier` (the words that let part of the group in) to each (criterion, theme)."""
     kinds = taxonomy.qualifiers
+    fallback = taxonomy.fallback.id
     if not kinds:
         return tagged.with_columns(conditional=pl.lit(False), qualifier=pl.lit(""))
     names = [f"_q{index}" for index in range(len(kinds))]
+    patterns = [_ascii_words(f"(?i)(?:^|[^\\w-])({kind.pattern})(?:\\W|$|(?-u:\\b))") for kind in kinds]
     blank = _ascii_words(f"(?i)\\b(?:{'|'.join(taxonomy.not_qualifiers)})") if taxonomy.not_qualifiers else ""
+
+    def qualifiers(frame: pl.LazyFrame, column: str) -> pl.LazyFrame:
+        scan = pl.col(column).str.replace_all(blank, _MASK) if blank else pl.col(column)
+        return frame.with_columns(_scan=scan).with_columns(
+            pl.col("_scan").str.extract(pattern, 1).alias(name) for pattern, name in zip(patterns, names, strict=True)
+        )
+
+    # `other` is never conditional, so only criteria with a theme are searched.
+    themed = tagged.filter(pl.col("theme") != fallback)
+    per_row = qualifiers(themed.lazy().select("_row", "text").unique("_row"), "text").select("_row", *names)
+    # A criterion with several themes and several clauses (cut at semicolons and
+    # sentence ends): each theme takes the qualifiers of the clauses that hold its cue.
+    scoped = themed.filter((pl.col("cue") != "") & (pl.len().over("_row") > 1))
     clauses = (
-        tagged.lazy()
+        scoped.lazy()
         .select("_row", "text")
         .unique("_row")
         .with_columns(clause=pl.col("text").str.extract_all(_CLAUSE))
-        .with_columns(n_clauses=pl.col("clause").list.len())
+        .filter(pl.col("clause").list.len() > 1)
         .explode("clause")
-        .drop_nulls("clause")
-        .with_columns(scan=pl.col("clause").str.replace_all(blank, _MASK) if blank else pl.col("clause"))
-        .with_columns(
-            pl.col("scan").str.extract(_ascii_words(f"(?i)(?:^|[^\\w-])({kind.pattern})(?:\\W|$|(?-u:\\b))"), 1).alias(name)
-            for kind, name in zip(kinds, names, strict=True)
-        )
-        .collect()
     )
-    first = [pl.col(name).drop_nulls().first() for name in names]
-    whole_text = clauses.group_by("_row").agg(*first, n_clauses=pl.col("n_clauses").first())
-    # A criterion with several themes and several clauses: each theme takes the
-    # qualifiers of the clauses that hold its cue.
-    scoped = tagged.filter((pl.col("cue") != "") & (pl.len().over("_row") > 1)).select("_row", "theme", "cue")
     per_theme = (
-        scoped.join(clauses.filter(pl.col("n_clauses") > 1).select("_row", "clause", *names), on="_row")
+        qualifiers(clauses, "clause")
+        .join(scoped.lazy().select("_row", "theme", "cue"), on="_row")
         .filter(pl.col("clause").str.contains(pl.col("cue"), literal=True))
         .group_by("_row", "theme")
-        .agg(*first)
+        .agg(pl.col(name).drop_nulls().first() for name in names)
     )
-    per_row = tagged.select("_row", "theme").join(whole_text, on="_row", how="left")
-    found = pl.concat([per_row.join(per_theme, on=["_row", "theme"], how="anti").drop("n_clauses"), per_theme], how="vertical_relaxed")
+    found = pl.concat(
+        [
+            themed.lazy().select("_row", "theme").join(per_theme, on=["_row", "theme"], how="anti").join(per_row, on="_row"),
+            per_theme,
+        ]
+    ).collect()
     qualifier = pl.lit(None, dtype=pl.Utf8)
     for kind, name in reversed(list(zip(kinds, names, strict=True))):
         allowed = ~pl.col("theme").is_in(list(kind.not_for))
         qualifier = pl.when(allowed & pl.col(name).is_not_null()).then(pl.col(name)).otherwise(qualifier)
-    found = found.select("_row", "theme", qualifier=qualifier.fill_null(""))
+    found = found.select("_row", "theme", qualifier=qualifier)
     return tagged.join(found, on=["_row", "theme"], how="left").with_columns(
         qualifier=pl.col("qualifier").fill_null(""), conditional=pl.col("qualifier").fill_null("") != ""
     )
