@@ -333,14 +333,17 @@ def _apply_suppression(found: pl.DataFrame, rule: ThemeRule, taxonomy: Taxonomy,
     if rule.ignore:
         # Only criteria that contain an ignored phrase are searched again, as the
         # search of a text known to match is the costly part.
-        masked = found.with_columns(_masked=pl.col("text"))
+        # Brackets become spaces, so that "central nervous system (CNS) lymphoma"
+        # is one phrase to an ignore entry written with word gaps.
+        masked = found.with_columns(_plain=pl.col("text").str.replace_all(r"[()\[\]{}]", " "))
+        masked = masked.with_columns(_masked=pl.col("_plain"))
         for pattern in rule.ignore_patterns:
             masked = masked.with_columns(_masked=pl.col("_masked").str.replace_all(pattern, _MASK))
-        changed = pl.col("_masked") != pl.col("text")
+        changed = pl.col("_masked") != pl.col("_plain")
         again = masked.filter(changed).with_columns(cue=_first_cue(pl.col("_masked"), rule))
         if uses_lexicon:
             again = _with_lexicon_cue(again, "_masked", taxonomy)
-        found = pl.concat([masked.filter(~changed), again]).drop("_masked")
+        found = pl.concat([masked.filter(~changed), again]).drop("_plain", "_masked")
     if rule.unless:
         found = found.filter(~pl.col("text").str.contains(rule.unless_pattern))
     return found.drop_nulls("cue")
