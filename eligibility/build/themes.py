@@ -539,6 +539,7 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     """Add `conditional` and `qualifier` (the words that let part of the group in) to each (criterion, theme)."""
     kinds = taxonomy.qualifiers
     fallback = taxonomy.fallback.id
+    rules = {rule.id: rule for rule in taxonomy.themes}
     if not kinds:
         return tagged.with_columns(conditional=pl.lit(False), qualifier=pl.lit(""))
     names = [f"_q{index}" for index in range(len(kinds))]
@@ -565,10 +566,19 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
         .filter(pl.col("clause").list.len() > 1)
         .explode("clause")
     )
+    in_clause = qualifiers(clauses, "clause").join(scoped.lazy().select("_row", "theme", "cue"), on="_row").collect()
+    # A clause holds a theme when one of the theme's cues is in it (a heading's or
+    # the drug lexicon's cue: when the cue itself is).
+    holds = [
+        part.filter(
+            pl.any_horizontal(pl.col("clause").str.contains(pattern) for pattern in rules[theme].cue_patterns)
+            | pl.col("clause").str.contains(pl.col("cue"), literal=True)
+        )
+        for (theme,), part in in_clause.partition_by("theme", as_dict=True).items()
+    ]
     per_theme = (
-        qualifiers(clauses, "clause")
-        .join(scoped.lazy().select("_row", "theme", "cue"), on="_row")
-        .filter(pl.col("clause").str.contains(pl.col("cue"), literal=True))
+        (pl.concat(holds) if holds else in_clause.clear())
+        .lazy()
         .group_by("_row", "theme")
         .agg(pl.col(name).drop_nulls().first() for name in names)
     )
