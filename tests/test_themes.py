@@ -444,7 +444,9 @@ def test_cmd_evaluate_conditional_scores_a_hand_computable_file(tmp_path: Path, 
 
     # Predictions: "within" -> conditional (3 right), "pregnant" -> whole (2 right),
     # one whole criterion labelled conditional (a miss).
-    records = [{"id": f"w{i}", "text": "Use of any investigational drug within 1 month of study", "conditional": True} for i in range(3)]
+    records = [
+        {"id": f"w{i}", "text": "Use of any investigational drug within 1 month of study", "conditional": True} for i in range(3)
+    ]
     records += [{"id": f"p{i}", "text": "Women who are pregnant are ineligible", "conditional": False} for i in range(2)]
     records.append({"id": "x", "text": "Women who are pregnant are ineligible", "conditional": True})
     assert cmd_evaluate_conditional(write_jsonl(tmp_path / "c.jsonl", records)) == 0
@@ -461,3 +463,63 @@ def test_cmd_evaluate_reads_context_fields_when_the_file_has_them(tmp_path: Path
     cmd_evaluate(write_jsonl(tmp_path / "ctx.jsonl", [{**record, "study_conditions": ["Breast Cancer"]}] * 5))
     with_context = capsys.readouterr().out.strip().splitlines()[-1]
     assert bare.startswith("micro_f1=0.667") and with_context.startswith("micro_f1=1.000")
+
+
+# The theme queries' whole/conditional split against SQL written another way, on
+# the demo database.
+def test_theme_distribution_splits_trials_into_whole_and_conditional(demo_db) -> None:
+    from eligibility.explore.filters import Filters
+    from eligibility.explore.queries import connect, run
+    from tests.conftest import sql
+
+    db, _ = demo_db
+    con = connect(db)
+    try:
+        got = run(con, "theme_distribution", **Filters(preset="b-all").params())
+    finally:
+        con.close()
+    # per trial and theme: whole when any of its criteria of that theme is whole
+    direct = sql(
+        db,
+        """with per_trial as (
+               select t.nct_id, t.theme, bool_or(not t.conditional) as any_whole
+               from criterion_themes t join studies s using (nct_id)
+               where t.section = 'exclusion' and s.is_b_all
+               group by 1, 2)
+           select theme, count(*), count(*) filter (where any_whole), count(*) filter (where not any_whole)
+           from per_trial group by 1""",
+    )
+    rows = {r["theme"]: (r["trials"], r["trials_whole"], r["trials_conditional"]) for r in got.iter_rows(named=True)}
+    assert {theme: counts for theme, counts in rows.items() if counts[0]} == {t: (n, w, c) for t, n, w, c in direct}
+    assert rows["other"][2] == 0  # other is never conditional
+    assert sum(c for _, _, c in rows.values()) > 0 and sum(w for _, w, _ in rows.values()) > 0
+    shares = got.select((pl.col("share_whole") + pl.col("share_conditional") - pl.col("share")).abs().max()).item()
+    assert shares < 1e-9
+
+
+@pytest.mark.parametrize("kind", ["any", "whole", "conditional"])
+def test_theme_criteria_filter_on_whole_or_conditional(demo_db, kind: str) -> None:
+    from eligibility.explore.filters import Filters
+    from eligibility.explore.queries import connect, run
+    from tests.conftest import sql
+
+    db, _ = demo_db
+    params = {**Filters(preset="b-all").params(), "theme": "cns_neurologic", "exclusion_kind": kind}
+    con = connect(db)
+    try:
+        rows = run(con, "theme_criteria", **params, limit=10_000)
+        count = run(con, "theme_criteria_count", **params).row(0, named=True)
+    finally:
+        con.close()
+    keep = {"any": "true", "whole": "not t.conditional", "conditional": "t.conditional"}[kind]
+    expected = sql(
+        db,
+        "select c.nct_id, c.ordinal, case when t.conditional then 'conditional' else 'whole' end, t.qualifier "
+        "from criterion_themes t join criteria c using (criterion_id) join studies s on s.nct_id = c.nct_id "
+        f"where t.theme = 'cns_neurologic' and t.section = 'exclusion' and s.is_b_all and {keep} order by c.nct_id, c.ordinal",
+    )
+    assert [(r["nct_id"], r["ordinal"], r["exclusion_kind"], r["qualifier"]) for r in rows.iter_rows(named=True)] == expected
+    assert count["criteria"] == len(expected) > 0
+    assert count["trials"] == len({nct_id for nct_id, *_ in expected})
+    if kind == "conditional":
+        assert all(r["qualifier"] for r in rows.iter_rows(named=True))

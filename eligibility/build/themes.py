@@ -420,7 +420,8 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
             .join(found, on="_row", how="anti")
             .join(is_header, on="_row", how="anti")
         )
-        found = pl.concat([found, under.select(columns[:3], theme=pl.lit(taxonomy.lexicon_theme), cue="cue")])
+        # The cue is left empty: it is not in the item's text, where it would be highlighted.
+        found = pl.concat([found, under.select(columns[:3], theme=pl.lit(taxonomy.lexicon_theme), cue=pl.lit(""))])
     # An item that no cue explains takes the themes of the item it sits under
     # ("Higher risk behaviour for HIV infection, including:" -> infection). A
     # section heading is too loose a guide for that, beyond the medication lists
@@ -437,7 +438,7 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
             .drop("text")
             .join(frame.select("_row", "text"), on="_row")
         )
-        found = pl.concat([found, inherited.select(columns)])
+        found = pl.concat([found, inherited.select(columns[:4], cue=pl.lit(""))])
     if ((frame["study_conditions"] != "") | (frame["study_title"] != "")).any():
         shared = _studied_disease(frame, taxonomy).join(is_header, on="_row", how="anti")
         # The studied cancer is not another one, unless the criterion says it is.
@@ -643,7 +644,12 @@ def cmd_themes(text: str, **context: str) -> int:
     rows = explain(text, rules=taxonomy, **context)
     width = max(len(row.theme) for row in rows)
     for row in rows:
-        because = f'cue: "{row.cue}"' if row.cue else "no theme's cue matched"
+        if row.cue:
+            because = f'cue: "{row.cue}"'
+        elif row.theme == taxonomy.fallback.id:
+            because = "no theme's cue matched"
+        else:
+            because = "from the heading or parent item"
         kind = f'conditional, qualifier: "{row.qualifier}"' if row.conditional else "whole, no qualifier"
         print(f"{row.theme:<{width}}  {labels[row.theme]}  ({because}; {kind})")
     return 0
