@@ -37,13 +37,13 @@ def _cmd_themes(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from eligibility.build.theme_eval import cmd_evaluate
 
-    return cmd_evaluate(args.gold)
+    return cmd_evaluate(args.gold, db=args.db)
 
 
 def _cmd_evaluate_conditional(args: argparse.Namespace) -> int:
     from eligibility.build.theme_eval import cmd_evaluate_conditional
 
-    return cmd_evaluate_conditional(args.gold)
+    return cmd_evaluate_conditional(args.gold, db=args.db)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -84,6 +84,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+_CONTEXT_DB_HELP = (
+    "a database built by ingest: a line with nct_id but no context takes its study's title and conditions,"
+    " and its heading and parent item, from there (default: none, the text alone)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m eligibility", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -116,12 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate-themes", help="precision, recall and F1 of the theme classifier on a labelled JSONL file"
     )
     evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    evaluate.add_argument("--db", type=Path, help=_CONTEXT_DB_HELP)
     evaluate.set_defaults(func=_cmd_evaluate)
 
     conditional = commands.add_parser(
         "evaluate-conditional", help="precision and recall of whole versus conditional on a labelled JSONL file"
     )
     conditional.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    conditional.add_argument("--db", type=Path, help=_CONTEXT_DB_HELP)
     conditional.set_defaults(func=_cmd_evaluate_conditional)
 
     from eligibility.explore.filters import AGE_MODES, HEALTHY, PRESETS, SEXES

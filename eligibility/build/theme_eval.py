@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ CONTEXT_FIELDS = ("heading", "parent_text", "study_title", "study_conditions")
 class GoldItem:
     id: str
     text: str
+    nct_id: str = ""
     themes: frozenset[str] = frozenset()
     conditional: bool | None = None
     context: dict[str, str] = field(default_factory=dict)
@@ -82,7 +83,13 @@ def read_gold(path: Path, *, known_themes: set[str]) -> list[GoldItem]:
         if unknown:
             raise GoldFileError(f"{where}: unknown theme(s) {', '.join(unknown)}")
         items.append(
-            GoldItem(id=str(record["id"]), text=record["text"], themes=frozenset(themes), context=_context(where, record))
+            GoldItem(
+                id=str(record["id"]),
+                text=record["text"],
+                nct_id=str(record.get("nct_id") or ""),
+                themes=frozenset(themes),
+                context=_context(where, record),
+            )
         )
     return items
 
@@ -95,10 +102,54 @@ def read_conditional(path: Path) -> list[GoldItem]:
             raise GoldFileError(f"{where}: 'conditional' must be true or false")
         items.append(
             GoldItem(
-                id=str(record["id"]), text=record["text"], conditional=record["conditional"], context=_context(where, record)
+                id=str(record["id"]),
+                text=record["text"],
+                nct_id=str(record.get("nct_id") or ""),
+                conditional=record["conditional"],
+                context=_context(where, record),
             )
         )
     return items
+
+
+# The study's title and conditions, and the item's heading and parent item, for a
+# labelled item that names its study but not its context.
+_CONTEXT_SQL = """
+select
+    w.position,
+    s.title as study_title,
+    array_to_string(s.conditions, '; ') as study_conditions,
+    c.heading,
+    p.text as parent_text
+from items as w
+join studies as s on s.nct_id = w.nct_id
+left join criteria as c on c.nct_id = w.nct_id and c.section = 'exclusion' and c.text = w.text
+left join criteria as p on p.nct_id = c.nct_id and p.ordinal = c.parent_ordinal
+qualify row_number() over (partition by w.position order by c.ordinal) = 1
+"""
+
+
+def with_study_context(gold: list[GoldItem], db: Path) -> list[GoldItem]:
+    """Items that name their study (`nct_id`) but carry no context get it from the database at `db`."""
+    from eligibility.explore.queries import connect
+
+    bare = [(position, item) for position, item in enumerate(gold) if item.nct_id and not item.context]
+    if not bare or not db.exists():
+        return gold
+    items = pl.DataFrame(
+        {"position": [p for p, _ in bare], "nct_id": [i.nct_id for _, i in bare], "text": [i.text for _, i in bare]}
+    )
+    con = connect(db)
+    try:
+        con.register("items", items)
+        found = con.sql(_CONTEXT_SQL).pl()
+    finally:
+        con.close()
+    filled = list(gold)
+    for row in found.iter_rows(named=True):
+        context = {name: row[name] for name in CONTEXT_FIELDS if row[name]}
+        filled[row["position"]] = replace(gold[row["position"]], context=context)
+    return filled
 
 
 def classify_gold(gold: list[GoldItem]) -> pl.DataFrame:
@@ -160,14 +211,19 @@ def print_table(table: pl.DataFrame) -> None:
         )
 
 
-def cmd_evaluate(gold_path: Path) -> int:
-    """Score the classifier against a hand-labelled JSONL file and print the table."""
+def cmd_evaluate(gold_path: Path, *, db: Path | None = None) -> int:
+    """Score the classifier against a hand-labelled JSONL file and print the table.
+
+    With `db`, items that name their study but carry no context take it from there.
+    """
     theme_ids = [rule.id for rule in default_rules().themes]
     try:
         gold = read_gold(gold_path, known_themes=set(theme_ids))
     except (GoldFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if db is not None:
+        gold = with_study_context(gold, db)
     tagged = classify_gold(gold).group_by("criterion_id").agg("theme")
     by_id = dict(zip(tagged["criterion_id"].to_list(), tagged["theme"].to_list(), strict=True))
     predicted = [frozenset(by_id[index]) for index in range(len(gold))]
@@ -178,13 +234,15 @@ def cmd_evaluate(gold_path: Path) -> int:
     return 0
 
 
-def cmd_evaluate_conditional(gold_path: Path) -> int:
+def cmd_evaluate_conditional(gold_path: Path, *, db: Path | None = None) -> int:
     """Score whole versus conditional against a labelled JSONL file; last line conditional_f1=... accuracy=..."""
     try:
         gold = read_conditional(gold_path)
     except (GoldFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if db is not None:
+        gold = with_study_context(gold, db)
     flags = classify_gold(gold).group_by("criterion_id").agg(pl.col("conditional").any())
     by_id = dict(zip(flags["criterion_id"].to_list(), flags["conditional"].to_list(), strict=True))
     predicted = [bool(by_id[index]) for index in range(len(gold))]

@@ -451,9 +451,12 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
         # nothing else explains it, or when the disease is what another theme's cue
         # named ("uncontrolled diabetes" in a diabetes trial). Not when it names a
         # treatment of the disease, or sets another condition apart from it.
+        # In a trial of an infection, the infections a criterion names are other ones
+        # (opportunistic, intercurrent), not features of the studied one.
         named = (
             found.join(shared.explode("shared"), on="_row")
             .filter(pl.col("cue").str.to_lowercase().str.contains(pl.col("shared"), literal=True))
+            .join(found.filter(pl.col("theme") == "infection"), on="_row", how="anti")
             .select("_row")
         )
         treated = found.filter(pl.col("theme") == taxonomy.lexicon_theme).select("_row")
