@@ -523,3 +523,15 @@ def test_theme_criteria_filter_on_whole_or_conditional(demo_db, kind: str) -> No
     assert count["trials"] == len({nct_id for nct_id, *_ in expected})
     if kind == "conditional":
         assert all(r["qualifier"] for r in rows.iter_rows(named=True))
+
+
+def test_evaluate_takes_a_named_study_s_context_from_the_database(demo_db, tmp_path: Path) -> None:
+    from eligibility.build.theme_eval import read_gold, with_study_context
+
+    db, _ = demo_db
+    # NCT00498810 (incisional hernia) lists "All recurrent hernias" among its exclusions
+    gold = tmp_path / "g.jsonl"
+    write_jsonl(gold, [{"id": "h", "nct_id": "NCT00498810", "text": "All recurrent hernias", "themes": ["other"]}])
+    items = with_study_context(read_gold(gold, known_themes={"other"}), db)
+    assert "Incisional Hernia" in items[0].context["study_conditions"]
+    assert with_study_context(items, tmp_path / "missing.duckdb") == items
