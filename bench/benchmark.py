@@ -150,7 +150,10 @@ def measure_queries(db: Path, runs: int) -> dict[str, list[float]]:
         add("age-eligibility curve", lambda p=p: run(con, "age_eligibility_curve", **p))
         add("breakdowns", lambda p=p: run(con, "breakdowns", **p))
         add("theme co-occurrence", lambda p=p: run(con, "theme_cooccurrence", **p))
-        add("criteria behind a theme", lambda p=p: run(con, "theme_criteria", **p, theme="infection", limit=300))
+        add(
+            "criteria behind a theme",
+            lambda p=p: run(con, "theme_criteria", **p, theme="infection", exclusion_kind="any", limit=300),
+        )
         s = Filters(search=SEARCHES[i % len(SEARCHES)], preset=f.preset).params()
         add("criteria text search", lambda s=s: run(con, "headline_counts", **s))
         nct = ids[i % len(ids)]
