@@ -1,4 +1,4 @@
-"""Command line: ``python -m eligibility ingest|themes|evaluate-themes|thresholds|evaluate-thresholds|export``."""
+"""Command line: ``python -m eligibility ingest|themes|evaluate-themes|evaluate-conditional|thresholds|evaluate-thresholds|export``."""
 
 from __future__ import annotations
 
@@ -31,13 +31,20 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _cmd_themes(args: argparse.Namespace) -> int:
     from eligibility.build.themes import cmd_themes
 
-    return cmd_themes(args.text)
+    context = {"heading": args.heading, "study_title": args.study_title, "study_conditions": args.study_conditions}
+    return cmd_themes(args.text, **{name: value for name, value in context.items() if value})
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from eligibility.build.themes import cmd_evaluate
+    from eligibility.build.theme_eval import cmd_evaluate
 
-    return cmd_evaluate(args.gold)
+    return cmd_evaluate(args.gold, db=args.db)
+
+
+def _cmd_evaluate_conditional(args: argparse.Namespace) -> int:
+    from eligibility.build.theme_eval import cmd_evaluate_conditional
+
+    return cmd_evaluate_conditional(args.gold, db=args.db)
 
 
 def _cmd_thresholds(args: argparse.Namespace) -> int:
@@ -96,6 +103,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+_CONTEXT_DB_HELP = (
+    "a database built by ingest: a line with nct_id but no context takes its study's title and conditions,"
+    " and its heading and parent item, from there (default: none, the text alone)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m eligibility", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -115,15 +128,28 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parsing processes (default: one per core)")
     ingest.set_defaults(func=_cmd_ingest)
 
-    explain = commands.add_parser("themes", help="print the exclusion themes of one criterion and the cue each came from")
+    explain = commands.add_parser(
+        "themes", help="print the exclusion themes of one criterion, the cue of each, and whether it is whole or conditional"
+    )
     explain.add_argument("text")
+    explain.add_argument("--heading", default="", help="the heading or parent item the criterion sits under")
+    explain.add_argument("--study-title", default="", help="the study's title")
+    explain.add_argument("--study-conditions", default="", help="the study's conditions, separated by semicolons")
     explain.set_defaults(func=_cmd_themes)
 
     evaluate = commands.add_parser(
         "evaluate-themes", help="precision, recall and F1 of the theme classifier on a labelled JSONL file"
     )
     evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    evaluate.add_argument("--db", type=Path, help=_CONTEXT_DB_HELP)
     evaluate.set_defaults(func=_cmd_evaluate)
+
+    conditional = commands.add_parser(
+        "evaluate-conditional", help="precision and recall of whole versus conditional on a labelled JSONL file"
+    )
+    conditional.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    conditional.add_argument("--db", type=Path, help=_CONTEXT_DB_HELP)
+    conditional.set_defaults(func=_cmd_evaluate_conditional)
 
     facts = commands.add_parser(
         "thresholds", help="print the threshold facts of one criterion (measure, bound, value, unit) and their spans"

@@ -60,9 +60,9 @@ if clicked and clicked[0] != st.session_state.get("_last_clicked_theme"):
 
 with bordered("Criteria behind a theme"):
     theme = st.selectbox("Theme", list(labels), format_func=labels.get, key="theme", bind="query-params")
-    count = query("theme_criteria_count", filters, theme=theme).row(0, named=True)
+    count = query("theme_criteria_count", filters, theme=theme, exclusion_kind="any").row(0, named=True)
     n_criteria = count["criteria"]
-    criteria = query("theme_criteria", filters, theme=theme, limit=CRITERIA_SHOWN)
+    criteria = query("theme_criteria", filters, theme=theme, exclusion_kind="any", limit=CRITERIA_SHOWN)
     st.markdown(
         f"**{labels[theme]}**: {n_criteria:,} exclusion criteria in {count['trials']:,} trials"
         + (f" (showing the first {CRITERIA_SHOWN})" if n_criteria > CRITERIA_SHOWN else "")
@@ -79,7 +79,7 @@ with bordered("Criteria behind a theme"):
         f"<tbody>{rows}</tbody></table></div>"
     )
     download_csv(
-        lambda: query("theme_criteria", filters, theme=theme, limit=10_000_000),
+        lambda: query("theme_criteria", filters, theme=theme, exclusion_kind="any", limit=10_000_000),
         what=f"{theme} criteria",
         filters=filters,
         key="dl_theme_criteria",

@@ -120,7 +120,7 @@ def test_criteria_matching_filters_lists_each_criterion_with_its_themes(fixture_
 def test_theme_criteria_count_counts_criteria_and_trials(fixture_db) -> None:
     db, _ = fixture_db
     for theme in ("cns_neurologic", "infection", "pregnancy_lactation"):
-        got = _run(db, "theme_criteria_count", **Filters().params(), theme=theme).row(0, named=True)
+        got = _run(db, "theme_criteria_count", **Filters().params(), theme=theme, exclusion_kind="any").row(0, named=True)
         rows = sql(db, "select nct_id from criterion_themes where section = 'exclusion' and theme = $theme", {"theme": theme})
         assert got == {"criteria": len(rows), "trials": len({r[0] for r in rows})}
         assert got["criteria"] > 0

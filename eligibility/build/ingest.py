@@ -46,7 +46,6 @@ _CRITERIA_SCHEMA: dict[str, Any] = {
     "heading": pl.Utf8,
     "text": pl.Utf8,
 }
-_THEME_SCHEMA: dict[str, Any] = {"criterion_id": pl.Int64, "theme": pl.Utf8, "cue": pl.Utf8}
 _ISSUE_SCHEMA: dict[str, Any] = {k: pl.Utf8 for k in ("kind", "file", "record", "nct_id", "reason")}
 
 
@@ -99,7 +98,6 @@ class _Writer:
             self.frames["criteria"].append(
                 chunk.criteria.with_columns(pl.col("criterion_id") + self.criteria, pl.col("record_seq") + self.records)
             )
-            self.frames["themes"].append(chunk.themes.with_columns(pl.col("criterion_id") + self.criteria))
             self.frames["thresholds"].append(chunk.thresholds.with_columns(pl.col("criterion_id") + self.criteria))
             self.records += chunk.records.height
             self.criteria += chunk.criteria.height
@@ -110,6 +108,13 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
+        if self.frames["criteria"]:
+            # Classified here, a batch of thousands of studies at a time, rather than
+            # per worker task: the classifier's regular expressions are compiled and
+            # warmed once per batch, and polars spreads the batch over every core.
+            criteria = pl.concat(self.frames["criteria"], how="vertical")
+            records = pl.concat(self.frames["records"], how="vertical")
+            self.frames["themes"] = [themes.classify_frame(_with_context(criteria, records))]
         for table, name in (
             ("stage_records", "records"),
             ("stage_criteria", "criteria"),
@@ -140,14 +145,10 @@ class _Chunk:
 
     records: pl.DataFrame
     criteria: pl.DataFrame
-    themes: pl.DataFrame
     thresholds: pl.DataFrame
     files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     file_formats: Counter[tuple[str, str]] = field(default_factory=Counter)
-
-
-_rules: list[themes.ThemeRule] = []
 
 
 def _printable(text: str | None) -> str | None:
@@ -165,9 +166,7 @@ def _printable(text: str | None) -> str | None:
 
 
 def _process(task: Task, limits: ZipLimits) -> _Chunk:
-    """Read, normalise, split, classify and extract thresholds from one task (in a worker process, or inline)."""
-    if not _rules:
-        _rules.extend(themes.load_rules())
+    """Read, normalise and split one task and extract its thresholds (in a worker process, or inline)."""
     files: list[str] = []
     problems: list[Problem] = []
     formats: Counter[tuple[str, str]] = Counter()
@@ -192,16 +191,25 @@ def _process(task: Task, limits: ZipLimits) -> _Chunk:
                     (len(criteria) + 1, row["record_seq"], i.ordinal, i.section, i.parent_ordinal, i.depth, i.heading, i.text)
                 )
     criteria_frame = pl.DataFrame(criteria, schema=_CRITERIA_SCHEMA, orient="row")
-    labels = themes.classify_frame(criteria_frame.select("criterion_id", "text"), rules=_rules)
     facts = thresholds.extract_frame(criteria_frame.select("criterion_id", "section", "text"))
     return _Chunk(
         records=pl.DataFrame(rows, schema=RECORD_SCHEMA),
         criteria=criteria_frame,
-        themes=labels.select("criterion_id", "theme", "cue"),
         thresholds=facts,
         files=[_printable(f) or "" for f in files],
         problems=[replace(p, file=_printable(p.file) or "", record=_printable(p.record) or "") for p in problems],
         file_formats=formats,
+    )
+
+
+def _with_context(criteria: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """Criteria with what the classifier reads around them: parent item's text, study title and conditions."""
+    parents = criteria.select("record_seq", parent_ordinal="ordinal", parent_text="text")
+    study = records.select("record_seq", study_title=pl.col("title"), study_conditions=pl.col("conditions").list.join("; "))
+    return (
+        criteria.join(parents, on=["record_seq", "parent_ordinal"], how="left")
+        .join(study, on="record_seq", how="left")
+        .select("criterion_id", "text", "heading", "parent_text", "study_title", "study_conditions")
     )
 
 
@@ -331,7 +339,7 @@ def ingest(
 _STAGING: dict[str, dict[str, Any]] = {
     "stage_records": RECORD_SCHEMA,
     "stage_criteria": _CRITERIA_SCHEMA,
-    "stage_themes": _THEME_SCHEMA,
+    "stage_themes": themes.OUTPUT_SCHEMA,
     "stage_thresholds": thresholds.FACT_SCHEMA,
     "ingest_issues": _ISSUE_SCHEMA,
 }

@@ -1,18 +1,24 @@
 """Exclusion-theme classifier: tags each exclusion criterion with the themes it is about.
 
-The taxonomy and its cue patterns live in `themes_rules.toml` so a researcher can
-read and edit them; this module only loads those rules and applies them to a whole
-column of criteria at once with polars regular expressions.
+The taxonomy, its cue patterns, the context rules and the qualifiers that make an
+exclusion conditional live in `themes_rules.toml` so a researcher can read and edit
+them; this module only loads those rules and applies them to a whole column of
+criteria at once with polars regular expressions and joins (no per-item loop).
+
+Context is optional columns of the input: `heading` and `parent_text` (the list
+heading or parent item a criterion sits under), `study_title` and
+`study_conditions` (the study's own, conditions joined by "; "). Without them a criterion is classified on its text alone.
 """
 
 from __future__ import annotations
 
+import bz2
 import functools
-import json
+import importlib.resources
+import pickle
 import re
-import sys
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -22,6 +28,11 @@ RULES_PATH = Path(__file__).with_name("themes_rules.toml")
 # Masked phrases are replaced by this character, which no cue matches as a word,
 # so a cue can neither match inside a masked phrase nor run across one.
 _MASK = "\x00"
+CONTEXT_COLUMNS = ("heading", "parent_text", "study_title", "study_conditions")
+# The package whose drug dictionary (DrugBank, MeSH, NHS, Medline Plus names; MIT
+# licence) becomes the drug lexicon; see README "Drug lexicon".
+LEXICON_PACKAGE = "drug_named_entity_recognition"
+OUTPUT_SCHEMA = {"criterion_id": pl.Int64, "theme": pl.Utf8, "cue": pl.Utf8, "conditional": pl.Boolean, "qualifier": pl.Utf8}
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,7 @@ class ThemeRule:
     cues: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
 
     @property
     def is_fallback(self) -> bool:
@@ -42,19 +54,65 @@ class ThemeRule:
 
     @property
     def cue_patterns(self) -> list[str]:
-        # Group 1 is the cue itself; the delimiters around it stand in for word
-        # boundaries that also work for cues beginning or ending with a symbol (Ph+).
-        # A hyphen before the cue joins it to the previous word, so that "CSF" is not
-        # found in "G-CSF" nor "HIV" in "anti-HIV".
-        return [_ascii_words(rf"(?i)(?:^|[^\w-])({group})(?:\W|$)") for group in _cue_groups(self.cues)]
+        return [_word_pattern(group) for group in _cue_groups(self.cues)]
 
     @property
-    def ignore_pattern(self) -> str:
-        return _ascii_words(rf"(?i)\b(?:{'|'.join(self.ignore)})")
+    def ignore_patterns(self) -> list[str]:
+        # One pattern per entry: joined into one alternation, the regex engine's
+        # automaton outgrows its cache and masking runs several times slower.
+        return [_ascii_words(rf"(?i)\b(?:{entry})") for entry in self.ignore]
 
     @property
     def unless_pattern(self) -> str:
         return _ascii_words(rf"(?i)\b(?:{'|'.join(self.unless)})")
+
+
+@dataclass(frozen=True)
+class QualifierKind:
+    """One kind of qualifier that makes an exclusion conditional, and the themes it does not qualify."""
+
+    kind: str
+    pattern: str
+    not_for: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The whole rules file: themes in order, context rules, qualifiers and the drug lexicon's settings."""
+
+    themes: tuple[ThemeRule, ...]
+    headers: tuple[str, ...] = ()
+    window_header: str = ""
+    medication_heading: str = ""
+    other_cancer: str = ""
+    set_apart: str = ""
+    not_inherited: frozenset[str] = frozenset()
+    condition_stopwords: frozenset[str] = frozenset()
+    qualifiers: tuple[QualifierKind, ...] = ()
+    not_qualifiers: tuple[str, ...] = ()
+    lexicon_theme: str = ""
+    lexicon_exclude: frozenset[str] = frozenset()
+    lexicon_min_length: int = 5
+    lexicon_terms: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def __iter__(self):
+        return iter(self.themes)
+
+    @property
+    def fallback(self) -> ThemeRule:
+        return next(rule for rule in self.themes if rule.is_fallback)
+
+    def theme(self, theme_id: str) -> ThemeRule:
+        return next(rule for rule in self.themes if rule.id == theme_id)
+
+
+def _word_pattern(body: str) -> str:
+    # Group 1 is the cue itself; the delimiters around it stand in for word
+    # boundaries that also work for cues beginning or ending with a symbol (Ph+,
+    # "age>" followed by a digit). A hyphen before the cue joins it to the previous
+    # word, so that "CSF" is not found in "G-CSF" nor "HIV" in "anti-HIV"; a single
+    # B or T before the hyphen is a lineage prefix ("B-lymphoblastic") and is allowed.
+    return _ascii_words(rf"(?i)(?:^|[^\w-]|(?:^|[^\w-])[btBT]-)({body})(?:\W|$|(?-u:\b))")
 
 
 def _cue_groups(cues: tuple[str, ...]) -> list[str]:
@@ -86,7 +144,7 @@ _ASCII_CLASS = {"w": "[0-9A-Za-z_]", "W": "[^0-9A-Za-z_]"}
 _ESCAPED_WORD_CLASS = re.compile(r"((?<!\\)(?:\\\\)*)\\([wW])")
 
 
-def load_rules(path: Path | None = None) -> list[ThemeRule]:
+def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
     """Read the taxonomy from TOML, in file order, checking every pattern compiles."""
     path = path or RULES_PATH
     with path.open("rb") as handle:
@@ -104,35 +162,152 @@ def load_rules(path: Path | None = None) -> list[ThemeRule]:
                 cues=tuple(entry.get("cues", ())),
                 ignore=tuple(entry.get("ignore", ())),
                 unless=tuple(entry.get("unless", ())),
+                weak=tuple(entry.get("weak", ())),
             )
         except KeyError as exc:
             raise ValueError(f"{path}: theme #{index} lacks the key {exc}") from exc
-        _check_patterns(rule, path)
+        _check_patterns(
+            path, f"theme {rule.id!r}", {"cues": rule.cues, "ignore": rule.ignore, "unless": rule.unless, "weak": rule.weak}
+        )
         rules.append(rule)
     fallbacks = [rule.id for rule in rules if rule.is_fallback]
     if len(fallbacks) != 1:
         raise ValueError(f"{path}: need exactly one theme without cues, found {fallbacks}")
     if len({rule.id for rule in rules}) != len(rules):
         raise ValueError(f"{path}: theme ids are not unique")
-    return rules
+    context, conditional, drugs = raw.get("context", {}), raw.get("conditional", {}), raw.get("lexicon", {})
+    _check_patterns(
+        path,
+        "[context]/[conditional]",
+        {
+            "headers": tuple(context.get("headers", ())),
+            "window_header": tuple(filter(None, [context.get("window_header", "")])),
+            "medication_heading": tuple(filter(None, [context.get("medication_heading", "")])),
+            "other_cancer": tuple(filter(None, [context.get("other_cancer", "")])),
+            "set_apart": tuple(filter(None, [context.get("set_apart", "")])),
+            "qualifiers": tuple(kind.get("pattern", "") for kind in conditional.get("kind", ())),
+            "not_qualifiers": tuple(conditional.get("blank", {}).get("phrases", ())),
+        },
+    )
+    taxonomy = Taxonomy(
+        themes=tuple(rules),
+        headers=tuple(context.get("headers", ())),
+        window_header=context.get("window_header", ""),
+        medication_heading=context.get("medication_heading", ""),
+        other_cancer=context.get("other_cancer", ""),
+        set_apart=context.get("set_apart", "^$"),
+        not_inherited=frozenset(context.get("not_inherited", ())),
+        condition_stopwords=frozenset(word.lower() for word in context.get("condition_stopwords", ())),
+        qualifiers=tuple(
+            QualifierKind(kind=kind["kind"], pattern=kind["pattern"], not_for=frozenset(kind.get("not_for", ())))
+            for kind in conditional.get("kind", ())
+        ),
+        not_qualifiers=tuple(conditional.get("blank", {}).get("phrases", ())),
+        lexicon_theme=drugs.get("theme", ""),
+        lexicon_exclude=frozenset(word.lower() for word in drugs.get("exclude", ())),
+        lexicon_min_length=int(drugs.get("min_length", 5)),
+    )
+    if taxonomy.lexicon_theme and taxonomy.lexicon_theme not in {rule.id for rule in rules}:
+        raise ValueError(f"{path}: [lexicon] theme {taxonomy.lexicon_theme!r} is not a theme id")
+    if lexicon and taxonomy.lexicon_theme:
+        taxonomy = _with_lexicon(taxonomy)
+    return taxonomy
 
 
 @functools.cache
-def _default_rules() -> list[ThemeRule]:
-    # Reading and checking the rules compiles every pattern; explain() on one
-    # criterion at a time would otherwise pay that on each call.
+def default_rules() -> Taxonomy:
+    # Reading and checking the rules compiles every pattern and loads the drug
+    # lexicon; explain() on one criterion at a time would otherwise pay that each call.
     return load_rules()
 
 
-def _check_patterns(rule: ThemeRule, path: Path) -> None:
+def _check_patterns(path: Path, where: str, groups: dict[str, tuple[str, ...]]) -> None:
     # polars uses Rust's regex engine (no look-around, no back-references), so the
     # patterns are checked with it rather than with Python's `re`.
-    for kind, patterns in (("cues", rule.cues), ("ignore", rule.ignore), ("unless", rule.unless)):
+    for kind, patterns in groups.items():
         for pattern in patterns:
             try:
                 pl.select(pl.lit("").str.contains(_ascii_words(f"(?i)(?:{pattern})")))
             except pl.exceptions.ComputeError as exc:
-                raise ValueError(f"{path}: theme {rule.id!r}, {kind} pattern {pattern!r}: {exc}") from exc
+                raise ValueError(f"{path}: {where}, {kind} pattern {pattern!r}: {exc}") from exc
+
+
+# --- drug lexicon -------------------------------------------------------------------
+
+_TOKEN = r"[a-z0-9]+"
+
+
+def _package_drug_names() -> list[str]:
+    """Every generic drug name of the lexicon package (lower case), as it ships them."""
+    resource = importlib.resources.files(LEXICON_PACKAGE) / "drug_ner_dictionary.pkl.bz2"
+    with resource.open("rb") as handle:
+        # The package's own data file, installed from PyPI at a pinned version.
+        dictionary = pickle.loads(bz2.decompress(handle.read()))
+    brands = {name for name, data in dictionary["drug_variant_to_variant_data"].items() if data.get("is_brand")}
+    return [name for name in dictionary["drug_canonical_to_data"] if name not in brands]
+
+
+def _with_lexicon(taxonomy: Taxonomy) -> Taxonomy:
+    """The taxonomy with its drug lexicon: generic names of one or two words, none a cue of another theme.
+
+    A name that another theme's cue already matches ("creatinine", "thyroid",
+    "oxygen") is a measurement or a condition more often than a drug, so it is left
+    to that theme.
+    """
+    # Criteria are cut into words at hyphens too ("trimethoprim-sulfamethoxazole"),
+    # so the names are: a hyphen in a name becomes a space.
+    names = pl.Series("name", _package_drug_names(), dtype=pl.Utf8).str.replace_all("-", " ").unique()
+    names = names.filter(
+        names.str.contains(rf"^[a-z]{_TOKEN}(?: {_TOKEN})?$")
+        & (names.str.len_chars() >= taxonomy.lexicon_min_length)
+        & ~names.is_in(list(taxonomy.lexicon_exclude))
+    )
+    claimed = pl.lit(False)
+    for rule in taxonomy.themes:
+        if rule.cues and rule.id != taxonomy.lexicon_theme:
+            for pattern in rule.cue_patterns:
+                claimed = claimed | pl.col("name").str.contains(pattern)
+    kept = names.to_frame().filter(~claimed)["name"]
+    return Taxonomy(**{**taxonomy.__dict__, "lexicon_terms": frozenset(kept.to_list())})
+
+
+@functools.cache
+def _lexicon_words(terms: frozenset[str]) -> list[str]:
+    return sorted(terms)
+
+
+@functools.cache
+def _lexicon_frame(terms: frozenset[str]) -> pl.DataFrame:
+    return pl.DataFrame({"token": _lexicon_words(terms)})
+
+
+def _lexicon_cue(frame: pl.DataFrame, text: str, terms: frozenset[str]) -> pl.DataFrame:
+    """Per `_row` of `frame`, the first drug name of the lexicon found in column `text` (`lexicon_cue`)."""
+    if not terms or frame.is_empty():
+        return frame.select("_row", lexicon_cue=pl.lit(None, dtype=pl.Utf8))
+    lexicon = _lexicon_frame(terms)
+    # One Aho-Corasick pass finds the few criteria that hold a name anywhere; only
+    # those are cut into words and joined to the lexicon on whole words.
+    tokens = (
+        frame.lazy()
+        .filter(pl.col(text).str.contains_any(_lexicon_words(terms), ascii_case_insensitive=True))
+        .select("_row", token=pl.col(text).str.to_lowercase().str.extract_all(_TOKEN))
+        .explode("token")
+        .drop_nulls("token")
+        .with_columns(position=pl.int_range(pl.len()).over("_row"))
+    )
+    pairs = tokens.with_columns(token=pl.col("token") + " " + pl.col("token").shift(-1).over("_row")).drop_nulls("token")
+    found = (
+        pl.concat([pairs, tokens])
+        .join(lexicon.lazy(), on="token", how="semi")
+        .sort("_row", "position", pl.col("token").str.len_chars(), descending=[False, False, True])
+        .group_by("_row", maintain_order=True)
+        .agg(lexicon_cue=pl.col("token").first())
+    )
+    return frame.lazy().select("_row").join(found, on="_row", how="left").collect()
+
+
+# --- classification -------------------------------------------------------------------
 
 
 def _first_cue(text: pl.Expr, rule: ThemeRule) -> pl.Expr:
@@ -140,191 +315,344 @@ def _first_cue(text: pl.Expr, rule: ThemeRule) -> pl.Expr:
     return pl.coalesce(text.str.extract(pattern, 1) for pattern in rule.cue_patterns)
 
 
-def _apply_suppression(found: pl.DataFrame, rule: ThemeRule) -> pl.DataFrame:
+def _with_lexicon_cue(found: pl.DataFrame, text: str, taxonomy: Taxonomy) -> pl.DataFrame:
+    """Fill a missing cue of the lexicon's theme with a drug name from `text`."""
+    missing = found.filter(pl.col("cue").is_null())
+    if missing.is_empty():
+        return found
+    names = _lexicon_cue(missing, text, taxonomy.lexicon_terms)
+    filled = missing.drop("cue").join(names, on="_row", how="left").rename({"lexicon_cue": "cue"})
+    # The drug name as written in the criterion, so the cue is always a substring of it.
+    filled = filled.with_columns(cue=pl.col(text).str.extract(pl.lit("(?i)(") + pl.col("cue") + pl.lit(")"), 1))
+    return pl.concat([found.filter(pl.col("cue").is_not_null()), filled.select(found.columns)])
+
+
+def _apply_suppression(found: pl.DataFrame, rule: ThemeRule, taxonomy: Taxonomy, *, lexicon: bool) -> pl.DataFrame:
     """Re-find the cue of `rule` with its ignored phrases masked, and drop `unless` matches."""
+    uses_lexicon = lexicon and rule.id == taxonomy.lexicon_theme and bool(taxonomy.lexicon_terms)
     if rule.ignore:
         # Only criteria that contain an ignored phrase are searched again, as the
         # search of a text known to match is the costly part.
-        masked = found.with_columns(_masked=pl.col("text").str.replace_all(rule.ignore_pattern, _MASK))
-        changed = pl.col("_masked") != pl.col("text")
-        found = pl.concat(
-            [
-                masked.filter(~changed),
-                masked.filter(changed).with_columns(cue=_first_cue(pl.col("_masked"), rule)),
-            ]
-        ).drop("_masked")
+        # Brackets become spaces, so that "central nervous system (CNS) lymphoma"
+        # is one phrase to an ignore entry written with word gaps.
+        masked = found.with_columns(_plain=pl.col("text").str.replace_all(r"[()\[\]{}]", " "))
+        masked = masked.with_columns(_masked=pl.col("_plain"))
+        for pattern in rule.ignore_patterns:
+            masked = masked.with_columns(_masked=pl.col("_masked").str.replace_all(pattern, _MASK))
+        changed = pl.col("_masked") != pl.col("_plain")
+        again = masked.filter(changed).with_columns(cue=_first_cue(pl.col("_masked"), rule))
+        if uses_lexicon:
+            again = _with_lexicon_cue(again, "_masked", taxonomy)
+        found = pl.concat([masked.filter(~changed), again]).drop("_plain", "_masked")
     if rule.unless:
         found = found.filter(~pl.col("text").str.contains(rule.unless_pattern))
     return found.drop_nulls("cue")
 
 
-def classify_frame(items: pl.DataFrame, *, rules: list[ThemeRule] | None = None) -> pl.DataFrame:
-    """One row per (criterion, theme) with the matched cue; `other` (cue "") when nothing fits.
+def _prepare(items: pl.DataFrame) -> pl.DataFrame:
+    """The input with every context column present (empty when not given) and a row number."""
+    columns = [pl.col("criterion_id").cast(pl.Int64), pl.col("text").fill_null("")]
+    for name in CONTEXT_COLUMNS:
+        columns.append(pl.col(name).cast(pl.Utf8).fill_null("") if name in items.columns else pl.lit("").alias(name))
+    return items.select(columns).with_row_index("_row")
 
-    `items` has columns `criterion_id` and `text`. Rows come out in input order and,
-    within a criterion, in taxonomy order.
+
+def _stemmed_words(text: pl.Expr) -> pl.Expr:
+    return text.str.to_lowercase().str.extract_all(r"[a-z][a-z0-9]{2,}")
+
+
+def _stem(word: pl.Expr) -> pl.Expr:
+    # Six letters tie "diabetic" to "diabetes" and "herniated" to "hernia", and
+    # keep "hyperkalemia" apart from "hypertension".
+    return word.str.slice(0, 6)
+
+
+def _studied_disease(frame: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
+    """Per `_row`, the criterion's words that name the studied disease (`shared`).
+
+    The study's conditions name it; its title does when there are no conditions.
     """
-    rules = rules or _default_rules()
-    cued = {rule.id: rule for rule in rules if not rule.is_fallback}
-    fallback = next(rule for rule in rules if rule.is_fallback)
-    rank = {rule.id: position for position, rule in enumerate(rules)}
+    stop = list(taxonomy.condition_stopwords)
+    named = frame.lazy().with_columns(
+        study=pl.when(pl.col("study_conditions") != "").then("study_conditions").otherwise("study_title")
+    )
+    study = (
+        named.filter(pl.col("study") != "")
+        .select("_row", word=_stemmed_words(pl.col("study")))
+        .explode("word")
+        .filter(~pl.col("word").is_in(stop))
+        .select("_row", stem=_stem(pl.col("word")))
+        .unique()
+    )
+    own = (
+        named.filter(pl.col("study") != "")
+        .select("_row", word=_stemmed_words(pl.col("text")))
+        .explode("word")
+        .filter(~pl.col("word").is_in(stop))
+        .with_columns(stem=_stem(pl.col("word")))
+        .unique(["_row", "stem"])
+    )
+    return own.join(study, on=["_row", "stem"]).group_by("_row").agg(shared=pl.col("word"), stems=pl.col("stem")).collect()
 
-    frame = items.select(
-        pl.col("criterion_id").cast(pl.Int64),
-        pl.col("text").fill_null(""),
-    ).with_row_index("_row")
+
+def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
+    """Headers stay `other`; medication headings add prior therapy; the studied disease is not another cancer."""
+    columns = ["_row", "criterion_id", "text", "theme", "cue"]
+    header = _ascii_words(f"(?i)^\\W*(?:{'|'.join(taxonomy.headers)})\\W*$") if taxonomy.headers else "^$"
+    is_header = frame.filter(pl.col("text").str.contains(header)).select("_row")
+    if taxonomy.headers:
+        window = taxonomy.window_header and _ascii_words(f"(?i)(?:{taxonomy.window_header})")
+        found = found.join(is_header, on="_row", how="anti")
+        if window and taxonomy.lexicon_theme:
+            windows = frame.join(is_header, on="_row").with_columns(cue=pl.col("text").str.extract(f"({window})", 1))
+            found = pl.concat(
+                [found, windows.drop_nulls("cue").select(columns[:3], theme=pl.lit(taxonomy.lexicon_theme), cue="cue")]
+            )
+    if taxonomy.medication_heading and taxonomy.lexicon_theme:
+        heading = _ascii_words(f"(?i)({taxonomy.medication_heading})")
+        # Only an item that no cue explains inherits the heading ("Foscarnet." under
+        # "Prior Medication"); "Alcohol abuse." under the same heading keeps its own theme.
+        under = (
+            frame.with_columns(
+                cue=pl.coalesce(pl.col("heading").str.extract(heading, 1), pl.col("parent_text").str.extract(heading, 1))
+            )
+            .drop_nulls("cue")
+            .join(found, on="_row", how="anti")
+            .join(is_header, on="_row", how="anti")
+        )
+        # The cue is left empty: it is not in the item's text, where it would be highlighted.
+        found = pl.concat([found, under.select(columns[:3], theme=pl.lit(taxonomy.lexicon_theme), cue=pl.lit(""))])
+    # An item that no cue explains takes the themes of the item it sits under
+    # ("Higher risk behaviour for HIV infection, including:" -> infection). A
+    # section heading is too loose a guide for that, beyond the medication lists
+    # above. Consent is not passed down: a parent's "that would interfere with the
+    # study" qualifies the list, it does not make each item a consent criterion.
+    around = frame.filter(pl.col("parent_text") != "").select("_row", "criterion_id", text=pl.col("parent_text"))
+    if not around.is_empty():
+        cued = {rule.id: rule for rule in taxonomy.themes if rule.cues and rule.id not in taxonomy.not_inherited}
+        inherited = (
+            _find(around, cued, taxonomy, lexicon=False)
+            .join(found, on="_row", how="anti")
+            .join(is_header, on="_row", how="anti")
+            .unique(["_row", "theme"], keep="first")
+            .drop("text")
+            .join(frame.select("_row", "text"), on="_row")
+        )
+        found = pl.concat([found, inherited.select(columns[:4], cue=pl.lit(""))])
+    if ((frame["study_conditions"] != "") | (frame["study_title"] != "")).any():
+        shared = _studied_disease(frame, taxonomy).join(is_header, on="_row", how="anti")
+        # The studied cancer is not another one, unless the criterion says it is.
+        cancer = found.filter(pl.col("theme") == "other_malignancy").join(shared, on="_row")
+        if taxonomy.other_cancer:
+            cancer = cancer.filter(~pl.col("text").str.contains(_ascii_words(f"(?i)\\b(?:{taxonomy.other_cancer})")))
+        own_cancer = cancer.filter(pl.col("stems").list.contains(_stem(pl.col("cue").str.to_lowercase())))
+        found = found.join(own_cancer.select("_row", "theme"), on=["_row", "theme"], how="anti")
+        # A criterion that names the studied disease describes a feature of it when
+        # nothing else explains it, or when the disease is what another theme's cue
+        # named ("uncontrolled diabetes" in a diabetes trial). Not when it names a
+        # treatment of the disease, or sets another condition apart from it.
+        # In a trial of an infection, the infections a criterion names are other ones
+        # (opportunistic, intercurrent), not features of the studied one.
+        named = (
+            found.join(shared.explode("shared"), on="_row")
+            .filter(pl.col("cue").str.to_lowercase().str.contains(pl.col("shared"), literal=True))
+            .join(found.filter(pl.col("theme") == "infection"), on="_row", how="anti")
+            .select("_row")
+        )
+        treated = found.filter(pl.col("theme") == taxonomy.lexicon_theme).select("_row")
+        apart = frame.filter(pl.col("text").str.contains(_ascii_words(f"(?i)\\b(?:{taxonomy.set_apart})"))).select("_row")
+        described = (
+            shared.join(pl.concat([named, shared.join(found, on="_row", how="anti").select("_row")]), on="_row", how="semi")
+            .join(treated, on="_row", how="anti")
+            .join(apart, on="_row", how="anti")
+            .join(frame.select(columns[:3]), on="_row")
+        )
+        found = pl.concat(
+            [found, described.select(columns[:3], theme=pl.lit("disease_characteristics"), cue=pl.col("shared").list.first())]
+        )
+    return found.select(columns)
+
+
+def _find(frame: pl.DataFrame, rules: dict[str, ThemeRule], taxonomy: Taxonomy, *, lexicon: bool) -> pl.DataFrame:
+    """(criterion, theme, cue) for every theme of `rules` whose cue is in a criterion, after its ignore and unless rules."""
+    scanned = frame.select("_row", "criterion_id", "text").with_columns(
+        _first_cue(pl.col("text"), rule).alias(theme) for theme, rule in rules.items()
+    )
+    candidates = scanned.unpivot(list(rules), index=["_row", "criterion_id", "text"], variable_name="theme", value_name="cue")
+    use_lexicon = lexicon and bool(taxonomy.lexicon_terms) and taxonomy.lexicon_theme in rules
+    if use_lexicon:
+        # A criterion without a cue of the lexicon's theme is searched for a drug name.
+        mine = pl.col("theme") == taxonomy.lexicon_theme
+        candidates = pl.concat([candidates.filter(~mine), _with_lexicon_cue(candidates.filter(mine), "text", taxonomy)])
+    parts = [
+        _apply_suppression(part, rules[theme], taxonomy, lexicon=use_lexicon)
+        if rules[theme].ignore or rules[theme].unless
+        else part
+        for (theme,), part in candidates.drop_nulls("cue").partition_by("theme", as_dict=True).items()
+    ]
+    empty = pl.DataFrame(schema={"_row": pl.UInt32, "criterion_id": pl.Int64, "text": pl.Utf8, "theme": pl.Utf8, "cue": pl.Utf8})
+    return pl.concat(parts) if parts else empty
+
+
+def classify_frame(items: pl.DataFrame, *, rules: Taxonomy | None = None) -> pl.DataFrame:
+    """One row per (criterion, theme) with the matched cue, whether it is conditional and why.
+
+    `items` has columns `criterion_id` and `text`, and optionally the context
+    columns `heading`, `parent_text`, `study_title` and `study_conditions`. A criterion that fits no
+    theme gets `other` with cue "". Rows come out in input order and, within a
+    criterion, in taxonomy order.
+    """
+    taxonomy = rules or default_rules()
+    cued = {rule.id: rule for rule in taxonomy.themes if not rule.is_fallback}
+    fallback = taxonomy.fallback
+    rank = {rule.id: position for position, rule in enumerate(taxonomy.themes)}
+
+    frame = _prepare(items)
     # Every criterion is scanned once per theme on its raw text. The ignore and
     # unless rules then run only on the few criteria where a theme's cue was found,
     # which keeps masking (a full string rewrite) off most of the column.
-    candidates = (
-        frame.with_columns(_first_cue(pl.col("text"), rule).alias(theme) for theme, rule in cued.items())
-        .unpivot(list(cued), index=["_row", "criterion_id", "text"], variable_name="theme", value_name="cue")
-        .drop_nulls("cue")
-    )
-    parts = [
-        _apply_suppression(part, cued[theme]) if cued[theme].ignore or cued[theme].unless else part
-        for (theme,), part in candidates.partition_by("theme", as_dict=True).items()
-    ]
-    found = pl.concat(parts) if parts else candidates
+    found = _find(frame, cued, taxonomy, lexicon=True)
+    weak = {rule.id: replace(rule, cues=rule.weak, weak=()) for rule in cued.values() if rule.weak}
+    if weak:
+        # Weak cues ("men", "children") give their theme only to a criterion that no
+        # other cue explains: "ALT > 35 (men)" is about the liver, not about sex.
+        alone = _find(frame, weak, taxonomy, lexicon=False).join(found, on="_row", how="anti")
+        found = pl.concat([found, alone])
+    found = _apply_context(found, frame, taxonomy).unique(["_row", "theme"], keep="first")
     unmatched = frame.join(found, on="_row", how="anti").select(
         "_row", "criterion_id", "text", theme=pl.lit(fallback.id), cue=pl.lit("")
     )
+    tagged = pl.concat([found, unmatched])
     return (
-        pl.concat([found, unmatched])
+        _with_conditional(tagged, taxonomy)
         .with_columns(_rank=pl.col("theme").replace_strict(rank, return_dtype=pl.Int32))
         .sort("_row", "_rank")
-        .select("criterion_id", "theme", "cue")
+        .select(list(OUTPUT_SCHEMA))
+        .cast(OUTPUT_SCHEMA)
     )
 
 
-def themes_table(rules: list[ThemeRule] | None = None) -> pl.DataFrame:
+# --- whole or conditional -------------------------------------------------------------------
+
+# Clauses are cut at semicolons and sentence ends: a qualifier counts for the themes
+# whose cue is in its clause.
+_CLAUSE = r"[^;]+?(?:\.\s+|;|$)"
+
+
+def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
+    """Add `conditional` and `qualifier` (the words that let part of the group in) to each (criterion, theme)."""
+    kinds = taxonomy.qualifiers
+    fallback = taxonomy.fallback.id
+    rules = {rule.id: rule for rule in taxonomy.themes}
+    if not kinds:
+        return tagged.with_columns(conditional=pl.lit(False), qualifier=pl.lit(""))
+    names = [f"_q{index}" for index in range(len(kinds))]
+    patterns = [_ascii_words(f"(?i)(?:^|[^\\w-])({kind.pattern})(?:\\W|$|(?-u:\\b))") for kind in kinds]
+    blank = _ascii_words(f"(?i)\\b(?:{'|'.join(taxonomy.not_qualifiers)})") if taxonomy.not_qualifiers else ""
+
+    def qualifiers(frame: pl.LazyFrame, column: str) -> pl.LazyFrame:
+        scan = pl.col(column).str.replace_all(blank, _MASK) if blank else pl.col(column)
+        return frame.with_columns(_scan=scan).with_columns(
+            pl.col("_scan").str.extract(pattern, 1).alias(name) for pattern, name in zip(patterns, names, strict=True)
+        )
+
+    # `other` is never conditional, so only criteria with a theme are searched.
+    themed = tagged.filter(pl.col("theme") != fallback)
+    per_row = qualifiers(themed.lazy().select("_row", "text").unique("_row"), "text").select("_row", *names)
+    # A criterion with several themes and several clauses (cut at semicolons and
+    # sentence ends): each theme takes the qualifiers of the clauses that hold its cue.
+    scoped = themed.filter((pl.col("cue") != "") & (pl.len().over("_row") > 1))
+    clauses = (
+        scoped.lazy()
+        .select("_row", "text")
+        .unique("_row")
+        .with_columns(clause=pl.col("text").str.extract_all(_CLAUSE))
+        .filter(pl.col("clause").list.len() > 1)
+        .explode("clause")
+    )
+    in_clause = qualifiers(clauses, "clause").join(scoped.lazy().select("_row", "theme", "cue"), on="_row").collect()
+    # A clause holds a theme when one of the theme's cues is in it (a heading's or
+    # the drug lexicon's cue: when the cue itself is).
+    holds = [
+        part.filter(
+            pl.any_horizontal(pl.col("clause").str.contains(pattern) for pattern in rules[theme].cue_patterns)
+            | pl.col("clause").str.contains(pl.col("cue"), literal=True)
+        )
+        for (theme,), part in in_clause.partition_by("theme", as_dict=True).items()
+    ]
+    per_theme = (
+        (pl.concat(holds) if holds else in_clause.clear())
+        .lazy()
+        .group_by("_row", "theme")
+        .agg(pl.col(name).drop_nulls().first() for name in names)
+    )
+    found = pl.concat(
+        [
+            themed.lazy().select("_row", "theme").join(per_theme, on=["_row", "theme"], how="anti").join(per_row, on="_row"),
+            per_theme,
+        ]
+    ).collect()
+    qualifier = pl.lit(None, dtype=pl.Utf8)
+    for kind, name in reversed(list(zip(kinds, names, strict=True))):
+        allowed = ~pl.col("theme").is_in(list(kind.not_for))
+        qualifier = pl.when(allowed & pl.col(name).is_not_null()).then(pl.col(name)).otherwise(qualifier)
+    found = found.select("_row", "theme", qualifier=qualifier)
+    return tagged.join(found, on=["_row", "theme"], how="left").with_columns(
+        qualifier=pl.col("qualifier").fill_null(""), conditional=pl.col("qualifier").fill_null("") != ""
+    )
+
+
+# --- the taxonomy as a table, and one criterion explained ---------------------------------
+
+
+def themes_table(rules: Taxonomy | None = None) -> pl.DataFrame:
     """The taxonomy in its own order, `other` included, for storing next to the tags."""
-    rules = rules or _default_rules()
+    taxonomy = rules or default_rules()
     return pl.DataFrame(
         {
-            "theme": [rule.id for rule in rules],
-            "label": [rule.label for rule in rules],
-            "description": [rule.description for rule in rules],
+            "theme": [rule.id for rule in taxonomy.themes],
+            "label": [rule.label for rule in taxonomy.themes],
+            "description": [rule.description for rule in taxonomy.themes],
         }
     )
 
 
-def explain(text: str, *, rules: list[ThemeRule] | None = None) -> list[tuple[str, str]]:
-    """The (theme, cue) pairs of a single criterion."""
-    items = pl.DataFrame({"criterion_id": [0], "text": [text]}, schema={"criterion_id": pl.Int64, "text": pl.Utf8})
-    tagged = classify_frame(items, rules=rules)
-    return list(zip(tagged["theme"].to_list(), tagged["cue"].to_list(), strict=True))
-
-
-def cmd_themes(text: str) -> int:
-    """Print each theme of `text` with the words that triggered it."""
-    rules = _default_rules()
-    labels = {rule.id: rule.label for rule in rules}
-    pairs = explain(text, rules=rules)
-    width = max(len(theme) for theme, _ in pairs)
-    for theme, cue in pairs:
-        because = f'cue: "{cue}"' if cue else "no theme's cue matched"
-        print(f"{theme:<{width}}  {labels[theme]}  ({because})")
-    return 0
-
-
 @dataclass(frozen=True)
-class GoldItem:
-    id: str
-    text: str
-    themes: frozenset[str]
+class Explained:
+    """One theme of one criterion: the cue that gave it, and the qualifier that makes it conditional."""
+
+    theme: str
+    cue: str
+    conditional: bool
+    qualifier: str
 
 
-class GoldFileError(ValueError):
-    """A gold-standard file that cannot be read; the message names file, line and reason."""
-
-
-def read_gold(path: Path, *, known_themes: set[str]) -> list[GoldItem]:
-    """Read hand-labelled criteria (JSON lines with id, text, themes); blank lines are skipped."""
-    items = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise GoldFileError(f"{where}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(record, dict):
-                raise GoldFileError(f"{where}: expected a JSON object")
-            missing = [key for key in ("id", "text", "themes") if key not in record]
-            if missing:
-                raise GoldFileError(f"{where}: missing key(s) {', '.join(missing)}")
-            text, themes = record["text"], record["themes"]
-            if not isinstance(text, str):
-                raise GoldFileError(f"{where}: 'text' must be a string")
-            if not isinstance(themes, list) or not themes or not all(isinstance(t, str) for t in themes):
-                raise GoldFileError(f"{where}: 'themes' must be a non-empty list of theme ids")
-            unknown = sorted(set(themes) - known_themes)
-            if unknown:
-                raise GoldFileError(f"{where}: unknown theme(s) {', '.join(unknown)}")
-            items.append(GoldItem(id=str(record["id"]), text=text, themes=frozenset(themes)))
-    return items
-
-
-def evaluation_table(gold: list[GoldItem], predicted: list[frozenset[str]], theme_ids: list[str]) -> pl.DataFrame:
-    """Per-theme true/false positives, false negatives, precision, recall, F1 and support."""
-    counts = {
-        "theme": theme_ids,
-        "tp": [sum(t in g.themes and t in p for g, p in zip(gold, predicted, strict=True)) for t in theme_ids],
-        "fp": [sum(t not in g.themes and t in p for g, p in zip(gold, predicted, strict=True)) for t in theme_ids],
-        "fn": [sum(t in g.themes and t not in p for g, p in zip(gold, predicted, strict=True)) for t in theme_ids],
-    }
-    return (
-        pl.DataFrame(counts)
-        .with_columns(support=pl.col("tp") + pl.col("fn"))
-        .with_columns(
-            precision=_ratio(pl.col("tp"), pl.col("tp") + pl.col("fp")),
-            recall=_ratio(pl.col("tp"), pl.col("support")),
-        )
-        .with_columns(f1=_ratio(2 * pl.col("precision") * pl.col("recall"), pl.col("precision") + pl.col("recall")))
-    )
-
-
-def _ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
-    # An undefined ratio (nothing predicted, nothing expected) scores 0, as in scikit-learn.
-    return pl.when(denominator > 0).then(numerator / denominator).otherwise(0.0)
-
-
-def summary_scores(table: pl.DataFrame, *, min_support: int = 5) -> tuple[float, float]:
-    """Micro-F1 over every label, and macro-F1 over themes with at least `min_support` examples."""
-    tp, fp, fn = (table[column].sum() for column in ("tp", "fp", "fn"))
-    micro = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
-    supported = table.filter(pl.col("support") >= min_support)["f1"]
-    macro = supported.mean() if supported.len() else 0.0
-    return float(micro), float(macro)
-
-
-def cmd_evaluate(gold_path: Path) -> int:
-    """Score the classifier against a hand-labelled JSONL file and print the table."""
-    rules = _default_rules()
-    theme_ids = [rule.id for rule in rules]
-    try:
-        gold = read_gold(gold_path, known_themes=set(theme_ids))
-    except (GoldFileError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+def explain(text: str, *, rules: Taxonomy | None = None, **context: str) -> list[Explained]:
+    """The themes of a single criterion; `context` takes the CONTEXT_COLUMNS by name."""
+    unknown = set(context) - set(CONTEXT_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown context {', '.join(sorted(unknown))}; expected some of {', '.join(CONTEXT_COLUMNS)}")
     items = pl.DataFrame(
-        {"criterion_id": range(len(gold)), "text": [item.text for item in gold]},
-        schema={"criterion_id": pl.Int64, "text": pl.Utf8},
+        {"criterion_id": [0], "text": [text], **{name: [value] for name, value in context.items()}},
+        schema={"criterion_id": pl.Int64, "text": pl.Utf8, **dict.fromkeys(context, pl.Utf8)},
     )
-    tagged = classify_frame(items, rules=rules).group_by("criterion_id").agg("theme")
-    by_id = dict(zip(tagged["criterion_id"].to_list(), tagged["theme"].to_list(), strict=True))
-    predicted = [frozenset(by_id[index]) for index in range(len(gold))]
+    tagged = classify_frame(items, rules=rules)
+    return [Explained(**row) for row in tagged.drop("criterion_id").iter_rows(named=True)]
 
-    table = evaluation_table(gold, predicted, theme_ids)
-    width = max(len(theme) for theme in theme_ids)
-    print(f"{'theme':<{width}}  precision  recall     f1  support")
-    for row in table.iter_rows(named=True):
-        print(
-            f"{row['theme']:<{width}}  {row['precision']:>9.3f}  {row['recall']:>6.3f}  {row['f1']:>5.3f}  {row['support']:>7d}"
-        )
-    micro, macro = summary_scores(table)
-    print(f"micro_f1={micro:.3f} macro_f1={macro:.3f}")
+
+def cmd_themes(text: str, **context: str) -> int:
+    """Print each theme of `text` with the words that triggered it, and whether it is whole or conditional."""
+    taxonomy = default_rules()
+    labels = {rule.id: rule.label for rule in taxonomy.themes}
+    rows = explain(text, rules=taxonomy, **context)
+    width = max(len(row.theme) for row in rows)
+    for row in rows:
+        if row.cue:
+            because = f'cue: "{row.cue}"'
+        elif row.theme == taxonomy.fallback.id:
+            because = "no theme's cue matched"
+        else:
+            because = "from the heading or parent item"
+        kind = f'conditional, qualifier: "{row.qualifier}"' if row.conditional else "whole, no qualifier"
+        print(f"{row.theme:<{width}}  {labels[row.theme]}  ({because}; {kind})")
     return 0

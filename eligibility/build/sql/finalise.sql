@@ -34,7 +34,9 @@ select
     c.nct_id,
     c.section,
     t.theme,
-    t.cue
+    t.cue,
+    t.conditional,
+    t.qualifier
 from stage_themes as t
 join criteria as c using (criterion_id)
 order by c.nct_id, t.criterion_id, t.theme;
@@ -119,11 +121,13 @@ counts as (
     group by nct_id
 ),
 exclusion_themes as (
-    -- the themes as a list to read, and as bits (bit position - 1 of themes) to count fast
+    -- the themes as a list to read, and as bits (bit position - 1 of themes) to count fast;
+    -- the whole mask has a theme's bit when at least one of its criteria excludes it wholly
     select
         t.nct_id,
         list(distinct t.theme order by t.theme) as exclusion_themes,
-        bit_or(1::bigint << (th.position - 1)) as exclusion_theme_mask
+        bit_or(1::bigint << (th.position - 1)) as exclusion_theme_mask,
+        coalesce(bit_or(1::bigint << (th.position - 1)) filter (where not t.conditional), 0) as exclusion_theme_whole_mask
     from criterion_themes as t
     join themes as th on th.theme = t.theme
     where t.section = 'exclusion'
@@ -174,6 +178,7 @@ select
     coalesce(c.n_unspecified, 0) as n_unspecified,
     coalesce(e.exclusion_themes, []::varchar[]) as exclusion_themes,
     coalesce(e.exclusion_theme_mask, 0) as exclusion_theme_mask,
+    coalesce(e.exclusion_theme_whole_mask, 0) as exclusion_theme_whole_mask,
     k.criteria_text,
     coalesce(c.search_text, '') as search_text,
     k.record_complete,
