@@ -106,7 +106,7 @@ class Fact:
 # Written in the syntax shared by Python's re and polars (Rust regex: no look-around),
 # so that a whole column of criteria is searched at once.
 _MEASURE_PATTERNS: dict[str, str] = {
-    "creatinine_clearance": r"""(?i:creatinine?\s+clearance|clearance\s+of\s+creatinine
+    "creatinine_clearance": r"""(?i:(?:serum\s+)?creatinine?\s+clearance|clearance\s+of\s+creatinine
         |(?:estimated\s+|measured\s+|calculated\s+)?glomerular\s+filtration\s+rate)
         |\b(?:Cr\s?Cl|CLcr|CCr|e?GFR|mGFR|CrCL|CRCL)\b""",
     "karnofsky": r"(?i:\bkarnofsky(?:\s+performance)?(?:\s+(?:status|scale|score|index))?)|\bKPS\b",
@@ -181,10 +181,10 @@ _NUMBER_WORDS = {
     )
 } | {"twice": 2.0}
 _LT = r"""<\s*/?\s*=|=\s*/?\s*<|≤|⩽|≦|<=|=<|</=|<\s*or\s*=|=\s*or\s*<|<\s*or\s*equal(?:\s+to)?
-    |(?:less|lower|lest|fewer)\s+(?:than|then|that)\s*(?:or\s+)?equal(?:\s+to)?
+    |(?:less|lesser|lower|lest|fewer)\s+(?:than|then|that)\s*(?:or\s+)?equal(?:\s+to)?
     |(?:no|not)\s+(?:greater|more|higher|larger|bigger)\s+(?:than|then)|(?:must\s+)?not\s+(?:to\s+)?exceed(?:ing)?|not\s+exceeding
     |up\s+to(?:\s+and\s+including)?|at\s+most|maximum(?:\s+of)?|max\.?(?:\s+of)?|equal\s+to\s+or\s+(?:less|lower)\s+than"""
-_LT_STRICT = r"<|(?:less|lower|lest|fewer)\s+(?:than|then|that)|below|under|beneath|younger\s+than|inferior\s+to"
+_LT_STRICT = r"<|(?:less|lesser|lower|lest|fewer)\s+(?:than|then|that)|below|under|beneath|younger\s+than|inferior\s+to"
 _GE = r""">\s*/?\s*=|=\s*/?\s*>|≥|⩾|≧|>=|=>|>/=|>\s*or\s*=|=\s*or\s*>|>\s*or\s*equal(?:\s+to)?
     |(?:greater|more|higher|larger|older)\s+(?:than|then)\s*(?:or\s+)?equal(?:\s+to)?|(?:no|not)\s+(?:less|lower|fewer)\s+(?:than|then)
     |at\s+least|minimum(?:\s+of)?|min\.?(?:\s+of)?|equal\s+to\s+or\s+(?:greater|more|higher)\s+than"""
@@ -243,7 +243,7 @@ _VALUE = re.compile(
 # Ages stated number-first: "18 years of age or older", "under 18 years of age", "> 48 hours old".
 _AGE_UNIT = r"(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)"
 _AGE_FIRST = re.compile(
-    rf"""(?P<n1>{_NUM})\s*(?:(?P<u1>{_AGE_UNIT})\s*)?(?:(?:-|–|to|and)\s*(?:<|less\s+than|under)?\s*(?P<n2>{_NUM})\s*)?
+    rf"""(?P<n1>{_NUM})\s*(?:\([a-z-]+\)\s*)?(?:(?P<u1>{_AGE_UNIT})\s*)?(?:(?:-|–|to|and)\s*(?:<|less\s+than|under)?\s*(?P<n2>{_NUM})\s*)?
     (?P<unit>{_AGE_UNIT})[-\s]*
     (?:(?P<anchor>of\s+age|old|of\s+life|at\s+(?:the\s+)?(?:time\s+of\s+)?(?:study\s+)?(?:entry|enrol{{1,2}}ment|inclusion|registration|screening|consent|diagnosis|randomi[sz]ation))\s*)?
     (?P<post>(?:or|and)\s+(?:older|younger|over|above|under|below))?""",
@@ -302,15 +302,15 @@ _AGE_CONDITION = re.compile(
     |at|least|most|or|equal|to)|\s*[<>≤≥=/]+)*\s*$""",
     re.VERBOSE,
 )
-# "between 8 and 39 years of age (may) sign the consent": an age that picks who signs.
-_AGE_CONSENT_AFTER = re.compile(r"(?i)[^.;]{0,50}?\b(?:sign|signs|consent|assent)\b")
+# "between 8 and 39 years of age sign the consent", "under 18 must have a parent's consent": who signs.
+_AGE_CONSENT_AFTER = re.compile(r"(?i)[^.;]{0,50}?\b(?:sign|signs|signing|assent|parent|parents|guardian|guardians)\b")
 _AGE_OTHER_PERSON = re.compile(
     r"""(?i)\b(?:donors?|mothers?|fathers?|parents?|guardians?|siblings?|partners?|spouses?|caregivers?|household|contacts?
     |consent|assent|onset|symptoms?\s+(?:began|appeared|started)|diagnosed\s+(?:before|after)|born|menarche|menopause|vaccinat\w*|smok\w*|drink\w*)\b""",
     re.VERBOSE,
 )
 # Criteria that may state an age number-first (also the polars prefilter for them).
-AGE_FIRST_HINT = r"""(?i)\d\s*(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)[-\s]*(?:of\s+age|old|of\s+life|at\s)
+AGE_FIRST_HINT = r"""(?i)\d\s*(?:\([a-z-]+\)\s*)?(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)[-\s]*(?:of\s+age|old|of\s+life|at\s)
     |\d\s+(?:years?\s+)?(?:or|and)\s+(?:older|younger|over|under|above|below)"""
 _AGE_FIRST_HINT = re.compile(_compact(AGE_FIRST_HINT))
 # "eligible if aged 18 or older": a condition that is the criterion itself.
@@ -712,7 +712,11 @@ def _readings(text: str, mentions: list[tuple[str, int, int]]) -> list[_Reading]
         reach_from, following = end, index + 1
         while (
             following < len(mentions)
-            and (measure not in SCALES or mentions[following][0] == measure)
+            and (
+                measure not in SCALES
+                or {measure, mentions[following][0]} <= {"karnofsky", "lansky"}
+                or mentions[following][0] == measure
+            )
             and _CONJUNCTION.fullmatch(text, reach_from, mentions[following][1])
         ):
             reach_from = mentions[following][2]
