@@ -109,7 +109,7 @@ _MEASURE_PATTERNS: dict[str, str] = {
     "creatinine_clearance": r"""(?i:(?:serum\s+)?creatinine?\s+clearance|clearance\s+of\s+creatinine
         |(?:estimated\s+|measured\s+|calculated\s+)?glomerular\s+filtration\s+rate)
         |\b(?:Cr\s?Cl|CLcr|CCr|e?GFR|mGFR|CrCL|CRCL)\b""",
-    "karnofsky": r"(?i:\bkarnofsky(?:\s+performance)?(?:\s+(?:status|scale|score|index))?)|\bKPS\b",
+    "karnofsky": r"(?i:\bkarno[fv]sky(?:\s+performance)?(?:\s+(?:status|scale|score|index))?)|\bKPS\b",
     "lansky": r"(?i:\blansky(?:[-\s]+play)?(?:[-\s]+performance)?(?:\s+(?:status|scale|score))?)",
     "ecog": r"""(?:\b(?:ECOG|Zubrod|ZUBROD|SWOG|GOG|WHO)\b|(?i:eastern\s+cooperative\s+oncology\s+group))
         (?:\s+(?i:performance)?\s*(?i:status|score|scale|grade))?(?:\s*\(?PS\)?)?
@@ -202,7 +202,7 @@ _TIMES = r"(?:x|X|×|\*|times|-?fold|folds?)\s*(?:(?:greater|higher|more)\s+than
 _POWER = r"""(?:x|X|×|\*)?\s*10\s*(?:\^|\*\*|e|E|exp)?\s*\(?(?P<{p}exp>\d{{1,4}}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\)?\s*(?:cells\s*)?"""
 _VOLUME = r"(?:cells|platelets|neutrophils|PMNs?)?\s*/\s*(?P<{p}vol>[Lℓl](?!\w)|m[Ll](?!\w)|[uµμ][Ll]|mcL|micro\s?L(?:iter|itre)?|mm\s*(?:\^|\()?\s*3\)?|mm³|cmm|cu\.?\s*mm|[nN][Ll])"
 _UNIT = r"""(?P<{p}uln>(?:{times})?{uln})
-    |(?P<{p}count>(?:{power})?{volume}|G/L|K/[uµμ]L|k/[uµμ]l|mm\s*(?:\^\s*)?(?:3|³|\(3\)))
+    |(?P<{p}count>(?:{power})?{volume}|G/L|[Kk]\s*/\s*(?:[uµμ][Ll]|mm\s*(?:\^|\()?\s*3\)?|mm³)|mm\s*(?:\^\s*)?(?:3|³|\(3\)))
     |(?P<{p}mgdl>mg\s*[/\\]\s*d[Ll1]|mg\s*%|mg\s*/\s*100\s*m[Ll]|mg/dL|mg/dl)
     |(?P<{p}umol>(?:[uµμ]|micro|mc)\s*mol(?:es)?\s*/\s*[Ll]|[uµμ]M\b)
     |(?P<{p}mmol>mmol\s*/\s*[Ll])
@@ -266,6 +266,11 @@ _CONJUNCTION = re.compile(r"(?i)(?:\s|,|/|\(|\)|\band\b|\bor\b|&)*")
 _RELATIVE_AFTER = re.compile(
     r"(?i)\s*(?:below|above|under|over|of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:normal|LLN|baseline|predicted|expected)\b"
 )
+_BARE_GAP = re.compile(
+    r"(?i)[\s:,=()/-]*(?:(?:of|is|are|level|levels|value|values|count|counts|score|status|concentration|must|should|be|at|serum|total|PS|scale)[\s:,=()/-]*)*"
+)
+_ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
+_JOINER = re.compile(r"(?i)\s*(?:,|or|and|but|and/or)?\s*")
 _MAX_GAP = 80
 _REACH = 160  # characters after a mention where its value may be
 _HAS_VALUE = re.compile(r"(?i)\d|normal|\buln\b|upper\s+limit|\bwnl\b")
@@ -436,7 +441,7 @@ def _count(measure: str, value: float, match: re.Match[str], prefix: str) -> tup
         if power > 15:
             return None
         return value * 10**power * per_litre, "/uL"
-    if unit.upper() in ("G/L", "K/UL", "K/µL", "K/ΜL") or volume == "nl":
+    if unit.upper() == "G/L" or unit[:1] in "Kk" and unit or volume == "nl":
         return value * 1000, "/uL"
     if volume in ("l", "ℓ") and value < 1000:
         return None  # cells per litre with no power of ten: garbled ("100,000/L" is read as per µL)
@@ -576,9 +581,36 @@ def _read_mention(
         if measure == "age":
             return None
         comparison = "eq"
-        if not scale and not unit_given and measure not in COUNT_MEASURES and len(gap.strip(" :,-()")) > 20:
-            return None
-    return [_Reading(measure, comparison, first * factor, unit, start, span_end, qualified, negated)]
+        if not unit_given and not _BARE_GAP.fullmatch(gap):
+            return None  # a number with no sign and no unit, apart from the mention, is something else
+    readings = [_Reading(measure, comparison, first * factor, unit, start, span_end, qualified, negated)]
+    # "Age < 35 or > 75 years", "age ≥ 18 and ≤ 65": a second comparison the other way.
+    second_found = _VALUE.match(text, span_end, _window_end(text, span_end, min(limit, span_end + 40)))
+    if (
+        second_found
+        and second_found.group("comp")
+        and second_found.group("n1")
+        and _JOINER.fullmatch(second_found.group("gap"))
+        and comparison != "eq"
+    ):
+        other = _comparison(second_found, usual=usual)
+        value = _number(second_found.group("n1"))
+        converted = _convert(measure, value, second_found, "a_") if value is not None else None
+        if other and other[0] != comparison[0] and converted and converted[1] == unit:
+            end_at = second_found.end()
+            readings.append(
+                _Reading(
+                    measure,
+                    other,
+                    converted[0] if second_found.group("u1") else value * factor,
+                    unit,
+                    start,
+                    end_at,
+                    qualified,
+                    negated,
+                )
+            )
+    return readings
 
 
 def _count_first(text: str, measure: str, start: int, end: int) -> list[_Reading]:
@@ -603,7 +635,17 @@ def _qualified(text: str, end: int, start: int | None = None) -> bool:
 def _age_vetoed(text: str, start: int, clause_start: int) -> bool:
     before = text[clause_start:start]
     conditional = _AGE_CONDITION.search(before[-40:]) and not _ELIGIBLE_IF.search(before[-60:])
-    return bool(conditional or _AGE_OTHER_PERSON.search(before) or _AGE_CONSENT_AFTER.match(text, start))
+    return bool(
+        conditional
+        or _AGE_OTHER_PERSON.search(before)
+        or _AGE_CONSENT_AFTER.match(text, start)
+        or (before.rstrip().endswith("(") and _names_a_measure(before[-50:]))
+    )
+
+
+def _names_a_measure(text: str) -> bool:
+    """Whether ``text`` mentions a measure other than age ("ECOG > 2 (≥ 18 years)": that age picks the scale)."""
+    return any(_kind(found.group(0)) not in ("age", "stop") for found in _MENTION.finditer(text))
 
 
 def _age_first_readings(text: str) -> list[_Reading]:
@@ -748,6 +790,10 @@ def _readings(text: str, mentions: list[tuple[str, int, int]]) -> list[_Reading]
             if found_before:
                 preceding = (_comparison(found_before, usual="min") or "ge", window + found_before.start())
         found = _read_mention(text, measure, start, reach_from, limit, negated=negated, preceding=preceding)
+        aside = _ASIDE.match(text, reach_from)
+        if found is None and aside:
+            # "Karnofsky (16-17 years) < 50%": the value follows the aside
+            found = _read_mention(text, measure, start, aside.end(), limit, negated=negated, preceding=preceding)
         if found is not None:
             readings.extend(found)
     return readings
