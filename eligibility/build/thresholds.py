@@ -113,8 +113,8 @@ _MEASURE_PATTERNS: dict[str, str] = {
     "lansky": r"(?i:\blansky(?:[-\s]+play)?(?:[-\s]+performance)?(?:\s+(?:status|scale|score))?)",
     "ecog": r"""(?:\b(?:ECOG|Zubrod|ZUBROD|SWOG|GOG|WHO)\b|(?i:eastern\s+cooperative\s+oncology\s+group))
         (?:\s+(?i:performance)?\s*(?i:status|score|scale|grade))?(?:\s*\(?PS\)?)?
-        |(?i:\bperformance\s+(?:status|score))(?:\s*\(PS\))?|\bPS\b""",
-    "life_expectancy": r"""(?i:\b(?:life|survival)\s+expectancy|\bexpected\s+to\s+(?:survive|live)|\blife\s?span
+        |(?i:\bperformance[-\s]+(?:status|score))(?:\s*\(PS\))?|\bPS\b""",
+    "life_expectancy": r"""(?i:\b(?:life|survival)[-\s]+expectancy|\bexpected\s+to\s+(?:survive|live)|\blife\s?span
         |\b(?:expected|estimated|projected|anticipated|predicted)\s+(?:survival|life\s?span)|\blimit(?:s|ing)?\s+(?:life\s+expectancy|(?:the\s+)?survival)|\bprognosis)""",
     "bilirubin": r"(?i:(?:total\s+|serum\s+)?bilirubin(?:\s+total)?|\bt\.?\s?bili\b|\bbili\b)|\b(?:TBIL|TBili)\b",
     "ast_alt": r"""(?i:aspartate\s+(?:amino)?transaminase|aspartate\s+(?:amino)?transferase|alanine\s+(?:amino)?transaminase
@@ -122,7 +122,7 @@ _MEASURE_PATTERNS: dict[str, str] = {
         |liver\s+function\s+tests?|serum\s+glutamic[-\s](?:oxaloacetic|pyruvic)\s+transaminase)
         |\b(?:AST|ALT|SGOT|SGPT|GOT|GPT|ASAT|ALAT|LFTs?)\b""",
     "creatinine": r"(?i:(?:serum\s+|plasma\s+|blood\s+)?creatinine?)|\b(?:S?Cr|SCr)\b",
-    "lvef": r"(?i:(?:left\s+ventricular\s+|LV\s+|cardiac\s+)?ejection\s+fraction|\bLV\s?EF\b)|\bEF\b",
+    "lvef": r"(?i:(?:left[-\s]+ventricular[-\s]+|LV\s+|cardiac\s+)?ejection[-\s]+fraction|\bLV\s?EF\b)|\bEF\b",
     "shortening_fraction": r"(?i:(?:left\s+ventricular\s+)?(?:shortening\s+fraction|fractional\s+shortening))|\b(?:SF|FS)\b",
     "anc": r"""(?i:absolute\s+(?:neutrophil|granulocyte|phagocyte)(?:s|\s+count)?|(?:neutrophil|granulocyte)(?:s|ic)?(?:\s+leukocytes?)?(?:\s+count)?
         |polymorphonuclear(?:\s+leukocytes?)?)|\b(?:ANC|AGC|PMN)\b""",
