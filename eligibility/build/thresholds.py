@@ -273,7 +273,11 @@ _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
 _JOINER = re.compile(r"(?i)\s*(?:,|or|and|but|and/or)?\s*")
 _MAX_GAP = 80
 _REACH = 160  # characters after a mention where its value may be
-_HAS_VALUE = re.compile(r"(?i)\d|normal|\buln\b|upper\s+limit|\bwnl\b")
+# Text that may hold a value: a digit, a number word, or a limit of normal (also the polars prefilter).
+VALUE_HINT = (
+    r"(?i)\d|normal|\buln\b|upper\s+limit|\bwnl\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twice)\b"
+)
+_HAS_VALUE = re.compile(VALUE_HINT)
 # Between a mention and its value: words that make the number something else.
 _GAP_VETO = re.compile(
     r"""(?i)\b(?:if|when|unless|whereas|since|within|prior|after|before|during|transfus\w*|increase[sd]?|decrease[sd]?
@@ -441,7 +445,7 @@ def _count(measure: str, value: float, match: re.Match[str], prefix: str) -> tup
         if power > 15:
             return None
         return value * 10**power * per_litre, "/uL"
-    if unit.upper() == "G/L" or unit[:1] in "Kk" and unit or volume == "nl":
+    if unit.upper() == "G/L" or unit[:1] in ("K", "k") or volume == "nl":
         return value * 1000, "/uL"
     if volume in ("l", "ℓ") and value < 1000:
         return None  # cells per litre with no power of ten: garbled ("100,000/L" is read as per µL)
@@ -854,7 +858,7 @@ def extract_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """
     candidates = (
         frame.select("criterion_id", "section", "text")
-        .filter(pl.col("section").is_in(["inclusion", "exclusion"]) & pl.col("text").str.contains(r"\d|(?i)normal|(?i)\buln\b"))
+        .filter(pl.col("section").is_in(["inclusion", "exclusion"]) & pl.col("text").str.contains(f"(?-u){VALUE_HINT}"))
         .with_columns(pl.col("text").str.extract_all(f"(?-u){MENTION_PATTERN}").alias("mentions"))
         .filter((pl.col("mentions").list.len() > 0) | pl.col("text").str.contains(_compact(AGE_FIRST_HINT)))
     )
