@@ -640,11 +640,14 @@ def _age_vetoed(text: str, start: int, clause_start: int) -> bool:
     before = text[clause_start:start]
     conditional = _AGE_CONDITION.search(before[-40:]) and not _ELIGIBLE_IF.search(before[-60:])
     return bool(
-        conditional
-        or _AGE_OTHER_PERSON.search(before)
-        or _AGE_CONSENT_AFTER.match(text, start)
-        or (before.rstrip().endswith("(") and _names_a_measure(before[-50:]))
+        conditional or _AGE_OTHER_PERSON.search(before) or _AGE_CONSENT_AFTER.match(text, start) or _in_aside_of_a_measure(before)
     )
+
+
+def _in_aside_of_a_measure(before: str) -> bool:
+    """Whether the text ``before`` an age leaves it inside parentheses that follow another measure."""
+    opening = before.rfind("(")
+    return opening >= 0 and ")" not in before[opening:] and _names_a_measure(before[max(0, opening - 50) : opening])
 
 
 def _names_a_measure(text: str) -> bool:
