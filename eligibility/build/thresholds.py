@@ -246,9 +246,10 @@ _AGE_FIRST = re.compile(
     rf"""(?P<n1>{_NUM})\s*(?:\([a-z-]+\)\s*)?(?:(?P<u1>{_AGE_UNIT})\s*)?(?:(?:-|–|to|and)\s*(?:<|less\s+than|under)?\s*(?P<n2>{_NUM})\s*)?
     (?P<unit>{_AGE_UNIT})[-\s]*
     (?:(?P<anchor>of\s+age|old|of\s+life|at\s+(?:the\s+)?(?:time\s+of\s+)?(?:study\s+)?(?:entry|enrol{{1,2}}ment|inclusion|registration|screening|consent|diagnosis|randomi[sz]ation))\s*)?
-    (?P<post>(?:or|and)\s+(?:older|younger|over|above|under|below))?""",
+    (?P<post>(?:or|and)\s+(?:older|younger|over|above|under|below)(?!\s*\d))?""",
     re.VERBOSE,
 )
+_AGE_WORD_SOON = re.compile(r"(?i)[\s,]*(?:and|but|to|-)\s+[^\d.;]{0,20}\d+\s*[a-z]*[-\s]*(?:of\s+age|old)\b")
 # The comparison before a number-first age ("under 18 years of age", "> 48 hours old").
 _AGE_COMPARATOR = re.compile(rf"(?:{_COMPARATOR})\s*(?:the\s+age\s+of\s+)?(?:between\s+)?$", re.VERBOSE)
 # People a number-first age may follow without "years" ("Women 65 or older").
@@ -662,7 +663,9 @@ def _age_first_readings(text: str) -> list[_Reading]:
         anchor, post = found.group("anchor"), found.group("post")
         before = _AGE_COMPARATOR.search(text[max(0, found.start() - 40) : found.start()])
         start = found.start() - (len(before.group(0)) if before else 0)
-        if not (anchor or post) or (anchor == "of life" and not before):
+        # "at least 20 years and below 80 years of age": the first number's anchor comes later
+        anchored = anchor or post or (before and _AGE_WORD_SOON.match(text, found.end()))
+        if not anchored or (anchor == "of life" and not before):
             continue
         clause = _clause_start(text, start)
         first = _number(found.group("n1"))
