@@ -271,6 +271,9 @@ _BARE_GAP = re.compile(
     r"(?i)[\s:,=()/-]*(?:(?:of|is|are|level|levels|value|values|count|counts|score|status|concentration|must|should|be|at|serum|total|PS|scale)[\s:,=()/-]*)*"
 )
 _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
+_SECOND_HINT = re.compile(
+    r"(?i)\s*(?:,|or|and|but|and/or)?\s*(?:[<>≤≥=]|less|lesser|lower|greater|more|higher|under|over|above|below|younger|older|at|no|not|up|max|min)"
+)
 _JOINER = re.compile(r"(?i)\s*(?:,|or|and|but|and/or)?\s*")
 _MAX_GAP = 80
 _REACH = 160  # characters after a mention where its value may be
@@ -320,7 +323,7 @@ _AGE_OTHER_PERSON = re.compile(
     re.VERBOSE,
 )
 # Criteria that may state an age number-first (also the polars prefilter for them).
-AGE_FIRST_HINT = r"""(?i)\d\s*(?:\([a-z-]+\)\s*)?(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)[-\s]*(?:of\s+age|old|of\s+life|at\s)
+AGE_FIRST_HINT = r"""(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\s*(?:\([a-z-]+\)\s*)?(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)[-\s]*(?:of\s+age|old|of\s+life|at\s)
     |\d\s+(?:years?\s+)?(?:or|and)\s+(?:older|younger|over|under|above|below)"""
 _AGE_FIRST_HINT = re.compile(_compact(AGE_FIRST_HINT))
 # "eligible if aged 18 or older": a condition that is the criterion itself.
@@ -590,7 +593,9 @@ def _read_mention(
             return None  # a number with no sign and no unit, apart from the mention, is something else
     readings = [_Reading(measure, comparison, first * factor, unit, start, span_end, qualified, negated)]
     # "Age < 35 or > 75 years", "age ≥ 18 and ≤ 65": a second comparison the other way.
-    second_found = _VALUE.match(text, span_end, _window_end(text, span_end, min(limit, span_end + 40)))
+    second_found = _SECOND_HINT.match(text, span_end) and _VALUE.match(
+        text, span_end, _window_end(text, span_end, min(limit, span_end + 40))
+    )
     if (
         second_found
         and second_found.group("comp")
@@ -656,10 +661,22 @@ def _names_a_measure(text: str) -> bool:
     return any(_kind(found.group(0)) not in ("age", "stop") for found in _MENTION.finditer(text))
 
 
+def _age_first_matches(text: str) -> list[re.Match[str]]:
+    """_AGE_FIRST near its hints ("18 years of age", "65 or older"), not over the whole text."""
+    spans: list[list[int]] = []
+    for hint in _AGE_FIRST_HINT.finditer(text):
+        start, end = max(0, hint.start() - 60), min(len(text), hint.end() + 40)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return [found for start, end in spans for found in _AGE_FIRST.finditer(text, start, end)]
+
+
 def _age_first_readings(text: str) -> list[_Reading]:
     """Ages stated number-first: "18 years of age or older", "under 18 years of age", "Women 65 or older"."""
     readings: list[_Reading] = []
-    for found in _AGE_FIRST.finditer(text):
+    for found in _age_first_matches(text):
         anchor, post = found.group("anchor"), found.group("post")
         before = _AGE_COMPARATOR.search(text[max(0, found.start() - 40) : found.start()])
         start = found.start() - (len(before.group(0)) if before else 0)
