@@ -155,14 +155,15 @@ _VETO_BEFORE = {
     "bilirubin": re.compile(r"(?i)\b(?:direct|conjugated|indirect|unconjugated|urine|urinary)\s*$"),
     "hemoglobin": re.compile(r"(?i)(?:glycosylated|glycated|fetal|plasma\s+free|free)\s*$"),
     "creatinine": re.compile(r"(?i)(?:protein|albumin|urine|urinary|spot)[\s/:-]*(?:to[\s-]*)?$"),
-    "lvef": re.compile(r"(?:IIEF|-)\s*$"),  # IIEF-EF is an erectile function score
+    "lvef": re.compile(r"(?i)(?:IIEF|-|erectile\s+function(?:\s+domain)?\s*\()\s*$"),  # IIEF-EF: erectile function
     "age": re.compile(
         r"(?i)(?:gestational|bone|mental|developmental|corrected|postmenstrual|post-menstrual|skeletal|reading)\s*$"
     ),
 }
 _EITHER_BEFORE = re.compile(r"(?i)\btotal\s+(?:or|and|and/or|/)\s*\w+\s*$")  # "total or direct bilirubin"
 _VETO_AFTER = {
-    "lvef": re.compile(r"(?i)\s*\)?\s*(?:domain|score)"),
+    "lvef": re.compile(r"(?i)\s*\)?\s*(?:domain|score|of\s+the\s+international)"),
+    "shortening_fraction": re.compile(r"-\d"),  # SF-36, SF-12: quality-of-life forms
     "hemoglobin": re.compile(r"(?i)\s*(?:A1c|A1C|A\b|S\b|F\b|SC\b|electrophoresis)"),
     "creatinine": re.compile(r"(?i)\s*(?:ratio|to\s+creatinine)"),
     "bilirubin": re.compile(r"(?i)\s*,?\s*(?:direct|conjugated)"),
@@ -528,6 +529,8 @@ def _read_mention(
     if measure == "ecog" and found.group("a_pct") and text[start : start + 4].lower() == "perf":
         # An unnamed performance status in percent is Karnofsky's (or Lansky's, where named).
         measure = "lansky" if "lansky" in text[start : found.end() + 40].lower() else "karnofsky"
+    if text[start:end].lower() == "prognosis" and len(gap.strip()) > 3:
+        return None  # only "prognosis of < 2 years"-like wordings are a survival time
     scale = measure in SCALES
     if found.group("normal") or found.group("bare_uln"):
         if measure not in ULN_MEASURES or (found.group("normal") and len(gap.strip(" :,-()")) > 12):
