@@ -193,6 +193,7 @@ def test_exclusions_are_turned_around(text: str, expected: set[Fact]) -> None:
         ("Thrombocytopenia - < 75000 platelets/mm3.", "exclusion", {("platelets", "min", 75000.0, "/uL")}),
         ("Patients are eligible if aged 18 years or older", "inclusion", {("age", "min", 18.0, "years")}),
         ("Under 18 years of age must have the consent of a parent or guardian.", "inclusion", set()),
+        ("Age ≥ 18 years at the time of signing the informed consent form", "inclusion", {("age", "min", 18.0, "years")}),
         (
             "Performance status: Karnofsky 50-100% (over age 10) OR Lansky 50-100% (age 10 and under)",
             "inclusion",

@@ -317,7 +317,9 @@ _AGE_CONDITION = re.compile(
     re.VERBOSE,
 )
 # "between 8 and 39 years of age sign the consent", "under 18 must have a parent's consent": who signs.
-_AGE_CONSENT_AFTER = re.compile(r"(?i)[^.;]{0,50}?\b(?:sign|signs|signing|assent|parent|parents|guardian|guardians)\b")
+_AGE_CONSENT_AFTER = re.compile(
+    r"(?i)[^.;]{0,50}?\b(?:signs?\s+(?:an?\s+|the\s+|their\s+|own\s+)*(?:informed\s+)?(?:consent|assent)|assent|parents?|guardians?)\b"
+)
 _AGE_OTHER_PERSON = re.compile(
     r"""(?i)\b(?:donors?|mothers?|fathers?|parents?|guardians?|siblings?|partners?|spouses?|caregivers?|household|contacts?
     |consent|assent|onset|symptoms?\s+(?:began|appeared|started)|diagnosed\s+(?:before|after)|born|menarche|menopause|vaccinat\w*|smok\w*|drink\w*)\b""",
