@@ -585,7 +585,7 @@ def _read_mention(
         readings = []
         limits = SCALES.get(measure)
         # An end that is the scale's own limit (ECOG 0-2, Karnofsky 60-100) says nothing.
-        if not (limits and low <= limits[1]):
+        if not (limits and low <= limits[1]) and not (measure == "age" and low == 0):
             readings.append(_Reading(measure, "ge", low, unit, start, span_end, qualified, negated, is_range=True))
         if not (limits and high >= limits[2]):
             readings.append(_Reading(measure, "le", high, unit, start, span_end, qualified, negated, is_range=True))
@@ -702,7 +702,8 @@ def _age_first_readings(text: str) -> list[_Reading]:
             # "3 months to 17 years": each end in its own unit
             first_factor = _TIME_YEARS[found.group("u1").lower()[0]] if found.group("u1") else factor
             low, high = sorted((first * first_factor, second * factor))
-            for comparison, value in (("ge", low), ("le", high)):
+            # "0-21 years": an age from birth has no lower bound to state
+            for comparison, value in (("ge", low), ("le", high))[0 if low > 0 else 1 :]:
                 readings.append(
                     _Reading("age", comparison, value, "years", start, found.end(), qualified, negated, True, at_diagnosis)
                 )
