@@ -112,7 +112,7 @@ _MEASURE_PATTERNS: dict[str, str] = {
     "karnofsky": r"(?i:\bkarno[fv]sky(?:\s+performance)?(?:\s+(?:status|scale|score|index))?)|\bKPS\b",
     "lansky": r"(?i:\blansky(?:[-\s]+play)?(?:[-\s]+performance)?(?:\s+(?:status|scale|score))?)",
     "ecog": r"""(?:\b(?:ECOG|Zubrod|ZUBROD|SWOG|GOG|WHO)\b|(?i:eastern\s+cooperative\s+oncology\s+group))
-        (?:\s+(?i:performance)?\s*(?i:status|score|scale|grade))?(?:\s*\(?PS\)?)?
+        (?:\s+(?i:performance)?\s*(?i:status|score|scale))?(?:\s*\(?PS\)?)?
         |(?i:\bperformance[-\s]+(?:status|score))(?:\s*\(PS\))?|\bPS\b""",
     "life_expectancy": r"""(?i:\b(?:life|survival)[-\s]+expectancy|\bexpected\s+to\s+(?:survive|live)|\blife\s?span
         |\b(?:expected|estimated|projected|anticipated|predicted)\s+(?:survival|life\s?span)|\blimit(?:s|ing)?\s+(?:life\s+expectancy|(?:the\s+)?survival)|\bprognosis)""",
@@ -127,7 +127,7 @@ _MEASURE_PATTERNS: dict[str, str] = {
     "anc": r"""(?i:absolute\s+(?:neutrophil|granulocyte|phagocyte)(?:s|\s+count)?|(?:neutrophil|granulocyte)(?:s|ic)?(?:\s+leukocytes?)?(?:\s+count)?
         |polymorphonuclear(?:\s+leukocytes?)?)|\b(?:ANC|AGC|PMN)\b""",
     "platelets": r"(?i:platelets?(?:\s+counts?)?|thrombocytes?(?:\s+counts?)?)|\b(?:PLT|Plt|PLTS?)\b",
-    "hemoglobin": r"(?i:ha?emoglobin)|\b(?:Hgb|HGB|Hb|HB)\b",
+    "hemoglobin": r"(?i:ha?emoglobins?\b)|\b(?:Hgb|HGB|Hb|HB)\b",
     "age": r"(?i:\bage[ds]?\b)",
 }
 # Other lab values and measures: a mention's value never reaches past these.
@@ -334,7 +334,7 @@ _ELIGIBLE_IF = re.compile(
     r"(?i)\b(?:eligible|allowed|permitted|acceptable|included|qualif\w*|enrolled|accepted)\s+(?:only\s+)?(?:if|when)\b"
 )
 # "WHO" is a performance scale only when a score follows.
-_WHO_SCORE = re.compile(r"\s*(?:performance|PS|grade|score|status|[0-5]\b|[≤<])")
+_WHO_SCORE = re.compile(r"\s*(?:performance|PS|score|status|[0-5]\b|[≤<])")
 _CONDITION_BEFORE = re.compile(r"(?i)\b(?:if|when|unless|whereas|once)\s+(?:[\w/]+\s+){0,3}$")
 # "18 years of age": the number-first reading (_AGE_FIRST) takes these.
 _AGE_AS_UNIT = re.compile(r"(?i)(?:\d\s*|\b(?:years?|yrs?|months?|weeks?|days?|hours?)\s+)of\s+$")
