@@ -7,8 +7,12 @@ extractor works in three readable steps on each criterion:
 1. find the mentions of each measure (``_MEASURE_PATTERNS``), and of other lab
    values that end a mention's reach (``_STOP_WORDS``);
 2. read the first value that follows a mention, within its clause: a comparator,
-   a number or a range, and a unit (``_VALUE``); ages stated number-first
-   ("18 years of age or older") are read by ``_AGE_FIRST``;
+   a number or a range, and a unit (``_VALUE``), then a second comparison the
+   other way ("age < 18 or > 75"); ages stated number-first ("18 years of age or
+   older") are read by ``_AGE_FIRST`` and counts ("< 75,000 platelets/mm3") by
+   ``_COUNT_FIRST``. Mentions that only condition another rule ("if creatinine >
+   ULN, ..."), someone else's age, or a measure's look-alike (direct bilirubin,
+   HbA1c, IIEF-EF) give nothing;
 3. turn the comparison into the eligible bound (exclusions and "No ..." clauses
    turned around, whole-number scales rounded to the exact eligible value),
    convert to the measure's unit, and keep one bound per measure, bound and unit,
