@@ -264,7 +264,7 @@ _PERSON_AGE = re.compile(
     re.VERBOSE,
 )
 # A mention's clause ends at a sentence, a semicolon, a bullet or a new "Heading:".
-_CLAUSE_END = re.compile(r"[;•\n]|\.\s+(?=[A-Z(])|\.$|\s(?=[A-Z][a-z]+(?:\s[a-z]+)?:\s)|\b(?:i{1,3}|iv|v|vi{1,3})\.\s")
+_CLAUSE_END = re.compile(r"[;•\n]|\.(?:\s+(?=[A-Z(])|$)|\s(?:(?=[A-Z][a-z]+(?:\s[a-z]+)?:\s)|(?:i{1,3}|iv|vi{0,3})\.\s)")
 _DIGIT_BEFORE = re.compile(r"\d\s*$")
 _DIGIT = re.compile(r"\d")
 _NOT_BEFORE = re.compile(r"(?i)\bnot\s+$")
@@ -375,6 +375,8 @@ def _number(text: str) -> float | None:
     """A number as written: "1,500" and "1, 500" are thousands, "1,5" is a decimal comma, "twice" is 2."""
     if text[:1].isalpha():
         return _NUMBER_WORDS.get(text.lower())
+    if text.isdigit():
+        return float(text) if len(text) <= 15 else None
     text = _SPACE.sub("", text)
     text = text.replace(",", "") if _THOUSANDS.fullmatch(text) else text.replace(",", ".")
     if len(text) > 15:
@@ -763,8 +765,10 @@ def _locate(text: str, found: list[str]) -> list[tuple[str, int, int]]:
     for mention in found:
         start = text.find(mention, position)
         while start >= 0:
-            match = _MENTION.match(text, start)
-            if match and match.group(0) == mention:
+            end = start + len(mention)
+            # A whole word found is the match itself; inside a word ("ALT" in "ALTERNATIVE"), ask the pattern.
+            whole_word = not (start and text[start - 1].isalnum()) and not (end < len(text) and text[end].isalnum())
+            if whole_word or ((match := _MENTION.match(text, start)) and match.group(0) == mention):
                 break
             start = text.find(mention, start + 1)
         if start < 0:
@@ -801,7 +805,8 @@ def _readings(text: str, mentions: list[tuple[str, int, int]]) -> list[_Reading]
             reach_from = mentions[following][2]
             following += 1
         limit = mentions[following][1] if following < len(mentions) else len(text)
-        if not _HAS_VALUE.search(text, reach_from, min(limit, reach_from + _REACH)):
+        reach_to = min(limit, reach_from + _REACH)
+        if not (_DIGIT.search(text, reach_from, reach_to) or _HAS_VALUE.search(text, reach_from, reach_to)):
             continue
         if measure == "ecog" and text.startswith("WHO", start) and not _WHO_SCORE.match(text, end):
             continue
@@ -840,12 +845,14 @@ def extract(text: str, section: str = "inclusion") -> list[Fact]:
     """The facts of one criterion. ``section`` is 'inclusion' or 'exclusion' (exclusions are turned around)."""
     if not text:
         return []
-    return _facts(text, section, [(_kind(m.group(0)), m.start(), m.end()) for m in _MENTION.finditer(text)])
+    mentions = [(_kind(m.group(0)), m.start(), m.end()) for m in _MENTION.finditer(text)]
+    return _facts(text, section, mentions, age_first=bool(_AGE_FIRST_HINT.search(text)))
 
 
-def _facts(text: str, section: str, mentions: list[tuple[str, int, int]]) -> list[Fact]:
+def _facts(text: str, section: str, mentions: list[tuple[str, int, int]], *, age_first: bool) -> list[Fact]:
+    """The facts of one criterion, given its mentions and whether it may state an age number-first."""
     readings = _readings(text, mentions)
-    if _AGE_FIRST_HINT.search(text):
+    if age_first:
         taken = [(r.start, r.end) for r in readings if r.measure == "age"]
         for reading in _age_first_readings(text):
             if not any(s <= reading.start < e or reading.start <= s < reading.end for s, e in taken):
@@ -892,13 +899,16 @@ def extract_frame(frame: pl.DataFrame) -> pl.DataFrame:
     candidates = (
         frame.select("criterion_id", "section", "text")
         .filter(pl.col("section").is_in(["inclusion", "exclusion"]) & pl.col("text").str.contains(f"(?-u){VALUE_HINT}"))
-        .with_columns(pl.col("text").str.extract_all(f"(?-u){MENTION_PATTERN}").alias("mentions"))
-        .filter((pl.col("mentions").list.len() > 0) | pl.col("text").str.contains(_compact(AGE_FIRST_HINT)))
+        .with_columns(
+            pl.col("text").str.extract_all(f"(?-u){MENTION_PATTERN}").alias("mentions"),
+            pl.col("text").str.contains(_compact(AGE_FIRST_HINT)).alias("age_first"),
+        )
+        .filter((pl.col("mentions").list.len() > 0) | pl.col("age_first"))
     )
     rows = []
-    for criterion_id, section, text, found in candidates.iter_rows():
+    for criterion_id, section, text, found, age_first in candidates.iter_rows():
         try:
-            facts = _facts(text, section, _locate(text, found))
+            facts = _facts(text, section, _locate(text, found), age_first=age_first)
         except Exception:  # a parser bug costs one criterion its facts, never the ingest
             continue
         rows.extend((criterion_id, f.measure, f.bound, f.value, f.unit, f.span) for f in facts)
