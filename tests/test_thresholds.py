@@ -179,6 +179,35 @@ def test_exclusions_are_turned_around(text: str, expected: set[Fact]) -> None:
     assert facts(text, "exclusion") == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "section", "expected"),
+    [
+        (
+            "Performance status: Karnofsky or Lansky 50-100%",
+            "inclusion",
+            {("karnofsky", "min", 50.0, "%"), ("lansky", "min", 50.0, "%")},
+        ),
+        ("Age <18 or >100", "exclusion", {("age", "min", 18.0, "years"), ("age", "max", 100.0, "years")}),
+        ("Bilirubin less than twice normal", "inclusion", {("bilirubin", "max", 2.0, "xULN")}),
+        ("transaminase level four times ULN", "exclusion", {("ast_alt", "max", 4.0, "xULN")}),
+        ("Thrombocytopenia - < 75000 platelets/mm3.", "exclusion", {("platelets", "min", 75000.0, "/uL")}),
+        ("Patients are eligible if aged 18 years or older", "inclusion", {("age", "min", 18.0, "years")}),
+        ("Under 18 years of age must have the consent of a parent or guardian.", "inclusion", set()),
+        ("Age ≥ 18 years at the time of signing the informed consent form", "inclusion", {("age", "min", 18.0, "years")}),
+        (
+            "Performance status: Karnofsky 50-100% (over age 10) OR Lansky 50-100% (age 10 and under)",
+            "inclusion",
+            {("karnofsky", "min", 50.0, "%"), ("lansky", "min", 50.0, "%")},
+        ),
+        ("IIEF-EF score between 11 and 21", "inclusion", set()),
+        ("Left ventricular ejection fraction no more than 10% below institutional normal", "inclusion", set()),
+        ("Projected survival of less than 6 months.", "exclusion", {("life_expectancy", "min", 26.07, "weeks")}),
+    ],
+)
+def test_wordings_seen_in_the_demo_corpus(text: str, section: str, expected: set[Fact]) -> None:
+    assert facts(text, section) == expected
+
+
 def test_whole_number_scales_in_inclusions() -> None:
     assert facts("ECOG < 2") == {("ecog", "max", 1.0, "points")}
     assert facts("Karnofsky > 60%") == {("karnofsky", "min", 70.0, "%")}

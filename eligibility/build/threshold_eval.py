@@ -1,8 +1,8 @@
 """Score the threshold extractor on a labelled JSONL file, as ``shared/thresholds.md`` defines.
 
 A predicted fact matches a labelled one when measure, bound and unit are equal
-and the values differ by at most 2% (relative); each labelled fact is matched
-at most once. Precision, recall and F1 are given per measure and over all
+and the predicted value is within 2% of the labelled one; each labelled fact is
+matched at most once. Precision, recall and F1 are given per measure and over all
 facts (micro).
 """
 
@@ -50,10 +50,9 @@ def read_labelled(path: Path) -> list[LabelledItem]:
     return items
 
 
-def _close(a: float, b: float) -> bool:
-    if a == b:
-        return True
-    return abs(a - b) <= TOLERANCE * max(abs(a), abs(b))
+def _close(labelled: float, predicted: float) -> bool:
+    """Within 2% of the labelled value."""
+    return abs(predicted - labelled) <= TOLERANCE * abs(labelled)
 
 
 def match_counts(labelled: tuple[LabelledFact, ...], predicted: list[LabelledFact]) -> list[tuple[str, str]]:

@@ -7,8 +7,12 @@ extractor works in three readable steps on each criterion:
 1. find the mentions of each measure (``_MEASURE_PATTERNS``), and of other lab
    values that end a mention's reach (``_STOP_WORDS``);
 2. read the first value that follows a mention, within its clause: a comparator,
-   a number or a range, and a unit (``_VALUE``); ages stated number-first
-   ("18 years of age or older") are read by ``_AGE_FIRST``;
+   a number or a range, and a unit (``_VALUE``), then a second comparison the
+   other way ("age < 18 or > 75"); ages stated number-first ("18 years of age or
+   older") are read by ``_AGE_FIRST`` and counts ("< 75,000 platelets/mm3") by
+   ``_COUNT_FIRST``. Mentions that only condition another rule ("if creatinine >
+   ULN, ..."), someone else's age, or a measure's look-alike (direct bilirubin,
+   HbA1c, IIEF-EF) give nothing;
 3. turn the comparison into the eligible bound (exclusions and "No ..." clauses
    turned around, whole-number scales rounded to the exact eligible value),
    convert to the measure's unit, and keep one bound per measure, bound and unit,
@@ -106,15 +110,15 @@ class Fact:
 # Written in the syntax shared by Python's re and polars (Rust regex: no look-around),
 # so that a whole column of criteria is searched at once.
 _MEASURE_PATTERNS: dict[str, str] = {
-    "creatinine_clearance": r"""(?i:creatinine?\s+clearance|clearance\s+of\s+creatinine
+    "creatinine_clearance": r"""(?i:(?:serum\s+)?creatinine?\s+clearance|clearance\s+of\s+creatinine
         |(?:estimated\s+|measured\s+|calculated\s+)?glomerular\s+filtration\s+rate)
         |\b(?:Cr\s?Cl|CLcr|CCr|e?GFR|mGFR|CrCL|CRCL)\b""",
-    "karnofsky": r"(?i:\bkarnofsky(?:\s+performance)?(?:\s+(?:status|scale|score|index))?)|\bKPS\b",
+    "karnofsky": r"(?i:\bkarno[fv]sky(?:\s+performance)?(?:\s+(?:status|scale|score|index))?)|\bKPS\b",
     "lansky": r"(?i:\blansky(?:[-\s]+play)?(?:[-\s]+performance)?(?:\s+(?:status|scale|score))?)",
     "ecog": r"""(?:\b(?:ECOG|Zubrod|ZUBROD|SWOG|GOG|WHO)\b|(?i:eastern\s+cooperative\s+oncology\s+group))
-        (?:\s+(?i:performance)?\s*(?i:status|score|scale|grade))?(?:\s*\(?PS\)?)?
-        |(?i:\bperformance\s+(?:status|score))(?:\s*\(PS\))?|\bPS\b""",
-    "life_expectancy": r"""(?i:\b(?:life|survival)\s+expectancy|\bexpected\s+to\s+(?:survive|live)|\blife\s?span
+        (?:\s+(?i:performance)?\s*(?i:status|score|scale))?(?:\s*\(?PS\)?)?
+        |(?i:\bperformance[-\s]+(?:status|score))(?:\s*\(PS\))?|\bPS\b""",
+    "life_expectancy": r"""(?i:\b(?:life|survival)[-\s]+expectancy|\bexpected\s+to\s+(?:survive|live)|\blife\s?span
         |\b(?:expected|estimated|projected|anticipated|predicted)\s+(?:survival|life\s?span)|\blimit(?:s|ing)?\s+(?:life\s+expectancy|(?:the\s+)?survival)|\bprognosis)""",
     "bilirubin": r"(?i:(?:total\s+|serum\s+)?bilirubin(?:\s+total)?|\bt\.?\s?bili\b|\bbili\b)|\b(?:TBIL|TBili)\b",
     "ast_alt": r"""(?i:aspartate\s+(?:amino)?transaminase|aspartate\s+(?:amino)?transferase|alanine\s+(?:amino)?transaminase
@@ -122,12 +126,12 @@ _MEASURE_PATTERNS: dict[str, str] = {
         |liver\s+function\s+tests?|serum\s+glutamic[-\s](?:oxaloacetic|pyruvic)\s+transaminase)
         |\b(?:AST|ALT|SGOT|SGPT|GOT|GPT|ASAT|ALAT|LFTs?)\b""",
     "creatinine": r"(?i:(?:serum\s+|plasma\s+|blood\s+)?creatinine?)|\b(?:S?Cr|SCr)\b",
-    "lvef": r"(?i:(?:left\s+ventricular\s+|LV\s+|cardiac\s+)?ejection\s+fraction|\bLV\s?EF\b)|\bEF\b",
+    "lvef": r"(?i:(?:left[-\s]+ventricular[-\s]+|LV\s+|cardiac\s+)?ejection[-\s]+fraction|\bLV\s?EF\b)|\bEF\b",
     "shortening_fraction": r"(?i:(?:left\s+ventricular\s+)?(?:shortening\s+fraction|fractional\s+shortening))|\b(?:SF|FS)\b",
     "anc": r"""(?i:absolute\s+(?:neutrophil|granulocyte|phagocyte)(?:s|\s+count)?|(?:neutrophil|granulocyte)(?:s|ic)?(?:\s+leukocytes?)?(?:\s+count)?
         |polymorphonuclear(?:\s+leukocytes?)?)|\b(?:ANC|AGC|PMN)\b""",
     "platelets": r"(?i:platelets?(?:\s+counts?)?|thrombocytes?(?:\s+counts?)?)|\b(?:PLT|Plt|PLTS?)\b",
-    "hemoglobin": r"(?i:ha?emoglobin)|\b(?:Hgb|HGB|Hb|HB)\b",
+    "hemoglobin": r"(?i:ha?emoglobins?\b)|\b(?:Hgb|HGB|Hb|HB)\b",
     "age": r"(?i:\bage[ds]?\b)",
 }
 # Other lab values and measures: a mention's value never reaches past these.
@@ -155,14 +159,15 @@ _VETO_BEFORE = {
     "bilirubin": re.compile(r"(?i)\b(?:direct|conjugated|indirect|unconjugated|urine|urinary)\s*$"),
     "hemoglobin": re.compile(r"(?i)(?:glycosylated|glycated|fetal|plasma\s+free|free)\s*$"),
     "creatinine": re.compile(r"(?i)(?:protein|albumin|urine|urinary|spot)[\s/:-]*(?:to[\s-]*)?$"),
-    "lvef": re.compile(r"(?:IIEF|-)\s*$"),  # IIEF-EF is an erectile function score
+    "lvef": re.compile(r"(?i)(?:IIEF|-|erectile\s+function(?:\s+domain)?\s*\()\s*$"),  # IIEF-EF: erectile function
     "age": re.compile(
         r"(?i)(?:gestational|bone|mental|developmental|corrected|postmenstrual|post-menstrual|skeletal|reading)\s*$"
     ),
 }
 _EITHER_BEFORE = re.compile(r"(?i)\btotal\s+(?:or|and|and/or|/)\s*\w+\s*$")  # "total or direct bilirubin"
 _VETO_AFTER = {
-    "lvef": re.compile(r"(?i)\s*\)?\s*(?:domain|score)"),
+    "lvef": re.compile(r"(?i)\s*\)?\s*(?:domain|score|of\s+the\s+international)"),
+    "shortening_fraction": re.compile(r"-\d"),  # SF-36, SF-12: quality-of-life forms
     "hemoglobin": re.compile(r"(?i)\s*(?:A1c|A1C|A\b|S\b|F\b|SC\b|electrophoresis)"),
     "creatinine": re.compile(r"(?i)\s*(?:ratio|to\s+creatinine)"),
     "bilirubin": re.compile(r"(?i)\s*,?\s*(?:direct|conjugated)"),
@@ -181,10 +186,10 @@ _NUMBER_WORDS = {
     )
 } | {"twice": 2.0}
 _LT = r"""<\s*/?\s*=|=\s*/?\s*<|≤|⩽|≦|<=|=<|</=|<\s*or\s*=|=\s*or\s*<|<\s*or\s*equal(?:\s+to)?
-    |(?:less|lower|lest|fewer)\s+(?:than|then|that)\s*(?:or\s+)?equal(?:\s+to)?
+    |(?:less|lesser|lower|lest|fewer)\s+(?:than|then|that)\s*(?:or\s+)?equal(?:\s+to)?
     |(?:no|not)\s+(?:greater|more|higher|larger|bigger)\s+(?:than|then)|(?:must\s+)?not\s+(?:to\s+)?exceed(?:ing)?|not\s+exceeding
     |up\s+to(?:\s+and\s+including)?|at\s+most|maximum(?:\s+of)?|max\.?(?:\s+of)?|equal\s+to\s+or\s+(?:less|lower)\s+than"""
-_LT_STRICT = r"<|(?:less|lower|lest|fewer)\s+(?:than|then|that)|below|under|beneath|younger\s+than|inferior\s+to"
+_LT_STRICT = r"<|(?:less|lesser|lower|lest|fewer)\s+(?:than|then|that)|below|under|beneath|younger\s+than|inferior\s+to"
 _GE = r""">\s*/?\s*=|=\s*/?\s*>|≥|⩾|≧|>=|=>|>/=|>\s*or\s*=|=\s*or\s*>|>\s*or\s*equal(?:\s+to)?
     |(?:greater|more|higher|larger|older)\s+(?:than|then)\s*(?:or\s+)?equal(?:\s+to)?|(?:no|not)\s+(?:less|lower|fewer)\s+(?:than|then)
     |at\s+least|minimum(?:\s+of)?|min\.?(?:\s+of)?|equal\s+to\s+or\s+(?:greater|more|higher)\s+than"""
@@ -202,7 +207,7 @@ _TIMES = r"(?:x|X|×|\*|times|-?fold|folds?)\s*(?:(?:greater|higher|more)\s+than
 _POWER = r"""(?:x|X|×|\*)?\s*10\s*(?:\^|\*\*|e|E|exp)?\s*\(?(?P<{p}exp>\d{{1,4}}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\)?\s*(?:cells\s*)?"""
 _VOLUME = r"(?:cells|platelets|neutrophils|PMNs?)?\s*/\s*(?P<{p}vol>[Lℓl](?!\w)|m[Ll](?!\w)|[uµμ][Ll]|mcL|micro\s?L(?:iter|itre)?|mm\s*(?:\^|\()?\s*3\)?|mm³|cmm|cu\.?\s*mm|[nN][Ll])"
 _UNIT = r"""(?P<{p}uln>(?:{times})?{uln})
-    |(?P<{p}count>(?:{power})?{volume}|G/L|K/[uµμ]L|k/[uµμ]l|mm\s*(?:\^\s*)?(?:3|³|\(3\)))
+    |(?P<{p}count>(?:{power})?{volume}|G/L|[Kk]\s*/\s*(?:[uµμ][Ll]|mm\s*(?:\^|\()?\s*3\)?|mm³)|mm\s*(?:\^\s*)?(?:3|³|\(3\)))
     |(?P<{p}mgdl>mg\s*[/\\]\s*d[Ll1]|mg\s*%|mg\s*/\s*100\s*m[Ll]|mg/dL|mg/dl)
     |(?P<{p}umol>(?:[uµμ]|micro|mc)\s*mol(?:es)?\s*/\s*[Ll]|[uµμ]M\b)
     |(?P<{p}mmol>mmol\s*/\s*[Ll])
@@ -243,12 +248,13 @@ _VALUE = re.compile(
 # Ages stated number-first: "18 years of age or older", "under 18 years of age", "> 48 hours old".
 _AGE_UNIT = r"(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)"
 _AGE_FIRST = re.compile(
-    rf"""(?P<n1>{_NUM})\s*(?:(?P<u1>{_AGE_UNIT})\s*)?(?:(?:-|–|to|and)\s*(?:<|less\s+than|under)?\s*(?P<n2>{_NUM})\s*)?
+    rf"""(?P<n1>{_NUM})\s*(?:\([a-z-]+\)\s*)?(?:(?P<u1>{_AGE_UNIT})\s*)?(?:(?:-|–|to|and)\s*(?:<|less\s+than|under)?\s*(?P<n2>{_NUM})\s*)?
     (?P<unit>{_AGE_UNIT})[-\s]*
     (?:(?P<anchor>of\s+age|old|of\s+life|at\s+(?:the\s+)?(?:time\s+of\s+)?(?:study\s+)?(?:entry|enrol{{1,2}}ment|inclusion|registration|screening|consent|diagnosis|randomi[sz]ation))\s*)?
-    (?P<post>(?:or|and)\s+(?:older|younger|over|above|under|below))?""",
+    (?P<post>(?:or|and)\s+(?:older|younger|over|above|under|below)(?!\s*\d))?""",
     re.VERBOSE,
 )
+_AGE_WORD_SOON = re.compile(r"(?i)[\s,]*(?:and|but|to|-)\s+[^\d.;]{0,20}\d+\s*[a-z]*[-\s]*(?:of\s+age|old)\b")
 # The comparison before a number-first age ("under 18 years of age", "> 48 hours old").
 _AGE_COMPARATOR = re.compile(rf"(?:{_COMPARATOR})\s*(?:the\s+age\s+of\s+)?(?:between\s+)?$", re.VERBOSE)
 # People a number-first age may follow without "years" ("Women 65 or older").
@@ -258,7 +264,7 @@ _PERSON_AGE = re.compile(
     re.VERBOSE,
 )
 # A mention's clause ends at a sentence, a semicolon, a bullet or a new "Heading:".
-_CLAUSE_END = re.compile(r"[;•\n]|\.\s+(?=[A-Z(])|\.$|\s(?=[A-Z][a-z]+(?:\s[a-z]+)?:\s)|\b(?:i{1,3}|iv|v|vi{1,3})\.\s")
+_CLAUSE_END = re.compile(r"[;•\n]|\.(?:\s+(?=[A-Z(])|$)|\s(?:(?=[A-Z][a-z]+(?:\s[a-z]+)?:\s)|(?:i{1,3}|iv|vi{0,3})\.\s)")
 _DIGIT_BEFORE = re.compile(r"\d\s*$")
 _DIGIT = re.compile(r"\d")
 _NOT_BEFORE = re.compile(r"(?i)\bnot\s+$")
@@ -266,9 +272,21 @@ _CONJUNCTION = re.compile(r"(?i)(?:\s|,|/|\(|\)|\band\b|\bor\b|&)*")
 _RELATIVE_AFTER = re.compile(
     r"(?i)\s*(?:below|above|under|over|of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:normal|LLN|baseline|predicted|expected)\b"
 )
+_BARE_GAP = re.compile(
+    r"(?i)[\s:,=()/-]*(?:(?:of|is|are|level|levels|value|values|count|counts|score|status|concentration|must|should|be|at|serum|total|PS|scale)[\s:,=()/-]*)*"
+)
+_ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
+_SECOND_HINT = re.compile(
+    r"(?i)\s*(?:,|or|and|but|and/or)?\s*(?:[<>≤≥=]|less|lesser|lower|greater|more|higher|under|over|above|below|younger|older|at|no|not|up|max|min)"
+)
+_JOINER = re.compile(r"(?i)\s*(?:,|or|and|but|and/or)?\s*")
 _MAX_GAP = 80
 _REACH = 160  # characters after a mention where its value may be
-_HAS_VALUE = re.compile(r"(?i)\d|normal|\buln\b|upper\s+limit|\bwnl\b")
+# Text that may hold a value: a digit, a number word, or a limit of normal (also the polars prefilter).
+VALUE_HINT = (
+    r"(?i)\d|normal|\buln\b|upper\s+limit|\bwnl\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twice)\b"
+)
+_HAS_VALUE = re.compile(VALUE_HINT)
 # Between a mention and its value: words that make the number something else.
 _GAP_VETO = re.compile(
     r"""(?i)\b(?:if|when|unless|whereas|since|within|prior|after|before|during|transfus\w*|increase[sd]?|decrease[sd]?
@@ -302,15 +320,17 @@ _AGE_CONDITION = re.compile(
     |at|least|most|or|equal|to)|\s*[<>≤≥=/]+)*\s*$""",
     re.VERBOSE,
 )
-# "between 8 and 39 years of age (may) sign the consent": an age that picks who signs.
-_AGE_CONSENT_AFTER = re.compile(r"(?i)[^.;]{0,50}?\b(?:sign|signs|consent|assent)\b")
+# "between 8 and 39 years of age sign the consent", "under 18 must have a parent's consent": who signs.
+_AGE_CONSENT_AFTER = re.compile(
+    r"(?i)[^.;]{0,50}?\b(?:signs?\s+(?:an?\s+|the\s+|their\s+|own\s+)*(?:informed\s+)?(?:consent|assent)|assent|parents?|guardians?)\b"
+)
 _AGE_OTHER_PERSON = re.compile(
     r"""(?i)\b(?:donors?|mothers?|fathers?|parents?|guardians?|siblings?|partners?|spouses?|caregivers?|household|contacts?
     |consent|assent|onset|symptoms?\s+(?:began|appeared|started)|diagnosed\s+(?:before|after)|born|menarche|menopause|vaccinat\w*|smok\w*|drink\w*)\b""",
     re.VERBOSE,
 )
 # Criteria that may state an age number-first (also the polars prefilter for them).
-AGE_FIRST_HINT = r"""(?i)\d\s*(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)[-\s]*(?:of\s+age|old|of\s+life|at\s)
+AGE_FIRST_HINT = r"""(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\s*(?:\([a-z-]+\)\s*)?(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)[-\s]*(?:of\s+age|old|of\s+life|at\s)
     |\d\s+(?:years?\s+)?(?:or|and)\s+(?:older|younger|over|under|above|below)"""
 _AGE_FIRST_HINT = re.compile(_compact(AGE_FIRST_HINT))
 # "eligible if aged 18 or older": a condition that is the criterion itself.
@@ -318,7 +338,7 @@ _ELIGIBLE_IF = re.compile(
     r"(?i)\b(?:eligible|allowed|permitted|acceptable|included|qualif\w*|enrolled|accepted)\s+(?:only\s+)?(?:if|when)\b"
 )
 # "WHO" is a performance scale only when a score follows.
-_WHO_SCORE = re.compile(r"\s*(?:performance|PS|grade|score|status|[0-5]\b|[≤<])")
+_WHO_SCORE = re.compile(r"\s*(?:performance|PS|score|status|[0-5]\b|[≤<])")
 _CONDITION_BEFORE = re.compile(r"(?i)\b(?:if|when|unless|whereas|once)\s+(?:[\w/]+\s+){0,3}$")
 # "18 years of age": the number-first reading (_AGE_FIRST) takes these.
 _AGE_AS_UNIT = re.compile(r"(?i)(?:\d\s*|\b(?:years?|yrs?|months?|weeks?|days?|hours?)\s+)of\s+$")
@@ -355,6 +375,8 @@ def _number(text: str) -> float | None:
     """A number as written: "1,500" and "1, 500" are thousands, "1,5" is a decimal comma, "twice" is 2."""
     if text[:1].isalpha():
         return _NUMBER_WORDS.get(text.lower())
+    if text.isdigit():
+        return float(text) if len(text) <= 15 else None
     text = _SPACE.sub("", text)
     text = text.replace(",", "") if _THOUSANDS.fullmatch(text) else text.replace(",", ".")
     if len(text) > 15:
@@ -436,7 +458,7 @@ def _count(measure: str, value: float, match: re.Match[str], prefix: str) -> tup
         if power > 15:
             return None
         return value * 10**power * per_litre, "/uL"
-    if unit.upper() in ("G/L", "K/UL", "K/µL", "K/ΜL") or volume == "nl":
+    if unit.upper() == "G/L" or unit[:1] in ("K", "k") or volume == "nl":
         return value * 1000, "/uL"
     if volume in ("l", "ℓ") and value < 1000:
         return None  # cells per litre with no power of ten: garbled ("100,000/L" is read as per µL)
@@ -515,6 +537,8 @@ def _read_mention(
     if measure == "ecog" and found.group("a_pct") and text[start : start + 4].lower() == "perf":
         # An unnamed performance status in percent is Karnofsky's (or Lansky's, where named).
         measure = "lansky" if "lansky" in text[start : found.end() + 40].lower() else "karnofsky"
+    if text[start:end].lower() == "prognosis" and len(gap.strip()) > 3:
+        return None  # only "prognosis of < 2 years"-like wordings are a survival time
     scale = measure in SCALES
     if found.group("normal") or found.group("bare_uln"):
         if measure not in ULN_MEASURES or (found.group("normal") and len(gap.strip(" :,-()")) > 12):
@@ -567,7 +591,7 @@ def _read_mention(
         readings = []
         limits = SCALES.get(measure)
         # An end that is the scale's own limit (ECOG 0-2, Karnofsky 60-100) says nothing.
-        if not (limits and low <= limits[1]):
+        if not (limits and low <= limits[1]) and not (measure == "age" and low == 0):
             readings.append(_Reading(measure, "ge", low, unit, start, span_end, qualified, negated, is_range=True))
         if not (limits and high >= limits[2]):
             readings.append(_Reading(measure, "le", high, unit, start, span_end, qualified, negated, is_range=True))
@@ -576,9 +600,38 @@ def _read_mention(
         if measure == "age":
             return None
         comparison = "eq"
-        if not scale and not unit_given and measure not in COUNT_MEASURES and len(gap.strip(" :,-()")) > 20:
-            return None
-    return [_Reading(measure, comparison, first * factor, unit, start, span_end, qualified, negated)]
+        if not unit_given and not _BARE_GAP.fullmatch(gap):
+            return None  # a number with no sign and no unit, apart from the mention, is something else
+    readings = [_Reading(measure, comparison, first * factor, unit, start, span_end, qualified, negated)]
+    # "Age < 35 or > 75 years", "age ≥ 18 and ≤ 65": a second comparison the other way.
+    second_found = _SECOND_HINT.match(text, span_end) and _VALUE.match(
+        text, span_end, _window_end(text, span_end, min(limit, span_end + 40))
+    )
+    if (
+        second_found
+        and second_found.group("comp")
+        and second_found.group("n1")
+        and _JOINER.fullmatch(second_found.group("gap"))
+        and comparison != "eq"
+    ):
+        other = _comparison(second_found, usual=usual)
+        value = _number(second_found.group("n1"))
+        converted = _convert(measure, value, second_found, "a_") if value is not None else None
+        if other and other[0] != comparison[0] and converted and converted[1] == unit:
+            end_at = second_found.end()
+            readings.append(
+                _Reading(
+                    measure,
+                    other,
+                    converted[0] if second_found.group("u1") else value * factor,
+                    unit,
+                    start,
+                    end_at,
+                    qualified,
+                    negated,
+                )
+            )
+    return readings
 
 
 def _count_first(text: str, measure: str, start: int, end: int) -> list[_Reading]:
@@ -603,17 +656,44 @@ def _qualified(text: str, end: int, start: int | None = None) -> bool:
 def _age_vetoed(text: str, start: int, clause_start: int) -> bool:
     before = text[clause_start:start]
     conditional = _AGE_CONDITION.search(before[-40:]) and not _ELIGIBLE_IF.search(before[-60:])
-    return bool(conditional or _AGE_OTHER_PERSON.search(before) or _AGE_CONSENT_AFTER.match(text, start))
+    return bool(
+        conditional or _AGE_OTHER_PERSON.search(before) or _AGE_CONSENT_AFTER.match(text, start) or _in_aside_of_a_measure(before)
+    )
+
+
+def _in_aside_of_a_measure(before: str) -> bool:
+    """Whether the text ``before`` an age leaves it inside parentheses that follow another measure."""
+    opening = before.rfind("(")
+    return opening >= 0 and ")" not in before[opening:] and _names_a_measure(before[max(0, opening - 50) : opening])
+
+
+def _names_a_measure(text: str) -> bool:
+    """Whether ``text`` mentions a measure other than age ("ECOG > 2 (≥ 18 years)": that age picks the scale)."""
+    return any(_kind(found.group(0)) not in ("age", "stop") for found in _MENTION.finditer(text))
+
+
+def _age_first_matches(text: str) -> list[re.Match[str]]:
+    """_AGE_FIRST near its hints ("18 years of age", "65 or older"), not over the whole text."""
+    spans: list[list[int]] = []
+    for hint in _AGE_FIRST_HINT.finditer(text):
+        start, end = max(0, hint.start() - 60), min(len(text), hint.end() + 40)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return [found for start, end in spans for found in _AGE_FIRST.finditer(text, start, end)]
 
 
 def _age_first_readings(text: str) -> list[_Reading]:
     """Ages stated number-first: "18 years of age or older", "under 18 years of age", "Women 65 or older"."""
     readings: list[_Reading] = []
-    for found in _AGE_FIRST.finditer(text):
+    for found in _age_first_matches(text):
         anchor, post = found.group("anchor"), found.group("post")
         before = _AGE_COMPARATOR.search(text[max(0, found.start() - 40) : found.start()])
         start = found.start() - (len(before.group(0)) if before else 0)
-        if not (anchor or post) or (anchor == "of life" and not before):
+        # "at least 20 years and below 80 years of age": the first number's anchor comes later
+        anchored = anchor or post or (before and _AGE_WORD_SOON.match(text, found.end()))
+        if not anchored or (anchor == "of life" and not before):
             continue
         clause = _clause_start(text, start)
         first = _number(found.group("n1"))
@@ -628,7 +708,8 @@ def _age_first_readings(text: str) -> list[_Reading]:
             # "3 months to 17 years": each end in its own unit
             first_factor = _TIME_YEARS[found.group("u1").lower()[0]] if found.group("u1") else factor
             low, high = sorted((first * first_factor, second * factor))
-            for comparison, value in (("ge", low), ("le", high)):
+            # "0-21 years": an age from birth has no lower bound to state
+            for comparison, value in (("ge", low), ("le", high))[0 if low > 0 else 1 :]:
                 readings.append(
                     _Reading("age", comparison, value, "years", start, found.end(), qualified, negated, True, at_diagnosis)
                 )
@@ -684,8 +765,10 @@ def _locate(text: str, found: list[str]) -> list[tuple[str, int, int]]:
     for mention in found:
         start = text.find(mention, position)
         while start >= 0:
-            match = _MENTION.match(text, start)
-            if match and match.group(0) == mention:
+            end = start + len(mention)
+            # A whole word found is the match itself; inside a word ("ALT" in "ALTERNATIVE"), ask the pattern.
+            whole_word = not (start and text[start - 1].isalnum()) and not (end < len(text) and text[end].isalnum())
+            if whole_word or ((match := _MENTION.match(text, start)) and match.group(0) == mention):
                 break
             start = text.find(mention, start + 1)
         if start < 0:
@@ -712,13 +795,18 @@ def _readings(text: str, mentions: list[tuple[str, int, int]]) -> list[_Reading]
         reach_from, following = end, index + 1
         while (
             following < len(mentions)
-            and (measure not in SCALES or mentions[following][0] == measure)
+            and (
+                measure not in SCALES
+                or {measure, mentions[following][0]} <= {"karnofsky", "lansky"}
+                or mentions[following][0] == measure
+            )
             and _CONJUNCTION.fullmatch(text, reach_from, mentions[following][1])
         ):
             reach_from = mentions[following][2]
             following += 1
         limit = mentions[following][1] if following < len(mentions) else len(text)
-        if not _HAS_VALUE.search(text, reach_from, min(limit, reach_from + _REACH)):
+        reach_to = min(limit, reach_from + _REACH)
+        if not (_DIGIT.search(text, reach_from, reach_to) or _HAS_VALUE.search(text, reach_from, reach_to)):
             continue
         if measure == "ecog" and text.startswith("WHO", start) and not _WHO_SCORE.match(text, end):
             continue
@@ -744,6 +832,10 @@ def _readings(text: str, mentions: list[tuple[str, int, int]]) -> list[_Reading]
             if found_before:
                 preceding = (_comparison(found_before, usual="min") or "ge", window + found_before.start())
         found = _read_mention(text, measure, start, reach_from, limit, negated=negated, preceding=preceding)
+        aside = _ASIDE.match(text, reach_from)
+        if found is None and aside:
+            # "Karnofsky (16-17 years) < 50%": the value follows the aside
+            found = _read_mention(text, measure, start, aside.end(), limit, negated=negated, preceding=preceding)
         if found is not None:
             readings.extend(found)
     return readings
@@ -753,12 +845,14 @@ def extract(text: str, section: str = "inclusion") -> list[Fact]:
     """The facts of one criterion. ``section`` is 'inclusion' or 'exclusion' (exclusions are turned around)."""
     if not text:
         return []
-    return _facts(text, section, [(_kind(m.group(0)), m.start(), m.end()) for m in _MENTION.finditer(text)])
+    mentions = [(_kind(m.group(0)), m.start(), m.end()) for m in _MENTION.finditer(text)]
+    return _facts(text, section, mentions, age_first=bool(_AGE_FIRST_HINT.search(text)))
 
 
-def _facts(text: str, section: str, mentions: list[tuple[str, int, int]]) -> list[Fact]:
+def _facts(text: str, section: str, mentions: list[tuple[str, int, int]], *, age_first: bool) -> list[Fact]:
+    """The facts of one criterion, given its mentions and whether it may state an age number-first."""
     readings = _readings(text, mentions)
-    if _AGE_FIRST_HINT.search(text):
+    if age_first:
         taken = [(r.start, r.end) for r in readings if r.measure == "age"]
         for reading in _age_first_readings(text):
             if not any(s <= reading.start < e or reading.start <= s < reading.end for s, e in taken):
@@ -804,14 +898,17 @@ def extract_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """
     candidates = (
         frame.select("criterion_id", "section", "text")
-        .filter(pl.col("section").is_in(["inclusion", "exclusion"]) & pl.col("text").str.contains(r"\d|(?i)normal|(?i)\buln\b"))
-        .with_columns(pl.col("text").str.extract_all(f"(?-u){MENTION_PATTERN}").alias("mentions"))
-        .filter((pl.col("mentions").list.len() > 0) | pl.col("text").str.contains(_compact(AGE_FIRST_HINT)))
+        .filter(pl.col("section").is_in(["inclusion", "exclusion"]) & pl.col("text").str.contains(f"(?-u){VALUE_HINT}"))
+        .with_columns(
+            pl.col("text").str.extract_all(f"(?-u){MENTION_PATTERN}").alias("mentions"),
+            pl.col("text").str.contains(_compact(AGE_FIRST_HINT)).alias("age_first"),
+        )
+        .filter((pl.col("mentions").list.len() > 0) | pl.col("age_first"))
     )
     rows = []
-    for criterion_id, section, text, found in candidates.iter_rows():
+    for criterion_id, section, text, found, age_first in candidates.iter_rows():
         try:
-            facts = _facts(text, section, _locate(text, found))
+            facts = _facts(text, section, _locate(text, found), age_first=age_first)
         except Exception:  # a parser bug costs one criterion its facts, never the ingest
             continue
         rows.extend((criterion_id, f.measure, f.bound, f.value, f.unit, f.span) for f in facts)
