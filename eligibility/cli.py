@@ -55,7 +55,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     query = {"trials": "trials_table", "criteria": "criteria_matching_filters"}[args.what]
     con = connect(args.db)
     try:
-        frame = run(con, query, **filters.params(), limit=args.limit)
+        frame = run(con, query, **filters.params(), limit=args.limit, offset=0)
     finally:
         con.close()
     args.out.write_bytes(to_csv_bytes(frame))

@@ -68,8 +68,9 @@ def highlight(text: str, cue: str | None, search: str = "") -> str:
     return "".join(out) + html.escape(text[position:])
 
 
-def stop_if_empty(filters: Filters, trials: int) -> None:
-    """When no trial matches, say so, name the filters whose removal would bring trials back, and stop the page."""
+def stop_if_empty(filters: Filters, trials: int, *, stop: bool = True) -> None:
+    """When no trial matches, say so, name the filters whose removal would bring trials back, and (by
+    default) stop the page, so that no empty chart is drawn."""
     if trials:
         return
     hints = []
@@ -83,7 +84,8 @@ def stop_if_empty(filters: Filters, trials: int) -> None:
         + " The sidebar's **Reset all filters** returns every filter to its default.",
         icon=":material/filter_alt_off:",
     )
-    st.stop()
+    if stop:
+        st.stop()
 
 
 def chips(themes: list[str], labels: dict[str, str]) -> str:

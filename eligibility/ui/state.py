@@ -32,16 +32,19 @@ def _connection(path: str, version: str) -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached(path: str, version: str, name: str, params_json: str) -> pl.DataFrame:
-    return run(_connection(path, version), name, **json.loads(params_json))
+def _cached(path: str, version: str, name: str, params_json: str, sort: str | None, descending: bool) -> pl.DataFrame:
+    return run(_connection(path, version), name, sort=sort, descending=descending, **json.loads(params_json))
 
 
-def query(name: str, filters: Filters | None = None, **params: Any) -> pl.DataFrame:
-    """Run queries/<name>.sql with the filters' parameters plus ``params`` (cached per database version)."""
+def query(
+    name: str, filters: Filters | None = None, *, sort: str | None = None, descending: bool = False, **params: Any
+) -> pl.DataFrame:
+    """Run queries/<name>.sql with the filters' parameters plus ``params`` (cached per database version),
+    sorted by ``sort`` (a name from ``eligibility.explore.queries.SORTS``) where the query allows it."""
     if filters is not None:
         params = {**filters.params(), **params}
     path = database_path()
-    return _cached(str(path), _version(path), name, json.dumps(params, sort_keys=True))
+    return _cached(str(path), _version(path), name, json.dumps(params, sort_keys=True), sort, descending)
 
 
 def options(field: str) -> list[str]:
