@@ -8,6 +8,7 @@ never share a statement.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,13 @@ import streamlit as st
 from eligibility.explore.filters import Filters
 from eligibility.explore.queries import connect, run
 from eligibility.paths import database_path
+
+# A shared deployment sets ELIGIBILITY_READ_ONLY=1: no upload, rebuild or removal, and short error messages.
+READ_ONLY_ENV = "ELIGIBILITY_READ_ONLY"
+
+
+def read_only() -> bool:
+    return os.environ.get(READ_ONLY_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _version(path: Path) -> str:
