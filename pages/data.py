@@ -58,7 +58,10 @@ with bordered("Rejected records and warnings"):
         for start, meaning in DEMO_ISSUES.items():
             found = demo_issues.filter(pl.col("reason").str.starts_with(start))
             if len(found):
-                kinds = ", ".join(f"{n} {kind}" for kind, n in found.group_by("kind").len().sort("kind").iter_rows())
+                kinds = ", ".join(
+                    f"{n} {kind}{'s' if kind == 'warning' and n != 1 else ''}"
+                    for kind, n in found.group_by("kind").len().sort("kind").iter_rows()
+                )
                 lines.append(f"- **{kinds}**: {meaning}.")
         st.info(
             "Nothing is broken: the built-in demo data brings its own rejects and warnings on purpose.\n\n" + "\n".join(lines),

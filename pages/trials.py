@@ -49,7 +49,7 @@ page = controls[3].number_input(f"Page (of {pages:,})", 1, pages, key="page", bi
 rows = query("trials_table", filters, sort=sort, descending=descending, limit=page_size, offset=(page - 1) * page_size)
 first = (page - 1) * page_size + 1
 st.caption(
-    f"Rows {first:,}–{first + len(rows) - 1:,} of {total:,}, by {SORT_LABELS[sort].lower()}"
+    f"Rows {first:,}–{first + len(rows) - 1:,} of {total:,}, sorted by {SORT_LABELS[sort]}"
     f"{' (descending)' if descending else ''}. The download has every row in this order, with the registry's codes."
 )
 
@@ -61,7 +61,7 @@ shown = labelled(
         .then(pl.lit("Patients only"))
         .otherwise(pl.lit("Not stated"))
         .alias("healthy_volunteers"),
-        pl.col("b_all_basis").str.to_titlecase(),
+        pl.col("b_all_basis").str.to_titlecase().fill_null(""),
     ),
     ["sex", "phase", "overall_status", "exclusion_themes"],
     themes=theme_labels(),
@@ -103,7 +103,7 @@ st.dataframe(
         "conditions": st.column_config.TextColumn("Conditions", width="medium"),
         "exclusion_themes": st.column_config.TextColumn("Exclusion themes", width="large"),
     },
-    height=min(38 + 35 * len(shown), 720),
+    height=min(38 + 35 * len(shown), 900),
 )
 download_csv(
     lambda: query("trials_table", filters, sort=sort, descending=descending, limit=ALL_ROWS, offset=0),

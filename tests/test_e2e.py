@@ -353,7 +353,7 @@ def test_bad_links_are_repaired_not_crashed(server, browser) -> None:
 def test_trials_csv_follows_the_sort_on_screen(server, browser) -> None:
     url, db = server
     page = _open(browser, f"{url}/trials?preset=All+B-ALL&sort=Maximum+age&desc=true&rows=50")
-    page.get_by_text("by maximum age (descending)").wait_for(timeout=60_000)
+    page.get_by_text("sorted by Maximum age (descending)").wait_for(timeout=60_000)
     _wait_idle(page)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(SCREENSHOTS / "trials-sorted.png"), full_page=True)
