@@ -6,12 +6,13 @@ import polars as pl
 import streamlit as st
 
 from eligibility.paths import DEMO_DATA, ROOT
-from eligibility.ui.rebuild import UploadOutcome, add_uploads
+from eligibility.ui.rebuild import UploadOutcome, add_uploads, remove_uploads, uploaded_files, uploads_path
 from eligibility.ui.render import bordered, download_csv, md
 from eligibility.ui.sidebar import current_filters
 from eligibility.ui.state import READ_ONLY_ENV, query, read_only
 
 _OUTCOME_KEY = "_upload_outcome"
+_REMOVED_KEY = "_upload_removed"
 # What the built-in demo data's own rejects and warnings are, by the start of their reason.
 DEMO_ISSUES = {
     "missing or malformed NCT ID": (
@@ -118,3 +119,26 @@ with bordered("Add your own files"):
                 st.session_state[_OUTCOME_KEY] = add_uploads(uploads)
                 st.rerun()
             st.warning("Choose one or more files first.")
+
+    if not read_only() and (added := uploaded_files()):
+        st.markdown("**Files you added**")
+        if _REMOVED_KEY in st.session_state:
+            st.success(st.session_state.pop(_REMOVED_KEY), icon=":material/check_circle:")
+        root = uploads_path()
+        chosen = st.multiselect(
+            "Choose files to remove",
+            added,
+            format_func=lambda p: (
+                f"{p.name} (added {p.parent.name[:8]} {p.parent.name[9:11]}:{p.parent.name[11:13]} UTC)"
+                if p.parent != root
+                else p.name
+            ),
+            key="remove_uploads",
+        )
+        if st.button("Remove and rebuild", disabled=not chosen, key="remove_button"):
+            summary = remove_uploads(chosen)
+            st.session_state[_REMOVED_KEY] = (
+                f"Removed {len(chosen)} file(s); the database now holds {summary.studies_loaded:,} studies."
+            )
+            del st.session_state["remove_uploads"]
+            st.rerun()

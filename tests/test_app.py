@@ -442,6 +442,17 @@ def test_upload_outcomes_per_file_and_fresh_numbers(tmp_path: Path, monkeypatch:
     assert rows["NCT06389305.txt"]["outcome"] == "loaded" and rows["NCT06389305.txt"]["studies"] == 1
     assert rows["junk.txt"]["outcome"] == "rejected" and "unsupported format" in rows["junk.txt"]["reason"]
 
+    # Remove the text file again: the database is rebuilt without it.
+    added = at.multiselect(key="remove_uploads")
+    text_file = next(p for p in added.options if "NCT06389305" in str(p))
+    at.multiselect(key="remove_uploads").select(text_file).run()
+    at.button(key="remove_button").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert sql(db, "select count(*) from studies") == [(3,)]
+    assert {m.label: m.value for m in at.metric}["Studies"] == "3"
+    assert any("Removed 1 file(s)" in s.value for s in at.success)
+    assert [p.name for p in (tmp_path / "uploads").rglob("*") if p.is_file()] == ["junk.txt"]
+
 
 def test_demo_data_rejects_and_warnings_are_explained(app) -> None:
     at, db = app

@@ -54,18 +54,45 @@ def uploads_path() -> Path:
     return database_path().parent / "uploads"
 
 
-def _ingest_with_status(label: str, inputs: list[Path], **options: Any) -> IngestSummary:
-    """Run ingest inside a status block that shows which file is being read; the block is removed when done."""
+def _ingest_with_status(label: str, inputs: list[Path], *, expected_files: int = 0, **options: Any) -> IngestSummary:
+    """Run ingest inside a status block that shows which file is being read (with a progress bar when the
+    number of files is known); the block is removed when done."""
     slot = st.empty()
     with slot.status(label, expanded=True):
+        bar = st.progress(0.0) if expected_files else None
         line = st.empty()
 
         def on_progress(files: int, name: str) -> None:
+            if bar is not None:
+                bar.progress(min(files / expected_files, 1.0))
             line.write(f"{files:,} files read… ({Path(name.split('!')[0]).name})")
 
         summary = ingest(inputs, database_path(), on_progress=on_progress, **options)
     slot.empty()
     return summary
+
+
+def _rebuild(label: str, *, extra_files: int) -> IngestSummary:
+    """Rebuild from the previous inputs (uploads read afresh from their folder), with a progress bar
+    sized on the previous build's file count."""
+    upload_dir = uploads_path()
+    last = query("ingest_summary").row(0, named=True)
+    inputs = [
+        Path(p)
+        for p in json.loads(last["inputs"])
+        if Path(p).exists() and not Path(p).resolve().is_relative_to(upload_dir.resolve())
+    ]
+    if upload_dir.exists():
+        inputs.append(upload_dir)
+    summary = _ingest_with_status(label, inputs, expected_files=int(last["files_read"]) + extra_files, limits=UPLOAD_ZIP_LIMITS)
+    st.cache_data.clear()
+    return summary
+
+
+REBUILD_WHY = (
+    "The whole database is rebuilt (about 10 s for the demo data), so that it stays one consistent file; "
+    "the dashboard keeps answering from the current database until the new one is complete."
+)
 
 
 def ensure_database() -> Path:
@@ -138,6 +165,27 @@ def add_uploads(files: list[Any]) -> UploadOutcome:
                 }
             )
     return UploadOutcome(files=pl.DataFrame(rows + refused, schema=_OUTCOME_SCHEMA), summary=summary)
+
+
+def uploaded_files() -> list[Path]:
+    """The files added through the dashboard, oldest upload first."""
+    upload_dir = uploads_path()
+    return sorted(p for p in upload_dir.rglob("*") if p.is_file()) if upload_dir.exists() else []
+
+
+def remove_uploads(files: list[Path]) -> IngestSummary:
+    """Delete uploaded files (only files under the upload folder) and rebuild the database without them."""
+    _refuse_if_read_only("Removing files")
+    upload_dir = uploads_path().resolve()
+    for path in files:
+        resolved = path.resolve()
+        if not resolved.is_relative_to(upload_dir) or not resolved.is_file():
+            raise ValueError(f"{path} is not an uploaded file")
+    for path in files:
+        path.unlink()
+        if not any(path.parent.iterdir()):
+            path.parent.rmdir()
+    return _rebuild(f"Removing {len(files)} file(s)… {REBUILD_WHY}", extra_files=0)
 
 
 _OUTCOME_SCHEMA = {
