@@ -9,7 +9,7 @@ import streamlit as st
 from eligibility.build.b_all import DEFINITION as B_ALL_DEFINITION
 from eligibility.build.b_all import PRESETS_DEFINITION
 from eligibility.explore.labels import labelled
-from eligibility.explore.shares import SMALL_BASE, share_label
+from eligibility.explore.shares import SMALL_BASE, share_label, with_intervals
 from eligibility.ui.render import OKABE_ITO, bordered, download_csv, md, stop_if_empty
 from eligibility.ui.sidebar import current_filters
 from eligibility.ui.state import query
@@ -106,4 +106,13 @@ for row_start in range(0, len(dimensions), 3):
             )
             text = bars.mark_text(align="left", dx=3, color="#333").encode(text="bar_label:N")
             st.altair_chart(bars + text, width="stretch")
-download_csv(breakdowns, what="breakdowns", filters=filters, key="dl_breakdowns")
+download_csv(
+    with_intervals(
+        breakdowns.with_columns(pl.lit(total).alias("matching_trials"), (pl.col("trials") / total).alias("share")),
+        count="trials",
+        base="matching_trials",
+    ),
+    what="breakdowns",
+    filters=filters,
+    key="dl_breakdowns",
+)
