@@ -13,15 +13,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import streamlit as st
 
-from eligibility.build.ingest import IngestSummary, ingest
 from eligibility.build.sources import ZipLimits
 from eligibility.paths import DEMO_DATA, database_path
 from eligibility.ui.state import READ_ONLY_ENV, query, read_only
+
+if TYPE_CHECKING:
+    from eligibility.build.ingest import IngestSummary
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 # Uploads come from outside: tighter zip limits than for files the user already holds.
@@ -57,6 +59,9 @@ def uploads_path() -> Path:
 def _ingest_with_status(label: str, inputs: list[Path], *, expected_files: int = 0, **options: Any) -> IngestSummary:
     """Run ingest inside a status block that shows which file is being read (with a progress bar when the
     number of files is known); the block is removed when done."""
+    # Imported here, not at the top: the readers and the classifier would add to every cold start.
+    from eligibility.build.ingest import ingest
+
     slot = st.empty()
     with slot.status(label, expanded=True):
         bar = st.progress(0.0) if expected_files else None

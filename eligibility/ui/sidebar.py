@@ -158,7 +158,7 @@ def filter_widgets(
         )
         if value != before and (name != "aya" or chosen == "aya-b-all") and (name != "search" or full)
     }
-    if widget_fixes:
+    if widget_fixes and not pending:  # at most one rerun to show the repaired values
         st.session_state[repairs_key] = {"widgets": widget_fixes, "notes": notes}
         st.rerun()
     notes = (pending["notes"] if pending else []) + notes
