@@ -48,15 +48,16 @@ st.title("Exclusion themes")
 
 distribution = query("theme_distribution", filters)
 base = int(distribution["trials_with_exclusions"][0]) if len(distribution) else 0
+if not base:
+    st.caption(f"Trials matching: {md(filters.describe())}.")
+    stop_if_empty(filters, int(query("headline_counts", filters)["trials"][0]))
+    st.info("None of the matching trials lists exclusion criteria, so there are no themes to show.")
+    st.stop()
 st.caption(
     f"Trials matching: {md(filters.describe())}. Share = trials with at least one exclusion criterion in the theme, "
     f"out of the {base:,} matching trials that list exclusion criteria. A criterion can have several themes. "
     "The thin line on each bar is its 95% interval (Wilson)."
 )
-if not base:
-    stop_if_empty(filters, 0)
-    st.info("None of the matching trials lists exclusion criteria, so there are no themes to show.")
-    st.stop()
 if base < SMALL_BASE:
     st.warning(f"Every share here rests on only {base} trials (fewer than {SMALL_BASE}): read them with their intervals.")
 

@@ -44,6 +44,8 @@ sort = controls[0].selectbox("Sort by", list(SORT_LABELS), format_func=SORT_LABE
 descending = controls[1].toggle("Largest / last first", key="desc", bind="query-params")
 page_size = controls[2].selectbox("Rows per page", PAGE_SIZES, key="rows", bind="query-params")
 pages = max(1, math.ceil(total / page_size))
+if st.session_state.get("page", 1) > pages:  # the filters (or page size) changed under a later page
+    st.session_state["page"] = pages
 page = controls[3].number_input(f"Page (of {pages:,})", 1, pages, key="page", bind="query-params")
 
 rows = query("trials_table", filters, sort=sort, descending=descending, limit=page_size, offset=(page - 1) * page_size)

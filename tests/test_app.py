@@ -365,6 +365,21 @@ def test_trials_are_paged_and_sorted_on_the_server(demo_db, monkeypatch: pytest.
     assert at.markdown[0].value.startswith(f"**{count(db, 'true'):,} trials**")
 
 
+def test_a_later_page_survives_narrower_filters(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:
+    db, _ = demo_db
+    at = _open(db, monkeypatch, page="300")
+    at.switch_page("pages/trials.py").run()
+    assert at.number_input(key="page").value == 300
+    at.selectbox(key="preset").set_value("pediatric-b-all").run()
+    assert not at.exception, [e.message for e in at.exception]
+    last = -(-count(db, PEDIATRIC_WHERE) // 25)
+    assert at.number_input(key="page").value == last
+    assert len(at.dataframe[0].value) == count(db, PEDIATRIC_WHERE) - 25 * (last - 1)
+
+
+PEDIATRIC_WHERE = "is_b_all and coalesce(minimum_age_years, 0) < 18"
+
+
 def test_trials_table_shows_labels_not_codes(app) -> None:
     at, _ = app
     at.run()
