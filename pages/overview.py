@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -29,6 +28,9 @@ cols[1].metric("With exclusion criteria", f"{counts['trials_with_exclusions']:,}
 cols[2].metric("Exclusion criteria", f"{counts['exclusion_items']:,}")
 cols[3].metric("Accept under-18s", f"{counts['accepts_children']:,}")
 cols[4].metric("B-ALL trials", f"{counts['b_all_trials']:,}")
+
+# Imported once the numbers are on screen: on a cold start altair takes about half a second to load.
+import altair as alt  # noqa: E402
 
 with bordered("Age-eligibility curve"):
     st.caption(
