@@ -97,11 +97,8 @@ def run(
     cursor = con.cursor()
     cursor.execute(f"use {CATALOG}")
     try:
-        relation = cursor.sql(
+        return cursor.sql(
             sorted_sql(name, sort, descending=descending), params={k: v for k, v in params.items() if k in wanted}
-        )
-        # Read through the Arrow C stream interface, not .pl(): that would import pyarrow (about 0.3 s)
-        # on every cold start, before the first number could be shown.
-        return pl.DataFrame(relation)
+        ).pl()
     finally:
         cursor.close()
