@@ -394,6 +394,16 @@ def test_trials_table_shows_labels_not_codes(app) -> None:
     assert {"n_unspecified", "b_all_basis"} <= set(table.columns)
 
 
+def test_status_list_shows_labels_and_keeps_codes_in_the_url(app) -> None:
+    at, db = app
+    at.run()
+    assert "Active, not recruiting" in at.multiselect(key="status").options
+    at.multiselect(key="status").set_value(["ACTIVE_NOT_RECRUITING"]).run()
+    assert at.query_params["status"] == "ACTIVE_NOT_RECRUITING"  # the code, not the label
+    assert trials_metric(at) == count(db, "overall_status = 'ACTIVE_NOT_RECRUITING'")
+    assert "Active, not recruiting" in at.sidebar.caption[-1].value.replace("\\", "")
+
+
 def test_b_all_basis_filter_drops_keyword_only_matches(app) -> None:
     at, db = app
     at.run()

@@ -373,3 +373,15 @@ def test_cohort_comparison_renders(server, browser) -> None:
     page.get_by_text("Cohort comparison").scroll_into_view_if_needed()
     page.wait_for_timeout(2000)
     page.screenshot(path=str(SCREENSHOTS / "themes-default.png"), full_page=True)
+
+
+def test_status_codes_stay_in_the_url_across_pages(server, browser) -> None:
+    url, db = server
+    page = _open(browser, f"{url}/?status=ACTIVE_NOT_RECRUITING")
+    expected = sql(db, "select count(*) from studies where overall_status = 'ACTIVE_NOT_RECRUITING'")[0][0]
+    page.get_by_test_id("stMetricValue").first.filter(has_text=f"{expected:,}").wait_for(timeout=60_000)
+    assert page.get_by_test_id("stSidebar").get_by_text("Active, not recruiting").count() >= 1
+    page.get_by_test_id("stSidebarNav").get_by_text("Trials").click()
+    page.get_by_text(f"{expected:,} trials").first.wait_for(timeout=30_000)
+    _wait_idle(page)
+    assert "status=ACTIVE_NOT_RECRUITING" in page.url

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from eligibility.explore.labels import code_label
+
 AGE_MODES = ("overlaps", "covers", "adult_only", "pediatric_only")
 AGE_MODE_LABELS = {
     "overlaps": "Overlaps",
@@ -194,7 +196,7 @@ class Filters:
             parts.append(f"criteria mention '{self.search}'")
         for name in ("phases", "statuses", "study_types"):
             if getattr(self, name):
-                parts.append("/".join(getattr(self, name)).lower())
+                parts.append("/".join(map(code_label, getattr(self, name))))
         if self.b_all_bases:
             parts.append("B-ALL named in " + "/".join(self.b_all_bases))
         return ", ".join(parts) or "all trials"

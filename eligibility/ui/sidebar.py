@@ -21,6 +21,7 @@ from eligibility.explore.filters import (
     SEX_LABELS,
     Filters,
 )
+from eligibility.explore.labels import code_label
 from eligibility.ui.render import md
 from eligibility.ui.state import options
 
@@ -136,7 +137,7 @@ def filter_widgets(
             ("status", "statuses", "status", "Overall status"),
             ("type", "study_types", "study_type", "Study type"),
         ):
-            values[field] = where.multiselect(label, options(option_field), key=key(name), bind="query-params")
+            values[field] = _codes_multiselect(where, label, options(option_field), key(name))
             shown[name] = values[field]
         values["b_all_bases"] = where.multiselect(
             "B-ALL named in", list(B_ALL_BASES), key=key("basis"), bind="query-params", help=B_ALL_BASIS_HELP
@@ -167,6 +168,22 @@ def filter_widgets(
             md("Changed to make sense of the filters: " + "; ".join(notes) + "."), icon=":material/build:"
         )
     return filters
+
+
+def _codes_multiselect(where: Any, label: str, codes: list[str], key: str) -> list[str]:
+    """A list of registry codes shown by their labels ("Active, not recruiting"), with the codes in the URL.
+
+    Streamlit's URL binding would write the labels, so this parameter is read once per session and
+    written back on every run.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = [code for code in st.query_params.get_all(key) if code in codes]
+    chosen = where.multiselect(label, codes, format_func=code_label, key=key)
+    if chosen:
+        st.query_params[key] = chosen
+    elif key in st.query_params:
+        del st.query_params[key]
+    return chosen
 
 
 _URL_KEYS = ("preset", "aya", "age", "age_mode", "sex", "hv", "phase", "status", "type", "basis")
