@@ -20,6 +20,8 @@ pages = st.navigation(
         st.Page("pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
         st.Page("pages/trials.py", title="Trials", icon=":material/table_rows:"),
         st.Page("pages/themes.py", title="Exclusion themes", icon=":material/bar_chart:"),
+        st.Page("pages/trends.py", title="Trends", icon=":material/timeline:"),
+        st.Page("pages/thresholds.py", title="Thresholds", icon=":material/straighten:"),
         st.Page("pages/detail.py", title="Trial detail", icon=":material/article:"),
         st.Page("pages/data.py", title="Data", icon=":material/database:"),
     ]

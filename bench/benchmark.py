@@ -31,6 +31,7 @@ import sqlite_baseline  # noqa: E402
 from eligibility.explore.export import to_csv_bytes  # noqa: E402
 from eligibility.explore.filters import Filters  # noqa: E402
 from eligibility.explore.queries import connect, run  # noqa: E402
+from eligibility.explore.trends import TABLES, trend_table  # noqa: E402
 
 
 def _tree_rss_bytes(root: int) -> int:
@@ -150,6 +151,8 @@ def measure_queries(db: Path, runs: int) -> dict[str, list[float]]:
         add("age-eligibility curve", lambda p=p: run(con, "age_eligibility_curve", **p))
         add("breakdowns", lambda p=p: run(con, "breakdowns", **p))
         add("theme co-occurrence", lambda p=p: run(con, "theme_cooccurrence", **p))
+        for table in TABLES:
+            add(f"trends: {table}", lambda p=p, t=table: trend_table(t, lambda name, **k: run(con, name, **p, **k)))
         add("criteria behind a theme", lambda p=p: run(con, "theme_criteria", **p, theme="infection", limit=300))
         s = Filters(search=SEARCHES[i % len(SEARCHES)], preset=f.preset).params()
         add("criteria text search", lambda s=s: run(con, "headline_counts", **s))

@@ -1,4 +1,4 @@
-"""Command line: ``python -m eligibility ingest|themes|evaluate-themes|export``."""
+"""Command line: ``python -m eligibility ingest|themes|evaluate-themes|thresholds|evaluate-thresholds|export``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from eligibility.paths import database_path
@@ -39,6 +40,23 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return cmd_evaluate(args.gold)
 
 
+def _cmd_thresholds(args: argparse.Namespace) -> int:
+    from eligibility.build.thresholds import extract
+
+    facts = extract(args.text, args.section)
+    if not facts:
+        print(f"no threshold facts ({args.section})")
+    for fact in facts:
+        print(f"{fact.measure} {fact.bound} {fact.value:g} {fact.unit}    [{fact.start}:{fact.end}] {fact.span!r}")
+    return 0
+
+
+def _cmd_evaluate_thresholds(args: argparse.Namespace) -> int:
+    from eligibility.build.threshold_eval import cmd_evaluate
+
+    return cmd_evaluate(args.gold)
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from eligibility.explore.export import to_csv_bytes
     from eligibility.explore.filters import FilterError, Filters
@@ -52,14 +70,29 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    query = {"trials": "trials_table", "criteria": "criteria_matching_filters"}[args.what]
     con = connect(args.db)
     try:
-        frame = run(con, query, **filters.params(), limit=args.limit, offset=0)
+        if args.what == "trends":
+            from eligibility.explore.trends import trend_table
+
+            frame = trend_table(
+                args.table,
+                lambda name, **params: run(con, name, **filters.params(), **params),
+                cutoff=args.cutoff,
+                gap_years=args.gap_years,
+            )
+        else:
+            query = {
+                "trials": "trials_table",
+                "criteria": "criteria_matching_filters",
+                "thresholds": "threshold_facts",
+            }[args.what]
+            frame = run(con, query, **filters.params(), limit=args.limit, offset=0)
     finally:
         con.close()
     args.out.write_bytes(to_csv_bytes(frame))
-    print(f"{len(frame):,} {args.what} rows ({filters.describe()}) written to {args.out}")
+    what = f"trends {args.table}" if args.what == "trends" else args.what
+    print(f"{len(frame):,} {what} rows ({filters.describe()}) written to {args.out}")
     return 0
 
 
@@ -92,10 +125,24 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl")
     evaluate.set_defaults(func=_cmd_evaluate)
 
-    from eligibility.explore.filters import AGE_MODES, HEALTHY, PRESETS, SEXES
+    facts = commands.add_parser(
+        "thresholds", help="print the threshold facts of one criterion (measure, bound, value, unit) and their spans"
+    )
+    facts.add_argument("text")
+    facts.add_argument("--section", choices=("inclusion", "exclusion"), default="inclusion")
+    facts.set_defaults(func=_cmd_thresholds)
+
+    scored = commands.add_parser(
+        "evaluate-thresholds", help="per-measure precision, recall and F1 of the threshold extractor on a labelled JSONL file"
+    )
+    scored.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    scored.set_defaults(func=_cmd_evaluate_thresholds)
+
+    from eligibility.explore.filters import AGE_DISAGREE, AGE_MODES, HEALTHY, PRESETS, SEXES
 
     export = commands.add_parser(
-        "export", help="write the trials or criteria matching filters to CSV (the dashboard's own queries)"
+        "export",
+        help="write the trials, criteria, threshold facts or Trends tables matching filters to CSV (the dashboard's own queries)",
     )
     export.add_argument(
         "--db",
@@ -103,7 +150,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=database_path(),
         help="database file (default: $ELIGIBILITY_DB or data/eligibility.duckdb in the checkout)",
     )
-    export.add_argument("--what", choices=("trials", "criteria"), required=True)
+    from eligibility.explore.trends import RULE_DATE, TABLES
+
+    export.add_argument("--what", choices=("trials", "criteria", "thresholds", "trends"), required=True)
+    export.add_argument("--table", choices=tuple(TABLES), default="theme-shares", help="with --what trends: which Trends table")
+    export.add_argument(
+        "--cutoff",
+        type=date.fromisoformat,
+        default=RULE_DATE,
+        help=f"with --table before-after: the cut-off start date (default {RULE_DATE})",
+    )
+    export.add_argument("--gap-years", type=int, choices=(0, 1), default=0, help="years after the cut-off set aside")
     export.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
     export.add_argument("--min-age", type=float, help="years; with --max-age, the age range")
     export.add_argument("--max-age", type=float, help="years")
@@ -115,9 +172,26 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--phase", dest="phases", action="append", default=[], help="e.g. PHASE2 (repeatable)")
     export.add_argument("--status", dest="statuses", action="append", default=[], help="e.g. RECRUITING (repeatable)")
     export.add_argument("--study-type", dest="study_types", action="append", default=[], help="e.g. INTERVENTIONAL (repeatable)")
+    export.add_argument("--start-year-min", type=int, help="trials that started in this year or later")
+    export.add_argument("--start-year-max", type=int, help="trials that started in this year or earlier")
+    export.add_argument(
+        "--sponsor-class", dest="sponsor_classes", action="append", default=[], help="e.g. INDUSTRY, NIH, FED (repeatable)"
+    )
+    export.add_argument(
+        "--country", dest="countries", action="append", default=[], help="has a site in, e.g. 'United States' (repeatable)"
+    )
+    export.add_argument(
+        "--primary-purpose", dest="primary_purposes", action="append", default=[], help="e.g. TREATMENT (repeatable)"
+    )
     export.add_argument("--preset", choices=PRESETS, default="none")
     export.add_argument("--aya-min", type=float, default=15.0, help="AYA window start (default 15)")
     export.add_argument("--aya-max", type=float, default=39.0, help="AYA window end (default 39)")
+    export.add_argument(
+        "--age-disagree",
+        choices=AGE_DISAGREE,
+        default="any",
+        help="yes: only studies whose criteria text states an age the structured record contradicts or lacks; no: the others",
+    )
     export.add_argument("--limit", type=int, default=10_000_000, help="at most this many rows")
     export.set_defaults(func=_cmd_export)
     return parser

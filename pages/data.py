@@ -30,12 +30,18 @@ filters = current_filters()
 st.title("Data")
 
 counts = query("database_counts").row(0, named=True)
-cols = st.columns(5)
+cols = st.columns(6)
 cols[0].metric("Studies", f"{counts['studies']:,}")
 cols[1].metric("Criteria", f"{counts['criteria']:,}")
 cols[2].metric("B-ALL studies", f"{counts['b_all_studies']:,}")
 cols[3].metric("Rejected records", f"{counts['rejected']:,}")
 cols[4].metric("Warnings", f"{counts['warnings']:,}")
+cols[5].metric(
+    "Age text ≠ record",
+    f"{counts['age_disagree_studies']:,}",
+    help="Studies whose criteria text states an age that the structured minimum or maximum age contradicts "
+    "(by more than one year) or lacks. Filter them with 'Age in criteria text vs record' in the sidebar.",
+)
 
 run = query("ingest_summary").row(0, named=True)
 st.caption(

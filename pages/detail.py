@@ -8,6 +8,7 @@ import streamlit as st
 
 from eligibility.build.records import NCT_ID_FORMAT, NCT_ID_RE
 from eligibility.explore.labels import code_label
+from eligibility.explore.thresholds import age_range, facts_by_criterion
 from eligibility.ui.render import bordered, chips, highlight, md, stop_if_empty
 from eligibility.ui.sidebar import current_filters
 from eligibility.ui.state import query, theme_labels
@@ -91,14 +92,32 @@ st.html(
     )
     + "</table>"
 )
+ages = query("threshold_trial_ages", nct_id=nct_id)
+if not ages.is_empty() and ages["n_age_facts"][0]:
+    stated = ages.row(0, named=True)
+    text_age = age_range(stated["text_minimum_age_years"], stated["text_maximum_age_years"])
+    record_age = age_range(stated["minimum_age_years"], stated["maximum_age_years"])
+    if stated["age_statements_disagree"]:
+        st.warning(
+            f"Age statements disagree: the criteria text states {text_age}, the structured record {record_age} "
+            "(more than one year apart, or the text states an age the record lacks). Registry searches use the record."
+        )
+    else:
+        st.caption(f"Age in the criteria text: {text_age}; structured record: {record_age} (they agree).")
+else:
+    st.caption("The criteria text states no age limit.")
 if not study["record_complete"]:
     st.warning(
         "This record was cut off in its source file: the criteria may be incomplete and missing fields are unknown, not absent."
     )
 
 criteria = query("trial_criteria", nct_id=nct_id)
-if filters.search:
-    st.caption(f"Your criteria search ({md(filters.search)}) is marked in blue; the cue that gave a theme in yellow.")
+thresholds = facts_by_criterion(query("threshold_trial", nct_id=nct_id))
+st.caption(
+    "Blue chips: the criterion's themes, with the cue highlighted. Amber chips: the limits read from it, "
+    "as the eligible bound (exclusions turned around)."
+    + (f" Your criteria search ({md(filters.search)}) is marked in sky blue." if filters.search else "")
+)
 for section, title in SECTIONS.items():
     items = criteria.filter(criteria["section"] == section)
     if items.is_empty():
@@ -110,7 +129,8 @@ for section, title in SECTIONS.items():
             heading = f"<div style='color:#666;font-size:.8em'>{html.escape(item['heading'])}</div>" if item["heading"] else ""
             rows.append(
                 f"<li style='margin-left:{item['depth'] * 1.5}em'>{heading}{highlight(item['text'], cue, filters.search)} "
-                f"{chips([t for t in item['themes'] if t != 'other'], labels)}</li>"
+                f"{chips([t for t in item['themes'] if t != 'other'], labels)}"
+                f"{chips(thresholds.get(item['criterion_id'], []), {}, kind='fact')}</li>"
             )
         st.html(f"<ol style='padding-left:1.5em'>{''.join(rows)}</ol>")
 

@@ -15,6 +15,12 @@
 --                        | 'aya-b-all' (B-ALL, age range overlaps $aya_min-$aya_max)
 --   $b_all_bases         where a study names B-ALL: 'condition' | 'keyword' | 'title' | 'inclusion criterion'
 --                        (empty = anywhere, or not B-ALL at all)
+--   $start_year_min, $start_year_max   start-year range (null = open on that side; a trial with no
+--                        start date is dropped once either is set)
+--   $sponsor_classes, $primary_purposes   lists of registry codes (empty = any)
+--   $countries           country names: the trial has at least one site in one of them (empty = any)
+--   $age_disagree        'any' | 'yes' (the criteria text states an age the structured record contradicts
+--                        or lacks: studies.age_statements_disagree) | 'no' (they agree, or the text states no age)
 -- A trial with no minimum or maximum age is open on that side, never dropped.
 select s.*
 from studies as s
@@ -68,4 +74,14 @@ where
             and coalesce(s.minimum_age_years, 0) <= $aya_max
             and coalesce(s.maximum_age_years, 'infinity'::double) >= $aya_min
         )
+    )
+    and ($start_year_min is null or s.start_year >= $start_year_min)
+    and ($start_year_max is null or s.start_year <= $start_year_max)
+    and (len($sponsor_classes::varchar[]) = 0 or list_contains($sponsor_classes::varchar[], s.lead_sponsor_class))
+    and (len($countries::varchar[]) = 0 or list_has_any(s.countries, $countries::varchar[]))
+    and (len($primary_purposes::varchar[]) = 0 or list_contains($primary_purposes::varchar[], s.primary_purpose))
+    and (
+        $age_disagree = 'any'
+        or ($age_disagree = 'yes' and s.age_statements_disagree)
+        or ($age_disagree = 'no' and not coalesce(s.age_statements_disagree, false))
     )

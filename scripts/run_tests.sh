@@ -16,4 +16,6 @@ fi
 
 python3 -m ruff check .
 python3 -m ruff format --check .
-python3 -m pytest "$@"
+# One test process per core; a test file stays on one process (module fixtures such as the
+# browser tests' server are started once).
+python3 -m pytest -n auto --dist loadfile "$@"

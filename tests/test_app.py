@@ -522,3 +522,24 @@ def test_default_mode_keeps_uploads_and_error_details(app) -> None:
     at.switch_page("pages/data.py").run()
     assert at.file_uploader
     assert config.get_option("client.showErrorDetails") != "none"
+
+
+def test_trends_page_counts_follow_the_preset_and_the_cut_off(app) -> None:
+    at, db = app
+    at.run()
+    at.switch_page("pages/trends.py").run()
+    at.selectbox(key="preset").set_value("pediatric-b-all").run()
+    assert not at.exception, [e.message for e in at.exception]
+    where = "is_b_all and coalesce(minimum_age_years, 0) < 18 and n_exclusion > 0"
+    before = count(db, f"{where} and start_date < date '2017-10-01'")
+    after = count(db, f"{where} and start_date >= date '2017-10-02'")
+    assert f"**{before:,}** trials started before 02 Oct 2017 and **{after:,}**" in at.markdown[0].value
+    undated = count(db, "is_b_all and coalesce(minimum_age_years, 0) < 18 and start_date is null")
+    assert at.info[0].value.startswith(f"{undated:,} matching trials have no start date")
+    at.checkbox(key="gap").check().run()
+    later = count(db, f"{where} and start_date >= date '2018-10-02'")
+    assert f"**{before:,}** trials started before 02 Oct 2017 and **{later:,}** on or after 02 Oct 2018" in at.markdown[0].value
+    at.number_input(key="start_year_min").set_value(2000).run()
+    since = count(db, f"{where} and start_date >= date '2000-01-01' and start_date < date '2017-10-01'")
+    assert f"**{since:,}** trials started before 02 Oct 2017" in at.markdown[0].value
+    assert not at.info  # trials without a start date are filtered out

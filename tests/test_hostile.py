@@ -226,7 +226,7 @@ V1 = ("unsupported format", "api v1")
 CASES = [
     # v2 JSON: damaged documents
     Case("json_truncated_array.json", (B,), (issue("[1]", "invalid json", "could not be read"),)),
-    Case("json_truncated_api_page.json", (), (issue("(file)", "invalid json", "line 52"),)),
+    Case("json_truncated_api_page.json", (), (issue("studies[0]", "invalid json", "line 52", "could not be read"),)),
     Case("jsonl_truncated.jsonl", LINES_IDS, (issue("line 3", "invalid json", "unterminated string"),)),
     Case("json_invalid_last_study.json", (B, C), (issue("[2]", "invalid json", "property name"),)),
     Case("json_trailing_comma.json", (B, C), (issue("(file)", "invalid json", "2 studies before it were read"),)),

@@ -44,10 +44,16 @@ _PREFIX = (
     r"patient|patients|participant|participants|subject|subjects|study|donor|"
     r"recipient|disease[- ]specific)\s+)?"
 )
+# Section words as written, typos included ("Inclsuion", "EXLUSION", "Exlcusion",
+# "Inclusions", "Criteriar", "Critera"); "inclusive" and "excursion" never match.
+_INC_WORD = r"i{1,2}n(?:c?l|lc|c)(?:u?s|su|us)[io]{1,3}ns?"
+_EXC_WORD = r"ex(?:c?l|lc|c)(?:u?s|su|us)[io]{1,3}ns?"
+_CRIT_WORD = r"cr?[ie]t[ei]{0,2}r[ie]{0,2}(?:a|on)[rs]?"
 _CORE = (
-    r"(?:non[- ]?inclusion|inclusion|exclusion|eligibility|ineligibility)"
-    r"(?:\s*(?:/|and|&)\s*(?:inclusion|exclusion))?"
-    r"(?:\s+criteri(?:a|on))?"
+    rf"(?:(?:non[- ]?{_INC_WORD}|{_INC_WORD}|{_EXC_WORD}|eligibility|ineligibility)"
+    rf"(?:\s*(?:/|and|&)\s*(?:{_INC_WORD}|{_EXC_WORD}))?"
+    rf"(?:\s+{_CRIT_WORD})?"
+    rf"|{_CRIT_WORD}\s+(?:for|of)\s+(?:{_INC_WORD}|{_EXC_WORD}|eligibility|participation))"
 )
 _SUFFIX = r"(?:\s*\([^()\n:]{1,40}\)|\s*(?:for|of|in|-|–)\s+[^:\n.;*•]{1,60}?)?"
 _PDQ = (
@@ -60,15 +66,39 @@ _ELIGIBLE_IF = (
     r"(?:study|trial)(?:\s+if\s+(?:they|you|he/she|she|he))?"
 )
 _PDQ_TITLE_RE = re.compile(rf"(?:{_PDQ}|{_ELIGIBLE_IF})$", re.I)
-_TITLE = rf"(?P<title>{_PREFIX}{_CORE}{_SUFFIX}|{_PDQ}|{_ELIGIBLE_IF})"
 _ENUM = r"(?:(?:[IVX]{1,4}|[A-Ea-e]|\d{1,2})[.)]\s+)?"
 _DECO = r"(?:#{1,6}\s*)?(?:\*\*|__|--)?"
 _DECO_END = r"(?:\*\*|__|--)?"
 
-# A header at the start of a line: either the whole line or followed by a
-# colon and inline content ("DISEASE CHARACTERISTICS: Histologically ...").
+# On a line of its own a header may also be named by a few free words of its
+# own ("Angiographic Exclusion Criteria", "Erectile dysfunction cohort inclusion
+# criteria:"): the first capitalised, none a word of a sentence ("No eligibility
+# criteria", "Failure to meet inclusion criteria" are items).
+_STOP = (
+    r"(?:no|not|non|to|the|all|any|other|see|same|as|does|do|did|who|that|which|meet|meets|met|meeting|"
+    r"fulfil\w*|failure|with|without|for|and|or|in|on|if|are|is|be|a|an|will|must|may|should|these|those|"
+    r"their|his|her|above|below|following|per|than|been|has|have)"
+)
+_FREE_PREFIX = rf"(?P<free>(?!{_STOP}\b)(?-i:[A-Z])[\w/&'-]*\s+(?:(?!{_STOP}\b)[\w/&'-]+\s+){{0,3}})"
+_LINE_TITLE = rf"(?P<title>(?:{_PREFIX}|{_FREE_PREFIX}){_CORE}{_SUFFIX}|{_PDQ}|{_ELIGIBLE_IF})"
+# "Inclusion criteria include:", "Exclusion criteria were as follows:".
+_VERB_TAIL = r"(?:\s+(?:include|includes|are|were|is)(?:\s+as\s+follows)?|\s+as\s+follows)(?=\s*:)"
+
+# A header at the start of a line: either the whole line (a colon, a dash or
+# nothing after it) or followed by a colon and inline content ("DISEASE
+# CHARACTERISTICS: Histologically ...", "--Disease Characteristics-- Men with ...").
 _LINE_HEADER_RE = re.compile(
-    rf"(?:[-*•]\s+)?{_ENUM}{_DECO}{_TITLE}\s*{_DECO_END}\s*(?:(?P<colon>:)\s*{_DECO_END}\s*|$)",
+    rf"(?P<bullet>[-*•]\s*)?{_ENUM}{_DECO}{_LINE_TITLE}(?:{_VERB_TAIL})?\s*{_DECO_END}\s*"
+    rf"(?:(?P<colon>:)\s*{_DECO_END}\s*|[-–—]?\s*$|(?<=--)\s+)",
+    re.I,
+)
+# Cheap test for a section word anywhere in a line (see ``_may_be_header`` for the substrings).
+_SECTION_WORD_RE = re.compile(r"lus|lsu|cus|lcu|eligib", re.I)
+# A header after other text on the same line ("... Stable relationship Exclusion
+# Criteria: - Recent surgery"): capitalised, naming criteria, ending in a colon.
+_MID_HEADER_RE = re.compile(
+    rf"(?<=\S)\s+(?P<hdr>{_DECO}(?=(?-i:[A-Z]))(?P<title>{_PREFIX}(?:{_INC_WORD}|{_EXC_WORD}|eligibility)"
+    rf"\s+{_CRIT_WORD})\s*{_DECO_END}\s*:)",
     re.I,
 )
 
@@ -82,9 +112,12 @@ _LINE_MARKER_RE = re.compile(
     r"|(?P<glued>\d{1,3}[.)])(?=[A-Z])"
 )
 # Inline (collapsed text) candidates; headers are tried first at a position.
+# A dash bullet is followed by a capital, a bracket, a quote or a comparison
+# ("- (if female) ...", "- 'healthy' ...", "- ≥18 years"), or by a lowercase word
+# when the dash stands apart ("- age over 18"); "18 - 65" is never a bullet.
 _INLINE_MARKER = (
-    r"(?<![^\s:])(?P<bul>[*•])(?=\s|$)"
-    r"|(?P<dash>(?<=\S)-(?=\s+[A-Z(≥≤<>])|(?<=\s)-(?=\s+[A-Z(≥≤<>]))"
+    r"(?<![^\s:])(?P<bul>[*•▪●■◦○])(?=\s|$)"
+    r"|(?P<dash>-(?=\s+[A-Z(\[{\"'“‘≥≤<>])|(?<!\S)-(?=\s+[a-z]))"
     r"|(?<![\w.,\\/\-+^])(?P<ord>\(?(?:\d{1,3}|[A-Za-z]|[ivxlIVXL]{2,6})[.)])"
     r"(?P<ordnext>\s|(?=[A-Z]))"
 )
@@ -103,7 +136,226 @@ _LEADIN_RE = re.compile(
     r"those\s+who|criteria\s+(?:include|are))\b",
     re.I,
 )
-_PLAIN_TITLES = frozenset({"inclusion criteria", "exclusion criteria", "eligibility criteria"})
+_INC_RE = re.compile(_INC_WORD, re.I)
+_EXC_RE = re.compile(rf"{_EXC_WORD}|ineligib|not\s+be\s+eligible", re.I)
+_NON_INC_RE = re.compile(rf"non[- ]?{_INC_WORD}", re.I)
+# A title of section words only ("Inclusions", "EXCLUSION CRITERIA", "Criteria for
+# exclusion") names the section and no group within it.
+_PLAIN_TITLE_MAX = 32  # "Criteria for non-inclusion", with room for a typo
+_PLAIN_TITLE_RE = re.compile(
+    rf"(?:{_INC_WORD}|{_EXC_WORD}|eligibility)(?:\s+{_CRIT_WORD})?|{_CRIT_WORD}\s+(?:for|of)\s+(?:{_INC_WORD}|{_EXC_WORD}|eligibility)",
+    re.I,
+)
+# Words that state no condition: a lead-in made only of these ("Patients must
+# meet all of the following criteria:") introduces the list and is no item.
+_LEADIN_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "all",
+        "any",
+        "each",
+        "either",
+        "both",
+        "one",
+        "two",
+        "three",
+        "at",
+        "least",
+        "more",
+        "or",
+        "and",
+        "of",
+        "to",
+        "in",
+        "into",
+        "for",
+        "from",
+        "on",
+        "by",
+        "with",
+        "this",
+        "that",
+        "these",
+        "those",
+        "who",
+        "which",
+        "if",
+        "they",
+        "them",
+        "their",
+        "he",
+        "she",
+        "you",
+        "your",
+        "we",
+        "following",
+        "follows",
+        "as",
+        "listed",
+        "below",
+        "above",
+        "criteria",
+        "criterion",
+        "inclusion",
+        "exclusion",
+        "eligibility",
+        "requirement",
+        "requirements",
+        "condition",
+        "conditions",
+        "characteristics",
+        "must",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "can",
+        "need",
+        "needs",
+        "required",
+        "meet",
+        "meets",
+        "meeting",
+        "met",
+        "fulfil",
+        "fulfill",
+        "fulfils",
+        "fulfills",
+        "fulfilling",
+        "satisfy",
+        "satisfies",
+        "satisfying",
+        "have",
+        "has",
+        "having",
+        "be",
+        "being",
+        "been",
+        "are",
+        "is",
+        "was",
+        "were",
+        "do",
+        "does",
+        "not",
+        "no",
+        "eligible",
+        "ineligible",
+        "excluded",
+        "included",
+        "include",
+        "includes",
+        "including",
+        "enrolled",
+        "enroll",
+        "enrol",
+        "enrolment",
+        "enrollment",
+        "enter",
+        "entry",
+        "participate",
+        "participation",
+        "participating",
+        "considered",
+        "qualify",
+        "selected",
+        "recruited",
+        "admitted",
+        "randomized",
+        "randomised",
+        "patient",
+        "patients",
+        "participant",
+        "participants",
+        "subject",
+        "subjects",
+        "individual",
+        "individuals",
+        "person",
+        "persons",
+        "people",
+        "volunteer",
+        "volunteers",
+        "candidate",
+        "candidates",
+        "potential",
+        "prospective",
+        "study",
+        "trial",
+        "protocol",
+        "apply",
+        "applies",
+        "also",
+        "general",
+        "key",
+        "main",
+        "symptoms",
+        "diseases",
+        "disorders",
+        "illnesses",
+        "features",
+        "factors",
+        "reasons",
+        "circumstances",
+        "situations",
+        "exclude",
+        "excludes",
+        "present",
+        "time",
+        "screening",
+        "randomization",
+        "randomisation",
+        "registration",
+        "entering",
+        "children",
+        "adults",
+        "women",
+        "men",
+        "males",
+        "females",
+        "infants",
+        "shows",
+        "show",
+        "clinical",
+        "research",
+        "prior",
+        "current",
+        "concurrent",
+        "only",
+        "addition",
+        "additionally",
+        "basis",
+        "under",
+        "diagnoses",
+        "male",
+        "female",
+        "infant",
+        "mother",
+        "mothers",
+        "categories",
+        "category",
+        "groups",
+        "types",
+        "presenting",
+        "order",
+        "treated",
+        "result",
+        "results",
+    ]
+)
+# A lead-in that says who is excluded or eligible may add a few words of its own
+# ("Healthy volunteers will be excluded for any of the following:").
+_LEADIN_SCOPE_RE = re.compile(r"exclu|eligib|inclu(?!de\b|des\b|ding\b)|enrol", re.I)
+_LEADIN_MAX_OTHER_WORDS = 3
+_WORD_RE = re.compile(r"[^\W\d_]+")
+# An item that opens a choice or a list ("At least one of the following:"): bullets
+# of its own marker and indent that follow can be its children (see ``_place``).
+_GROUP_RE = re.compile(r"\bthe\s+following\b|\b(?:one|any|either)\s+of\s*:$", re.I)
+# Children of such an item are short (or start with a short line and a note),
+# or are numbered inside their bullet ("* 1) ...").
+_MAX_CHILD_WORDS = 12
 
 # One-line text sometimes carries a sub-heading glued to the end of the
 # previous item ("... participation. Control Participant: * ..."); only a
@@ -156,23 +408,23 @@ def _clean(text: str) -> str:
 
 
 def _header_section(title: str, current: str) -> str:
-    low = title.lower()
-    has_in = "inclu" in low
-    has_ex = "exclu" in low or "ineligib" in low or "not be eligible" in low
-    if has_ex and has_in and "non" not in low:
+    has_in = _INC_RE.search(title) is not None
+    has_ex = _EXC_RE.search(title) is not None
+    non_inclusion = _NON_INC_RE.search(title) is not None
+    if has_ex and has_in and not non_inclusion:
         # "Inclusion/Exclusion criteria" names both lists: it sets no section.
         return current
-    if has_ex or "non-inclu" in low or "non inclu" in low or "noninclu" in low:
+    if has_ex or non_inclusion:
         return EXCLUSION
-    if has_in or "eligib" in low:
+    if has_in or "eligib" in title.lower():
         return INCLUSION
     # PDQ headings describe required characteristics: an inclusion-style list.
     return EXCLUSION if current == EXCLUSION else INCLUSION
 
 
 def _header_heading(title: str) -> str | None:
-    heading = " ".join(title.split()).strip(" :*#_-")
-    return None if heading.lower() in _PLAIN_TITLES else heading
+    heading = " ".join(title.split()).strip(" :*#_-–—")
+    return None if len(heading) <= _PLAIN_TITLE_MAX and _PLAIN_TITLE_RE.fullmatch(heading) else heading
 
 
 def _ordered_candidates(raw: str) -> list[tuple[str, int]]:
@@ -199,6 +451,54 @@ def _bullet_kind(char: str) -> str:
     return "*" if char in "*•" else char
 
 
+# The longest a header line's title runs (prefix words, section words and a suffix).
+_HEADER_SPAN = 120
+
+
+def _may_be_header(content: str) -> bool:
+    """Cheap pre-check: section words near the start of the line (substring tests beat a case-insensitive
+    regex by far; every spelling ``_INC_WORD`` and ``_EXC_WORD`` accept holds "lus", "lsu", "cus" or
+    "lcu"), and a line that is short or has a colon (or "--") early on."""
+    low = content[:60].lower()
+    return (
+        "lus" in low
+        or "crit" in low
+        or "eligib" in low
+        or "cus" in low
+        or "lsu" in low
+        or "lcu" in low
+        or "character" in low
+        or "concurrent" in low
+    ) and (len(content) <= _HEADER_SPAN or ":" in content[:_HEADER_SPAN] or "--" in content[:_HEADER_SPAN])
+
+
+def _header_at(content: str) -> re.Match[str] | None:
+    """A header at the start of ``content``.
+
+    After a bullet, free words name a header only in Title Case ("* Cardiac
+    Exclusion Criteria:"); "* Stable relationship Exclusion Criteria:" is an
+    item followed by a header.
+    """
+    header = _LINE_HEADER_RE.match(content)
+    if header is None:
+        return None
+    free = header.group("free")
+    if free and header.group("bullet") and not all(word[:1].isupper() for word in free.split()):
+        return None
+    return header
+
+
+def _split_mid_header(content: str) -> tuple[str, str] | None:
+    """The text before a header that follows it on the same line, and the header onwards."""
+    mid = _MID_HEADER_RE.search(content)
+    if mid is None:
+        return None
+    head = _header_at(content)
+    if head is not None and head.end() > mid.start("hdr"):
+        return None
+    return content[: mid.start()], content[mid.start("hdr") :]
+
+
 def _tokenize_lines(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     cur: _Token | None = None
@@ -211,29 +511,47 @@ def _tokenize_lines(text: str) -> list[_Token]:
         prev_end = line.end()
         lead, content = line.group(1), line.group(2)
         indent = len(lead.expandtabs(4)) if "\t" in lead else len(lead)
-        start = content[:60].lower()
-        # Cheap pre-check (substring tests beat a case-insensitive regex by far).
-        if "clu" in start or "eligib" in start or "character" in start or "concurrent" in start:
-            header = _LINE_HEADER_RE.match(content)
+        pieces: tuple[tuple[str, bool], ...] = ((content, blank_before),)
+        # Mid-line headers name criteria and end in a colon: look further only at such lines.
+        if ":" in content and ("rit" in content or "RIT" in content) and _SECTION_WORD_RE.search(content):
+            split = _split_mid_header(content)
+            if split is not None:
+                pieces = ((split[0], blank_before), (split[1], False))
+        # A line split at a header is handled as two lines.
+        for content, blank_before in pieces:
+            header = _header_at(content) if _may_be_header(content) else None
+            if header is not None and content[:1].islower() and _continues(cur, blank_before):
+                # "... specific\n exclusions include:" is a wrapped sentence, not a header.
+                header = None
             if header is not None:
-                tokens.append(_Token(_HEADER, indent, "", 0, [header.group("title")]))
-                rest = content[header.end() :]
+                # "Study eligibility: General Exclusion Criteria: 1. ...": the last header names the section.
+                column = indent
+                while header is not None:
+                    tokens.append(_Token(_HEADER, indent, "", 0, [header.group("title")]))
+                    column += header.end()
+                    content = content[header.end() :]
+                    header = _header_at(content) if content else None
                 cur = None
-                if rest:
-                    cur, cur_text_indent = _line_item(rest, indent, indent + header.end())
+                if content:
+                    cur, cur_text_indent = _line_item(content, indent, column)
                     tokens.append(cur)
                 continue
-        marker = _LINE_MARKER_RE.match(content)
-        if marker is not None and not _is_wrapped_number(marker, cur, blank_before):
-            cur, cur_text_indent = _line_item(content, indent, indent, marker)
-            tokens.append(cur)
-        elif cur is not None and (not blank_before or (cur.kind != _PARA and indent >= cur_text_indent - 1 > cur.indent)):
-            cur.parts.append(content)
-        else:
-            cur = _Token(_ITEM, indent, _PARA, 0, [content])
-            cur_text_indent = indent
-            tokens.append(cur)
+            marker = _LINE_MARKER_RE.match(content)
+            if marker is not None and not _is_wrapped_number(marker, cur, blank_before):
+                cur, cur_text_indent = _line_item(content, indent, indent, marker)
+                tokens.append(cur)
+            elif cur is not None and (not blank_before or (cur.kind != _PARA and indent >= cur_text_indent - 1 > cur.indent)):
+                cur.parts.append(content)
+            else:
+                cur = _Token(_ITEM, indent, _PARA, 0, [content])
+                cur_text_indent = indent
+                tokens.append(cur)
     return _mark_sub_headings(tokens)
+
+
+def _continues(cur: _Token | None, blank_before: bool) -> bool:
+    """The next line may continue ``cur``: no blank line between, and no sentence end before it."""
+    return cur is not None and not blank_before and cur.parts[-1][-1:] not in ".:;!?)"
 
 
 def _is_wrapped_number(marker: re.Match[str], cur: _Token | None, blank_before: bool) -> bool:
@@ -348,7 +666,9 @@ def _tokenize_inline(text: str) -> list[_Token]:
         # Unmarked text may end in a glued sub-heading ("... study: Cardiovascular
         # Conditions 1. Any ..."), so a list may start there without punctuation.
         at_break = (after_break and empty_before) or (cur is None and text[m.end() : m.end() + 2].strip()[:1].isupper())
-        accepted = _accept_ordered(m.group("ord"), levels, at_break, prev_char, m.group("ordnext"))
+        # First thing in the text or after a header: a list may start at any number ("5. Age over 18").
+        opening = after_break and empty_before and cur is None and not levels
+        accepted = _accept_ordered(m.group("ord"), levels, at_break, prev_char, m.group("ordnext"), opening=opening)
         if accepted is None:
             continue
         close(start)
@@ -358,7 +678,9 @@ def _tokenize_inline(text: str) -> list[_Token]:
     return _split_trailing_subheadings(tokens)
 
 
-def _accept_ordered(raw: str, levels: list[list], at_break: bool, prev_char: str, next_char: str) -> tuple[str, int] | None:
+def _accept_ordered(
+    raw: str, levels: list[list], at_break: bool, prev_char: str, next_char: str, *, opening: bool
+) -> tuple[str, int] | None:
     """Accept an inline ordered marker only if it continues or plausibly starts a list."""
     candidates = _ordered_candidates(raw)
     glued = not next_char  # "4.Performance": no space after the marker
@@ -372,6 +694,10 @@ def _accept_ordered(raw: str, levels: list[list], at_break: bool, prev_char: str
                 return kind, value
     if glued:
         return None
+    if opening and candidates:
+        kind, value = candidates[-1] if candidates[-1][1] == 1 else candidates[0]
+        levels.append([kind, value])
+        return kind, value
     for kind, value in candidates:
         if value != 1:
             continue
@@ -414,6 +740,8 @@ class _Open:
     ordinal: int
     depth: int
     colon: bool
+    group: bool = False  # opens a choice or list ("one of the following:")
+    in_group: bool = False  # a child of such an item at the item's own marker and indent
     has_children: bool = False
 
 
@@ -436,17 +764,17 @@ def _build(tokens: list[_Token], collapsed: bool) -> list[CriterionItem]:
             after_header = True
             continue
         raw = " ".join(tok.parts)
-        if tok.kind != _PARA:
-            inner = _INNER_MARKER_RE.match(raw)
-            if inner is not None:
-                raw = raw[inner.end() :]
+        inner = _INNER_MARKER_RE.match(raw) if tok.kind != _PARA else None
+        if inner is not None:
+            raw = raw[inner.end() :]
         text = _clean(raw)
         if not text or text in _BULLETS:
             continue
         if after_header and _is_lead_in(text, tokens, i):
             continue
         after_header = False
-        parent = _place(stack, tok, text, collapsed)
+        parent = _place(stack, tok, text, collapsed, numbered=inner is not None)
+        in_group = parent is not None and parent.group and parent.indent == tok.indent and parent.kind == tok.kind
         ordinal = len(items) + 1
         depth = parent.depth + 1 if parent is not None else 0
         if parent is not None:
@@ -466,19 +794,41 @@ def _build(tokens: list[_Token], collapsed: bool) -> list[CriterionItem]:
             # follow are indented by convention, not because they belong to it.
             stack.clear()
         elif len(stack) < _MAX_DEPTH:
-            stack.append(_Open(tok.indent, tok.kind, tok.value, ordinal, depth, text.endswith(":")))
+            colon = text.endswith(":")
+            group = colon and not in_group and _GROUP_RE.search(text) is not None
+            stack.append(_Open(tok.indent, tok.kind, tok.value, ordinal, depth, colon, group, in_group))
     return items
 
 
+def _short_first_line(parts: list[str]) -> bool:
+    """A short first line closed by punctuation, then a note ("Hepatitis C **" / "** A history of ...")."""
+    first = parts[0].rstrip()
+    return len(parts) > 1 and len(first.split()) <= _MAX_CHILD_WORDS and not first[-1:].isalnum() and first[-1:] != ","
+
+
 def _is_lead_in(text: str, tokens: list[_Token], i: int) -> bool:
-    if not text.endswith(":") or len(text.split()) > 20 or not _LEADIN_RE.search(text):
+    """A first line that introduces the list and states no condition of its own."""
+    if not text.endswith(":") or len(text.split()) > 25 or not _LEADIN_RE.search(text):
+        return False
+    others = sum(word not in _LEADIN_WORDS for word in _WORD_RE.findall(text.lower()))
+    # "Histologically confirmed glioma ..., and satisfying the following:" is a criterion; "Healthy
+    # volunteers will be excluded for any of the following:" names who the list is about.
+    if others and not (others <= _LEADIN_MAX_OTHER_WORDS and _LEADIN_SCOPE_RE.search(text)):
         return False
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     return nxt is not None and nxt.type != _HEADER
 
 
-def _place(stack: list[_Open], tok: _Token, text: str, collapsed: bool) -> _Open | None:
-    """Pop the stack to the new item's parent and return it (None for a root item)."""
+def _child_like(tok: _Token, text: str, numbered: bool) -> bool:
+    """Short or numbered inside its bullet, as the alternatives under "one of the following:" are."""
+    return numbered or len(text.split()) <= _MAX_CHILD_WORDS or _short_first_line(tok.parts)
+
+
+def _place(stack: list[_Open], tok: _Token, text: str, collapsed: bool, *, numbered: bool) -> _Open | None:
+    """Pop the stack to the new item's parent and return it (None for a root item).
+
+    ``numbered``: the item carried a second, ordered marker inside its bullet ("* 1) ...").
+    """
     while stack and stack[-1].indent > tok.indent:
         stack.pop()
     if collapsed and tok.value > 1:
@@ -502,6 +852,15 @@ def _place(stack: list[_Open], tok: _Token, text: str, collapsed: bool) -> _Open
             # "...ineligible if: * They received ..." in collapsed text: the
             # same bullet after a colon item is its child.
             return entry
+        if not collapsed and not tok.value and (entry.group or entry.in_group):
+            child_like = _child_like(tok, text, numbered)
+            if entry.group and not entry.has_children and j == len(stack) - 1 and child_like:
+                # "* At least one of the following:" then "* diabetes" at the same marker and indent.
+                return entry
+            if entry.in_group and not child_like:
+                # A long item ends the group: it is the group's sibling.
+                del stack[j - 1 :]
+                return stack[-1] if stack else None
         del stack[j:]
         if collapsed and text.endswith(":") and not entry.colon and stack and stack[-1].kind == tok.kind and stack[-1].colon:
             # A new colon item after plain children closes their group.

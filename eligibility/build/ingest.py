@@ -1,4 +1,4 @@
-"""Ingest: files -> readers -> normalised records -> criteria items -> themes -> DuckDB.
+"""Ingest: files -> readers -> normalised records -> criteria items -> themes and thresholds -> DuckDB.
 
 The database is built in a new file beside the target and swapped in with an
 atomic rename only when complete, so a crash or a kill mid-ingest leaves the
@@ -24,7 +24,7 @@ import duckdb
 import polars as pl
 
 from eligibility import __version__
-from eligibility.build import themes
+from eligibility.build import themes, thresholds
 from eligibility.build.normalise import RECORD_SCHEMA, normalise_record
 from eligibility.build.readers import read_source
 from eligibility.build.records import STUDY_URL, Problem
@@ -87,7 +87,7 @@ class _Writer:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.frames: dict[str, list[pl.DataFrame]] = {"records": [], "criteria": [], "themes": []}
+        self.frames: dict[str, list[pl.DataFrame]] = {"records": [], "criteria": [], "themes": [], "thresholds": []}
         self.buffered = 0
         self.issues: list[tuple[str | None, ...]] = []
         self.records = 0
@@ -100,6 +100,7 @@ class _Writer:
                 chunk.criteria.with_columns(pl.col("criterion_id") + self.criteria, pl.col("record_seq") + self.records)
             )
             self.frames["themes"].append(chunk.themes.with_columns(pl.col("criterion_id") + self.criteria))
+            self.frames["thresholds"].append(chunk.thresholds.with_columns(pl.col("criterion_id") + self.criteria))
             self.records += chunk.records.height
             self.criteria += chunk.criteria.height
             self.buffered += chunk.records.height
@@ -109,7 +110,12 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
-        for table, name in (("stage_records", "records"), ("stage_criteria", "criteria"), ("stage_themes", "themes")):
+        for table, name in (
+            ("stage_records", "records"),
+            ("stage_criteria", "criteria"),
+            ("stage_themes", "themes"),
+            ("stage_thresholds", "thresholds"),
+        ):
             if self.frames[name]:
                 frame = pl.concat(self.frames[name], how="vertical")
                 self.con.register("batch", frame)
@@ -135,6 +141,7 @@ class _Chunk:
     records: pl.DataFrame
     criteria: pl.DataFrame
     themes: pl.DataFrame
+    thresholds: pl.DataFrame
     files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     file_formats: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -158,7 +165,7 @@ def _printable(text: str | None) -> str | None:
 
 
 def _process(task: Task, limits: ZipLimits) -> _Chunk:
-    """Read, normalise, split and classify one task (in a worker process, or inline)."""
+    """Read, normalise, split, classify and extract thresholds from one task (in a worker process, or inline)."""
     if not _rules:
         _rules.extend(themes.load_rules())
     files: list[str] = []
@@ -186,10 +193,12 @@ def _process(task: Task, limits: ZipLimits) -> _Chunk:
                 )
     criteria_frame = pl.DataFrame(criteria, schema=_CRITERIA_SCHEMA, orient="row")
     labels = themes.classify_frame(criteria_frame.select("criterion_id", "text"), rules=_rules)
+    facts = thresholds.extract_frame(criteria_frame.select("criterion_id", "section", "text"))
     return _Chunk(
         records=pl.DataFrame(rows, schema=RECORD_SCHEMA),
         criteria=criteria_frame,
         themes=labels.select("criterion_id", "theme", "cue"),
+        thresholds=facts,
         files=[_printable(f) or "" for f in files],
         problems=[replace(p, file=_printable(p.file) or "", record=_printable(p.record) or "") for p in problems],
         file_formats=formats,
@@ -323,6 +332,7 @@ _STAGING: dict[str, dict[str, Any]] = {
     "stage_records": RECORD_SCHEMA,
     "stage_criteria": _CRITERIA_SCHEMA,
     "stage_themes": _THEME_SCHEMA,
+    "stage_thresholds": thresholds.FACT_SCHEMA,
     "ingest_issues": _ISSUE_SCHEMA,
 }
 

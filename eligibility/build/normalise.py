@@ -171,6 +171,89 @@ def normalise_date(raw: object) -> date | None:
     return None
 
 
+_PARTIAL_DATE_FORMATS = (
+    ("%Y-%m-%d", "day"),
+    ("%Y-%m", "month"),
+    ("%B %d, %Y", "day"),
+    ("%B %Y", "month"),
+    ("%b %d, %Y", "day"),
+    ("%b %Y", "month"),
+)
+
+
+def normalise_partial_date(raw: object, *, what: str) -> tuple[date | None, str | None, str | None]:
+    """(date, precision, warning) of a registry date written to the day or the month.
+
+    A month-only date ('2013-04', 'February 1993') is the first of its month with
+    precision 'month', so a reader can tell it from a true first of the month.
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None, None
+    if not isinstance(raw, str):
+        return None, None, f"{what} {shown(raw)} is not text"
+    text = raw.strip()
+    for fmt, precision in _PARTIAL_DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date(), precision, None
+        except ValueError:
+            continue
+    return None, None, f"{what} {shown(raw)} is not a date (expected e.g. '2017-10-02', '2017-10' or 'October 2017')"
+
+
+# The registry's codes (v2 spelling) and how the dashboard names them; classic XML spellings map onto them.
+SPONSOR_CLASSES: dict[str, str] = {
+    "INDUSTRY": "Industry",
+    "NIH": "NIH",
+    "FED": "Other U.S. federal",
+    "OTHER_GOV": "Other government",
+    "NETWORK": "Network",
+    "INDIV": "Individual",
+    "AMBIG": "Ambiguous",
+    "UNKNOWN": "Unknown",
+    "OTHER": "Other",
+}
+PRIMARY_PURPOSES: dict[str, str] = {
+    "TREATMENT": "Treatment",
+    "PREVENTION": "Prevention",
+    "SUPPORTIVE_CARE": "Supportive care",
+    "DIAGNOSTIC": "Diagnostic",
+    "SCREENING": "Screening",
+    "HEALTH_SERVICES_RESEARCH": "Health services research",
+    "BASIC_SCIENCE": "Basic science",
+    "DEVICE_FEASIBILITY": "Device feasibility",
+    "ECT": "Educational/counseling/training",
+    "OTHER": "Other",
+}
+_CODE_ALIASES = {"U_S_FED": "FED", "EDUCATIONAL_COUNSELING_TRAINING": "ECT"}
+
+
+def normalise_code(raw: object, *, what: str, known: dict[str, str]) -> tuple[str | None, str | None]:
+    """A registry code in the v2 spelling ('U.S. Fed' -> 'FED'); an unknown one is kept, with a warning."""
+    if raw is not None and not isinstance(raw, str):
+        return None, f"{what} {shown(raw)} is not text"
+    code = normalise_enum(raw)
+    if code is None:
+        return None, None
+    code = _CODE_ALIASES.get(code, code)[:40]
+    return code, None if code in known else f"{what} {shown(raw)} is not a known code; kept as {code}"
+
+
+MAX_ENROLLMENT = 10**12
+
+
+def normalise_enrollment(raw: object) -> tuple[int | None, str | None]:
+    """Planned or actual participants: a whole number (v2 gives a number, classic XML text)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 13:
+        raw = int(raw.strip())
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) <= MAX_ENROLLMENT:
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_ENROLLMENT:
+        return None, f"enrollment {shown(raw)} is not a number of participants"
+    return raw, None
+
+
 def valid_nct_id(value: object) -> bool:
     return isinstance(value, str) and NCT_ID_RE.match(value) is not None
 
@@ -205,6 +288,16 @@ RECORD_SCHEMA: dict[str, Any] = {
     "std_ages_source": pl.Utf8,
     "record_complete": pl.Boolean,
     "b_all_basis": pl.Utf8,
+    "start_date": pl.Date,
+    "start_date_precision": pl.Utf8,
+    "first_posted": pl.Date,
+    "first_posted_precision": pl.Utf8,
+    "primary_completion_date": pl.Date,
+    "primary_completion_precision": pl.Utf8,
+    "lead_sponsor_class": pl.Utf8,
+    "enrollment": pl.Int64,
+    "countries": pl.List(pl.Utf8),
+    "primary_purpose": pl.Utf8,
 }
 
 
@@ -239,6 +332,20 @@ def normalise_record(record: StudyRecord, seq: int, problems: list[Problem]) -> 
     except Exception as exc:  # a splitter bug must cost one study its items, never the ingest
         warn(f"criteria could not be split ({type(exc).__name__}: {exc}); kept as one unspecified item")
         items = [CriterionItem(1, "unspecified", criteria_text or "", None, 0, None)] if criteria_text else []
+    dates: dict[str, Any] = {}
+    for column, precision_column, raw, what in (
+        ("start_date", "start_date_precision", record.start_date_raw, "start date"),
+        ("first_posted", "first_posted_precision", record.first_posted_raw, "first-posted date"),
+        ("primary_completion_date", "primary_completion_precision", record.primary_completion_raw, "primary completion date"),
+    ):
+        dates[column], dates[precision_column], reason = normalise_partial_date(raw, what=what)
+        warn(reason)
+    sponsor_class, reason = normalise_code(record.sponsor_class_raw, what="lead sponsor class", known=SPONSOR_CLASSES)
+    warn(reason)
+    purpose, reason = normalise_code(record.primary_purpose_raw, what="primary purpose", known=PRIMARY_PURPOSES)
+    warn(reason)
+    enrollment, reason = normalise_enrollment(record.enrollment_raw)
+    warn(reason)
     inclusion = [i.text for i in items if i.section == "inclusion"] or [i.text for i in items if i.section == "unspecified"]
     row = {
         "record_seq": seq,
@@ -271,5 +378,10 @@ def normalise_record(record: StudyRecord, seq: int, problems: list[Problem]) -> 
             keywords=record.keywords,
             inclusion_texts=inclusion,
         ),
+        **dates,
+        "lead_sponsor_class": sponsor_class,
+        "enrollment": enrollment,
+        "countries": sorted(set(record.countries)),
+        "primary_purpose": purpose,
     }
     return row, items

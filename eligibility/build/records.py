@@ -41,6 +41,14 @@ class StudyRecord:
     minimum_age_raw: str | None = None
     maximum_age_raw: str | None = None
     std_ages_raw: list[str] | None = None
+    # Time and design fields (v2 JSON and classic XML; the text export has none): as written.
+    start_date_raw: str | None = None
+    first_posted_raw: str | None = None
+    primary_completion_raw: str | None = None
+    sponsor_class_raw: str | None = None
+    enrollment_raw: object = None
+    countries: list[str] = field(default_factory=list)
+    primary_purpose_raw: str | None = None
     truncated: bool = False
 
 

@@ -34,12 +34,23 @@ SEX_LABELS = {
     "male_only": "Male-only trials",
 }
 HEALTHY_LABELS = {"any": "Any", "yes": "Accepts healthy volunteers", "no": "Patients only"}
+AGE_DISAGREE = ("any", "yes", "no")
+AGE_DISAGREE_LABELS = {"any": "Any", "yes": "Only disagreeing", "no": "Only agreeing or no age in the text"}
 # Where a study names B-ALL (the first word of studies.b_all_basis).
 B_ALL_BASES = ("condition", "keyword", "title", "inclusion criterion")
 MAX_TEXT = 200
 AGE_LIMIT = 150.0
-_LIST_FIELDS = ("phases", "statuses", "study_types", "b_all_bases")
-_CHOICES = {"age_mode": AGE_MODES, "sex": SEXES, "healthy_volunteers": HEALTHY, "preset": PRESETS}
+_CODE_LISTS = ("phases", "statuses", "study_types", "sponsor_classes", "primary_purposes")
+_LIST_FIELDS = (*_CODE_LISTS, "b_all_bases")
+_CHOICES = {
+    "age_mode": AGE_MODES,
+    "sex": SEXES,
+    "healthy_volunteers": HEALTHY,
+    "preset": PRESETS,
+    "age_disagree": AGE_DISAGREE,
+}
+MAX_COUNTRIES = 300
+START_YEARS = (1900, 2100)
 _TOKEN_RE = re.compile(r"^[A-Z0-9_]{1,40}$")
 
 
@@ -63,6 +74,12 @@ class Filters:
     aya_min: float = 15.0
     aya_max: float = 39.0
     b_all_bases: tuple[str, ...] = ()
+    start_year_min: int | None = None
+    start_year_max: int | None = None
+    sponsor_classes: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    primary_purposes: tuple[str, ...] = ()
+    age_disagree: str = "any"
 
     def __post_init__(self) -> None:
         for name, allowed in _CHOICES.items():
@@ -79,19 +96,27 @@ class Filters:
         for name in ("condition", "search"):
             if len(getattr(self, name)) > MAX_TEXT:
                 raise FilterError(f"{name} is longer than {MAX_TEXT} characters")
-        for name in ("phases", "statuses", "study_types"):
+        for name in _CODE_LISTS:
             for token in getattr(self, name):
                 if not _TOKEN_RE.match(token):
                     raise FilterError(f"{name} value {token!r} is not a registry code such as PHASE2 or RECRUITING")
         for basis in self.b_all_bases:
             if basis not in B_ALL_BASES:
                 raise FilterError(f"b_all_bases must be among {', '.join(B_ALL_BASES)}; got {basis!r}")
+        for name in ("start_year_min", "start_year_max"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or not START_YEARS[0] <= value <= START_YEARS[1]):
+                raise FilterError(f"{name} must be a year from {START_YEARS[0]} to {START_YEARS[1]}; got {value!r}")
+        if self.start_year_min is not None and self.start_year_max is not None and self.start_year_min > self.start_year_max:
+            raise FilterError(f"start_year_min {self.start_year_min} is above start_year_max {self.start_year_max}")
+        if len(self.countries) > MAX_COUNTRIES or any(not c or len(c) > MAX_TEXT for c in self.countries):
+            raise FilterError(f"countries must be at most {MAX_COUNTRIES} names of 1 to {MAX_TEXT} characters")
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> Filters:
         """Filters from plain values (widgets, command-line arguments): other keys are ignored, lists become tuples."""
         names = {f.name for f in fields(cls)}
-        return cls(**{k: tuple(v) if k in _LIST_FIELDS else v for k, v in values.items() if k in names})
+        return cls(**{k: tuple(v) if k in (*_LIST_FIELDS, "countries") else v for k, v in values.items() if k in names})
 
     @classmethod
     def repaired(cls, values: Mapping[str, Any]) -> tuple[Filters, list[str]]:
@@ -119,6 +144,10 @@ class Filters:
             if fixed[low] is not None and fixed[high] is not None and fixed[low] > fixed[high]:
                 fixed[low], fixed[high] = fixed[high], fixed[low]
                 notes.append(f"{what} was reversed; read as {fixed[low]:g}-{fixed[high]:g}")
+        low, high = fixed.get("start_year_min"), fixed.get("start_year_max")
+        if low is not None and high is not None and low > high:
+            fixed["start_year_min"], fixed["start_year_max"] = high, low
+            notes.append(f"start years were reversed; read as {high}-{low}")
         for name in ("condition", "search"):
             text = fixed.get(name) or ""
             if len(text) > MAX_TEXT:
@@ -147,6 +176,11 @@ class Filters:
             "the status list": ("statuses",),
             "the study-type list": ("study_types",),
             "the B-ALL basis list": ("b_all_bases",),
+            "the start years": ("start_year_min", "start_year_max"),
+            "the sponsor list": ("sponsor_classes",),
+            "the country list": ("countries",),
+            "the primary-purpose list": ("primary_purposes",),
+            "the age-disagreement filter": ("age_disagree",),
         }
         return [
             (name, replace(self, **{f: getattr(defaults, f) for f in names}))
@@ -171,6 +205,12 @@ class Filters:
             "aya_min": self.aya_min,
             "aya_max": self.aya_max,
             "b_all_bases": list(self.b_all_bases),
+            "start_year_min": self.start_year_min,
+            "start_year_max": self.start_year_max,
+            "sponsor_classes": list(self.sponsor_classes),
+            "countries": list(self.countries),
+            "primary_purposes": list(self.primary_purposes),
+            "age_disagree": self.age_disagree,
         }
 
     def describe(self) -> str:
@@ -194,11 +234,17 @@ class Filters:
             parts.append(f"condition '{self.condition}'")
         if self.search:
             parts.append(f"criteria mention '{self.search}'")
-        for name in ("phases", "statuses", "study_types"):
+        for name in _CODE_LISTS:
             if getattr(self, name):
                 parts.append("/".join(map(code_label, getattr(self, name))))
         if self.b_all_bases:
             parts.append("B-ALL named in " + "/".join(self.b_all_bases))
+        if self.start_year_min is not None or self.start_year_max is not None:
+            parts.append(f"started {self.start_year_min or ''}-{self.start_year_max or ''}")
+        if self.countries:
+            parts.append("sites in " + "/".join(self.countries))
+        if self.age_disagree != "any":
+            parts.append("text and record ages " + ("disagree" if self.age_disagree == "yes" else "agree"))
         return ", ".join(parts) or "all trials"
 
     def slug(self) -> str:

@@ -32,7 +32,7 @@ COHORT_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"])
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&])")
 # GitHub-flavoured markdown links bare "www.", "http://" and e-mail addresses, and Streamlit reads
 # ":material/icon:", even when escaped; an invisible word joiner (U+2060) at the trigger stops that.
-_AUTOLINK_TRIGGER = re.compile(r"(?i)(www|https?|ftp|mailto)(?=\\[.:])|(?=@)|(?<=\\:)")
+_AUTOLINK_TRIGGER = re.compile(r"(?i)(www|https?|ftp|mailto)(?=\\[.:])|(?=@)|(?<=\\:)(?=material/)")
 WORD_JOINER = "\u2060"
 
 
@@ -88,10 +88,15 @@ def stop_if_empty(filters: Filters, trials: int, *, stop: bool = True) -> None:
         st.stop()
 
 
-def chips(themes: list[str], labels: dict[str, str]) -> str:
+# Chip colours: themes in blue, threshold facts ("bilirubin ≤ 1.5 xULN") in amber.
+_CHIP_COLOURS = {"theme": ("#e8eef9", "#1f3a68"), "fact": ("#fdf0d5", "#5c3d00")}
+
+
+def chips(themes: list[str], labels: dict[str, str], *, kind: str = "theme") -> str:
+    background, colour = _CHIP_COLOURS[kind]
     return " ".join(
         f'<span style="display:inline-block;padding:0 .5em;margin:0 .2em .2em 0;border-radius:.8em;'
-        f'background:#e8eef9;color:#1f3a68;font-size:.8em">{html.escape(labels.get(t, t))}</span>'
+        f'background:{background};color:{colour};font-size:.8em">{html.escape(labels.get(t, t))}</span>'
         for t in themes
     )
 

@@ -7,18 +7,22 @@ and hands the page its filters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from eligibility.build.b_all import DEFINITION as B_ALL_DEFINITION
+from eligibility.build.normalise import PRIMARY_PURPOSES, SPONSOR_CLASSES
 from eligibility.explore.filters import (
+    AGE_DISAGREE_LABELS,
     AGE_MODE_LABELS,
     AGE_MODES,
     B_ALL_BASES,
     HEALTHY_LABELS,
     PRESET_LABELS,
     SEX_LABELS,
+    START_YEARS,
     Filters,
 )
 from eligibility.explore.labels import code_label
@@ -38,6 +42,12 @@ B_ALL_BASIS_HELP = (
 )
 # Where the repairs of one widget set wait for the rerun that applies them.
 _REPAIRS_KEY = "_filter_repairs"
+
+AGE_DISAGREE_HELP = (
+    "Disagreeing: the ages the criteria text states differ by more than one year from the structured minimum or "
+    "maximum age, or the text states an age the record lacks (e.g. text 1-21, record 18+). "
+    "Registry searches use the structured age."
+)
 
 
 def _age_bounds(slider: tuple[int, int]) -> tuple[float | None, float | None]:
@@ -143,6 +153,19 @@ def filter_widgets(
             "B-ALL named in", list(B_ALL_BASES), key=key("basis"), bind="query-params", help=B_ALL_BASIS_HELP
         )
         shown["basis"] = values["b_all_bases"]
+        values.update(_design_widgets(where, key))
+        values["age_disagree"] = where.radio(
+            "Age in criteria text vs record",
+            list(AGE_DISAGREE_LABELS),
+            format_func=AGE_DISAGREE_LABELS.get,
+            key=key("age_disagree"),
+            bind="query-params",
+            help=AGE_DISAGREE_HELP,
+        )
+        shown["sponsor"] = [SPONSOR_CLASSES.get(c, c) for c in values["sponsor_classes"]]
+        shown["country"] = values["countries"]
+        shown["purpose"] = [PRIMARY_PURPOSES.get(c, c) for c in values["primary_purposes"]]
+        shown["age_disagree"] = [AGE_DISAGREE_LABELS[values["age_disagree"]]]
     filters, notes = Filters.repaired(values)
     notes += [
         note
@@ -186,7 +209,22 @@ def _codes_multiselect(where: Any, label: str, codes: list[str], key: str) -> li
     return chosen
 
 
-_URL_KEYS = ("preset", "aya", "age", "age_mode", "sex", "hv", "phase", "status", "type", "basis")
+_URL_KEYS = (
+    "preset",
+    "aya",
+    "age",
+    "age_mode",
+    "sex",
+    "hv",
+    "phase",
+    "status",
+    "type",
+    "basis",
+    "sponsor",
+    "country",
+    "purpose",
+    "age_disagree",
+)
 
 
 def _slider(min_age: float | None, max_age: float | None) -> tuple[int, int]:
@@ -209,9 +247,60 @@ def reset_filters(prefix: str = "") -> None:
         "status": [],
         "type": [],
         "basis": [],
+        "start_year_min": None,
+        "start_year_max": None,
+        "sponsor": [],
+        "country": [],
+        "purpose": [],
+        "age_disagree": "any",
     }
     for name, value in defaults.items():
         st.session_state[f"{prefix}_{name}" if prefix else name] = value
+
+
+START_YEAR_HELP = (
+    "The year the trial started (actual or anticipated); empty = any. Once either box is set, trials without a "
+    "start date are left out: the plain-text eligibility export carries no dates."
+)
+
+
+def _design_widgets(where: Any, key: Callable[[str], str]) -> dict[str, Any]:
+    """Start-year range, lead sponsor class, site countries and primary purpose."""
+    values: dict[str, Any] = {}
+    # Two open-ended boxes, not a slider: a slider's state would pin the old range after a rebuild.
+    first, last = where.columns(2)
+    for column, name, label in ((first, "start_year_min", "Started from"), (last, "start_year_max", "Started up to")):
+        values[name] = column.number_input(
+            label,
+            min_value=START_YEARS[0],
+            max_value=START_YEARS[1],
+            value=None,
+            step=1,
+            placeholder="any year",
+            key=key(name),
+            bind="query-params",
+            help=START_YEAR_HELP,
+        )
+    if None not in (values["start_year_min"], values["start_year_max"]) and values["start_year_min"] > values["start_year_max"]:
+        values["start_year_min"], values["start_year_max"] = values["start_year_max"], values["start_year_min"]
+    values["sponsor_classes"] = where.multiselect(
+        "Lead sponsor class",
+        options("sponsor_class"),
+        format_func=lambda code: SPONSOR_CLASSES.get(code, code),
+        key=key("sponsor"),
+        bind="query-params",
+    )
+    values["countries"] = where.multiselect(
+        "Has a site in (country)", sorted(options("country")), key=key("country"), bind="query-params"
+    )
+    values["primary_purposes"] = where.multiselect(
+        "Primary purpose",
+        options("primary_purpose"),
+        format_func=lambda code: PRIMARY_PURPOSES.get(code, code),
+        key=key("purpose"),
+        bind="query-params",
+    )
+    return values
 
 
 def sidebar_filters() -> Filters:

@@ -62,6 +62,13 @@ def study_to_record(study: ET.Element, *, file: str, record: str) -> StudyRecord
         healthy_volunteers_raw=_text(study, "eligibility/healthy_volunteers"),
         minimum_age_raw=_text(study, "eligibility/minimum_age"),
         maximum_age_raw=_text(study, "eligibility/maximum_age"),
+        start_date_raw=_text(study, "start_date"),
+        first_posted_raw=_text(study, "study_first_posted"),
+        primary_completion_raw=_text(study, "primary_completion_date"),
+        sponsor_class_raw=_text(study, "sponsors/lead_sponsor/agency_class"),
+        enrollment_raw=_text(study, "enrollment"),
+        countries=_texts(study, "location_countries/country"),
+        primary_purpose_raw=_text(study, "study_design_info/primary_purpose"),
     )
 
 

@@ -22,6 +22,9 @@ V1_MESSAGE = "unsupported format: ClinicalTrials.gov API v1 (classic API, retire
 # float (inf) and the file stays readable.
 _MAX_INT_DIGITS = 4000
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+# A study object as the API writes it, and the opening of an API page.
+_STUDY_START = re.compile(r'\{\s*"protocolSection"\s*:')
+_API_PAGE_START = re.compile(r'\{\s*"studies"\s*:\s*\[')
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _JSON_KINDS = {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}
 
@@ -74,12 +77,33 @@ class _Fields:
         self.wrong.append(f"{where} is {_kind(value)} ({shown(value)}), not {wanted}; left unknown")
 
     def module(self, name: str) -> dict[str, Any]:
-        value = self.protocol.get(name)
+        return self.part(self.protocol, "protocolSection", name)
+
+    def part(self, parent: dict[str, Any], where: str, key: str) -> dict[str, Any]:
+        """An object inside ``parent`` (a module, a date struct); absent or of the wrong type: empty."""
+        value = parent.get(key)
         if isinstance(value, dict):
             return value
         if value is not None:
-            self._note(name, value, "an object")
+            self._note(key if where == "protocolSection" else f"{where}.{key}", value, "an object")
         return {}
+
+    def date(self, status: dict[str, Any], key: str) -> str | None:
+        return self.text(self.part(status, "statusModule", key), f"statusModule.{key}", "date")
+
+    def countries(self, locations: dict[str, Any]) -> list[str]:
+        """The countries of the study's sites (``contactsLocationsModule.locations[].country``)."""
+        value = locations.get("locations")
+        if not isinstance(value, list):
+            if value is not None:
+                self._note("contactsLocationsModule.locations", value, "a list of sites")
+            return []
+        sites = [v for v in value if isinstance(v, dict)]
+        if len(sites) < len(value):
+            self.wrong.append(
+                f"contactsLocationsModule.locations holds {len(value) - len(sites)} item(s) that are not sites; left out"
+            )
+        return [c for c in (self.text(site, "contactsLocationsModule.locations[]", "country") for site in sites) if c]
 
     def text(self, module: dict[str, Any], where: str, key: str) -> str | None:
         value = module.get(key)
@@ -124,6 +148,7 @@ def study_records(study: Any, *, file: str, record: str) -> Iterator[StudyRecord
     status = fields.module("statusModule")
     conditions = fields.module("conditionsModule")
     design = fields.module("designModule")
+    sponsor = fields.part(fields.module("sponsorCollaboratorsModule"), "sponsorCollaboratorsModule", "leadSponsor")
     posted = status.get("lastUpdatePostDateStruct")
     last_update = (
         fields.text(posted, "statusModule.lastUpdatePostDateStruct", "date") if isinstance(posted, dict) else None
@@ -148,6 +173,15 @@ def study_records(study: Any, *, file: str, record: str) -> Iterator[StudyRecord
         minimum_age_raw=fields.text(elig, "eligibilityModule", "minimumAge"),
         maximum_age_raw=fields.text(elig, "eligibilityModule", "maximumAge"),
         std_ages_raw=elig.get("stdAges"),
+        start_date_raw=fields.date(status, "startDateStruct"),
+        first_posted_raw=fields.date(status, "studyFirstPostDateStruct"),
+        primary_completion_raw=fields.date(status, "primaryCompletionDateStruct"),
+        sponsor_class_raw=fields.text(sponsor, "sponsorCollaboratorsModule.leadSponsor", "class"),
+        enrollment_raw=fields.part(design, "designModule", "enrollmentInfo").get("count"),
+        countries=fields.countries(fields.module("contactsLocationsModule")),
+        primary_purpose_raw=fields.text(
+            fields.part(design, "designModule", "designInfo"), "designModule.designInfo", "primaryPurpose"
+        ),
     )
     for reason in fields.wrong:
         yield Problem("warning", file, source_record, reason, nct_id)
@@ -158,31 +192,89 @@ def _skip_space(text: str, pos: int) -> int:
     return _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]  # "*" matches everywhere
 
 
-def _array_items(file: str, text: str, start: int, whole_error: Exception) -> Iterator[tuple[str, Any] | Problem]:
-    """The studies of a JSON array (opening at ``start``) that does not parse as a whole, up to the damage.
+class _ByteOffsets:
+    """Byte offsets in the UTF-8 file of increasing character positions, each byte counted once."""
 
-    A download cut off mid-way keeps the studies before the cut; after damage the
-    next study cannot be found, so the rest of the file is reported, not guessed at.
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.char = 0
+        self.byte = 0
+
+    def at(self, pos: int) -> int:
+        self.byte += len(self.text[self.char : pos].encode("utf-8", errors="surrogatepass"))
+        self.char = pos
+        return self.byte
+
+
+def _resync(text: str, pos: int, budget: list[int]) -> int | None:
+    """Where the next whole study object (``{"protocolSection"`` as an array element) starts, from ``pos``.
+
+    Candidates that do not decode (a study cut by the damage) are passed over. The
+    characters decoded are charged to ``budget``, so that a file made of nothing but
+    nested candidates is abandoned in linear time instead of re-read for each one.
+    """
+    for candidate in _STUDY_START.finditer(text, pos):
+        start = candidate.start()
+        try:
+            _, end = _DECODER.raw_decode(text, start)
+        except _DECODE_ERRORS as exc:
+            budget[0] -= (exc.pos if isinstance(exc, json.JSONDecodeError) else len(text)) - start
+            if budget[0] < 0:
+                return None
+            continue
+        budget[0] -= end - start
+        after = _skip_space(text, end)
+        # An array element is followed by a comma, the closing bracket or (when cut off) nothing.
+        if after == len(text) or text[after] in ",]":
+            return start
+    return None
+
+
+def _array_items(
+    file: str, text: str, start: int, whole_error: Exception, *, label: str = ""
+) -> Iterator[tuple[str, Any] | Problem]:
+    """The studies of a JSON array (opening at ``start``) that does not parse as a whole.
+
+    After damage (a cut, a corrupt byte, a missing comma) reading resumes at the next
+    study object, ``{"protocolSection"`` at array depth 1, and the skipped range is
+    reported with its byte offsets. Records after damage are numbered as read: the
+    damaged range may have held more than one study.
     """
     pos = _skip_space(text, start + 1)
     index = 0
-    lost = "; the file's studies from here on could not be read"
+    damaged = False
+    budget = [4 * len(text)]
+    offsets = _ByteOffsets(text)
     while not text.startswith("]", pos):
         try:
-            study, pos = _DECODER.raw_decode(text, pos)
+            study, end = _DECODER.raw_decode(text, pos)
         except _DECODE_ERRORS as exc:
-            yield Problem("rejected", file, f"[{index}]", _decode_error(exc) + lost)
+            error: Exception = exc
+        else:
+            yield f"{label}[{index}]", study
+            index += 1
+            pos = _skip_space(text, end)
+            if text.startswith(",", pos):
+                pos = _skip_space(text, pos + 1)
+                continue
+            if text.startswith("]", pos):
+                break
+            error = whole_error
+        damaged = True
+        resume = _resync(text, pos, budget)
+        first, last = offsets.at(pos), offsets.at(len(text) if resume is None else resume)
+        if resume is None:
+            reason = f"bytes {first}-{last}: the file's studies from here on could not be read"
+        else:
+            reason = f"bytes {first}-{last} could not be read; reading resumed at the next study"
+        yield Problem("rejected", file, f"{label}[{index}]", f"{_decode_error(error)}; {reason}")
+        if resume is None:
             return
-        yield f"[{index}]", study
         index += 1
-        pos = _skip_space(text, pos)
-        if text.startswith(",", pos):
-            pos = _skip_space(text, pos + 1)
-        elif not text.startswith("]", pos):
-            yield Problem("rejected", file, f"[{index}]", _decode_error(whole_error) + lost)
-            return
-    # The array closed, yet the whole did not parse: a trailing comma or text after the array.
-    yield Problem("rejected", file, "(file)", f"{_decode_error(whole_error)} (the {index} studies before it were read)")
+        pos = resume
+    if not damaged:
+        # The array closed, yet the whole did not parse: a trailing comma or damage after the array.
+        yield Problem("rejected", file, "(file)", f"{_decode_error(whole_error)} (the {index} studies before it were read)")
 
 
 def _is_json_lines(lines: list[str]) -> bool:
@@ -216,6 +308,10 @@ def _studies(file: str, text: str) -> Iterator[tuple[str, Any] | Problem]:
         start = _skip_space(text, 0)
         if text.startswith("[", start):
             yield from _array_items(file, text, start, whole_error)
+            return
+        page = _API_PAGE_START.match(text, start)
+        if page is not None:
+            yield from _array_items(file, text, page.end() - 1, whole_error, label="studies")
             return
         # Split on newlines only: splitlines() also breaks at U+2028, U+0085 and other
         # separators that JSON allows, raw, inside strings.

@@ -1,5 +1,6 @@
 -- Publish the staged records: one row per study (the most recently updated
--- record wins; ties go to the record read last), its criteria and themes.
+-- record wins; ties go to the record read last), its criteria, themes and
+-- threshold facts.
 create table study_sources as
 select
     nct_id,
@@ -37,6 +38,67 @@ select
 from stage_themes as t
 join criteria as c using (criterion_id)
 order by c.nct_id, t.criterion_id, t.theme;
+
+-- One row per threshold fact: the eligible bound a criterion puts on a measure
+-- (exclusions turned around), in the measure's unit; see shared/thresholds.md.
+create table criterion_thresholds as
+select
+    t.criterion_id,
+    c.nct_id,
+    c.section,
+    t.measure,
+    t.bound,
+    t.value,
+    t.unit,
+    t.span
+from stage_thresholds as t
+join criteria as c using (criterion_id)
+order by c.nct_id, c.ordinal, t.measure, t.bound;
+
+-- The ages the criteria text states against the structured minimum and maximum
+-- age, per study. The text's widest stated range is compared; a side disagrees
+-- when the text states an age there and the record has none or differs by more
+-- than one year.
+create table study_age_statements as
+with kept as (
+    select r.nct_id, r.minimum_age_years, r.maximum_age_years
+    from stage_records as r
+    join study_sources as s on s.record_seq = r.record_seq and s.kept
+),
+stated as (
+    select
+        nct_id,
+        min(value) filter (where bound = 'min') as text_minimum_age_years,
+        max(value) filter (where bound = 'max') as text_maximum_age_years,
+        count(*) as n_age_facts
+    from criterion_thresholds
+    where measure = 'age'
+    group by nct_id
+),
+compared as (
+    select
+        k.nct_id,
+        k.minimum_age_years,
+        k.maximum_age_years,
+        s.text_minimum_age_years,
+        s.text_maximum_age_years,
+        coalesce(s.n_age_facts, 0) as n_age_facts,
+        coalesce(
+            s.text_minimum_age_years is not null
+            and (k.minimum_age_years is null or abs(s.text_minimum_age_years - k.minimum_age_years) > 1),
+            false
+        ) as minimum_disagrees,
+        coalesce(
+            s.text_maximum_age_years is not null
+            and (k.maximum_age_years is null or abs(s.text_maximum_age_years - k.maximum_age_years) > 1),
+            false
+        ) as maximum_disagrees
+    from kept as k
+    left join stated as s using (nct_id)
+)
+select *, minimum_disagrees or maximum_disagrees as age_statements_disagree
+from compared
+order by nct_id;
 
 create table studies as
 with kept as (
@@ -84,6 +146,18 @@ select
     k.overall_status,
     k.study_type,
     k.last_update,
+    -- time and design fields (null for the text export, which has none)
+    k.start_date,
+    k.start_date_precision,
+    year(k.start_date) as start_year,
+    k.first_posted,
+    k.first_posted_precision,
+    k.primary_completion_date,
+    k.primary_completion_precision,
+    k.lead_sponsor_class,
+    k.enrollment,
+    k.countries,
+    k.primary_purpose,
     k.sex,
     k.healthy_volunteers,
     k.minimum_age_raw,
@@ -93,6 +167,7 @@ select
     k.std_ages,
     k.std_ages_source,
     k.b_all_basis is not null as is_b_all,
+    a.age_statements_disagree,
     k.b_all_basis,
     coalesce(c.n_inclusion, 0) as n_inclusion,
     coalesce(c.n_exclusion, 0) as n_exclusion,
@@ -110,8 +185,10 @@ from kept as k
 left join counts as c using (nct_id)
 left join exclusion_themes as e using (nct_id)
 left join record_counts as n using (nct_id)
+left join study_age_statements as a using (nct_id)
 order by k.nct_id;
 
+drop table stage_thresholds;
 drop table stage_themes;
 drop table stage_criteria;
 drop table stage_records;

@@ -1,0 +1,23 @@
+-- threshold_facts: every threshold fact of the filtered trials, one row per fact,
+-- with its study, criterion and span, at most $limit rows in NCT ID and document
+-- order (`export --what thresholds`).
+-- Parameters: those of matching_studies.sql, and $limit.
+with filtered as (
+    -- @include matching_studies.sql
+)
+
+select
+    t.nct_id,
+    c.ordinal,
+    t.section,
+    t.measure,
+    t.bound,
+    t.value,
+    t.unit,
+    t.span,
+    c.text
+from criterion_thresholds as t
+semi join filtered as f on f.nct_id = t.nct_id
+join criteria as c on c.criterion_id = t.criterion_id
+order by t.nct_id, c.ordinal, t.measure, t.bound
+limit $limit

@@ -1,0 +1,92 @@
+"""Atomic rebuilds: a killed ingest leaves the old database, a dashboard keeps answering across a rebuild,
+and parallel ingest gives what a single process gives."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from eligibility.build.ingest import ingest
+from tests.conftest import DEMO, INGEST_FIXTURES, ROOT, sql
+
+# The demo's v2 JSON files: 1,300 real studies, enough for an ingest with several tasks and workers.
+REBUILD_INPUT = DEMO / "ctgov-v2"
+
+
+def _ingest_paused_mid_write(db: Path, **popen: object) -> subprocess.Popen:
+    """Start a CLI ingest into ``db`` and stop it (SIGSTOP) once it is writing the new file.
+
+    Stopped, it stays mid-write for as long as the test needs, on a fast machine or a slow one.
+    """
+    command = [sys.executable, "-m", "eligibility", "ingest", str(REBUILD_INPUT), "--db", str(db), "--quiet"]
+    proc = subprocess.Popen(command, cwd=ROOT, **popen)
+    building = f".{db.name}.building-*"
+    deadline = time.monotonic() + 120
+    while not list(db.parent.glob(building)) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGSTOP)
+    assert list(db.parent.glob(building)), "the ingest never started writing a new database"
+    return proc
+
+
+def test_killed_ingest_leaves_the_previous_database_intact(tmp_path: Path) -> None:
+    db = tmp_path / "eligibility.duckdb"
+    first = ingest([INGEST_FIXTURES], db)
+    before = sql(db, "select count(*), min(nct_id), max(nct_id) from studies")
+    proc = _ingest_paused_mid_write(db, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert sql(db, "select count(*), min(nct_id), max(nct_id) from studies") == before
+    assert before[0][0] == first.studies_loaded
+    # The next ingest clears the abandoned half-built file and succeeds.
+    again = ingest([INGEST_FIXTURES / "v2_array.json"], db)
+    assert sql(db, "select count(*) from studies") == [(again.studies_loaded,)]
+    assert not list(tmp_path.glob(".eligibility.duckdb.building-*"))
+
+
+def test_dashboard_answers_during_a_rebuild_and_serves_the_new_data_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "eligibility.duckdb"
+    ingest([INGEST_FIXTURES / "v2_array.json"], db)
+    monkeypatch.setenv("ELIGIBILITY_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert next(m.value for m in at.metric if m.label == "Trials") == "3"
+    proc = _ingest_paused_mid_write(db, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # While the new database is half written, every page run answers from the old one.
+    for _ in range(3):
+        at.run()
+        assert not at.exception
+        assert next(m.value for m in at.metric if m.label == "Trials") == "3"
+    proc.send_signal(signal.SIGCONT)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    loaded = int(next(line for line in out.splitlines() if line.startswith("studies loaded")).split(":")[1].replace(",", ""))
+    assert loaded > 1000
+    at.run()
+    assert next(m.value for m in at.metric if m.label == "Trials") == f"{loaded:,}"
+
+
+def test_parallel_cli_ingest_equals_single_process_ingest(fixture_db, tmp_path: Path) -> None:
+    single, _ = fixture_db
+    parallel = tmp_path / "parallel.duckdb"
+    subprocess.run(
+        [sys.executable, "-m", "eligibility", "ingest", str(INGEST_FIXTURES), "--db", str(parallel), "--workers", "2", "--quiet"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    for query in (
+        "select nct_id, sex, minimum_age_years, maximum_age_years, is_b_all, n_inclusion, n_exclusion, source_file from studies order by nct_id",
+        "select nct_id, ordinal, section, text from criteria order by nct_id, ordinal",
+        "select nct_id, theme, cue from criterion_themes order by all",
+        "select kind, file, record, reason from ingest_issues order by all",
+    ):
+        assert sql(parallel, query) == sql(single, query), query
