@@ -104,3 +104,28 @@ def test_sort_comes_only_from_the_allow_list(fixture_db) -> None:
     expected = [r[0] for r in sql(db, "select nct_id from studies order by maximum_age_years desc nulls last, nct_id")]
     assert by_age == expected
     assert page["nct_id"].to_list() == expected[1:3]
+
+
+def test_upload_outcomes_name_each_file_under_a_folder(tmp_path) -> None:
+    from eligibility.build.ingest import ingest
+    from tests.conftest import INGEST_FIXTURES
+
+    folder = tmp_path / "uploads" / "batch"
+    folder.mkdir(parents=True)
+    (folder / "NCT06389305.txt").write_bytes((INGEST_FIXTURES / "text" / "NCT06389305.txt").read_bytes())
+    (folder / "junk.txt").write_text("not a trial")
+    db = tmp_path / "db.duckdb"
+    ingest([INGEST_FIXTURES / "v2_array.json", tmp_path / "uploads"], db)
+    con = connect(db)
+    try:
+        rows = {r["file"].rsplit("/", 1)[-1]: r for r in run(con, "upload_outcomes", folder=str(folder)).iter_rows(named=True)}
+    finally:
+        con.close()
+    assert set(rows) == {"NCT06389305.txt", "junk.txt"}, "files outside the folder are not listed"
+    assert (rows["NCT06389305.txt"]["records"], rows["NCT06389305.txt"]["studies"], rows["NCT06389305.txt"]["rejected"]) == (
+        1,
+        1,
+        0,
+    )
+    assert (rows["junk.txt"]["studies"], rows["junk.txt"]["rejected"]) == (0, 1)
+    assert rows["junk.txt"]["reason"].startswith("unsupported format")
