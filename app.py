@@ -6,8 +6,12 @@ import streamlit as st
 
 from eligibility.ui.rebuild import ensure_database
 from eligibility.ui.sidebar import publish_filters, sidebar_filters
+from eligibility.ui.state import read_only
 
 st.set_page_config(page_title="Eligibility Explorer", page_icon=":material/groups:", layout="wide")
+if read_only():
+    # A shared deployment: an unexpected error shows a short message, not a traceback with server paths.
+    st.set_option("client.showErrorDetails", "none")
 
 ensure_database()
 

@@ -141,7 +141,7 @@ def measure_queries(db: Path, runs: int) -> dict[str, list[float]]:
     for i, f in enumerate(filters):
         p = f.params()
         add("headline counts", lambda p=p: run(con, "headline_counts", **p))
-        add("trials table, first page", lambda p=p: run(con, "trials_table", **p, limit=100))
+        add("trials table, first page", lambda p=p: run(con, "trials_table", **p, limit=100, offset=0))
         add("theme distribution", lambda p=p: run(con, "theme_distribution", **p))
         other = filters[(i + 7) % len(filters)].params()
         add(
@@ -170,7 +170,7 @@ def measure_queries(db: Path, runs: int) -> dict[str, list[float]]:
         )
     for i in range(max(3, runs // 4)):
         p = Filters(preset="none", min_age=[None, 18.0, 0.0][i % 3], max_age=None).params()
-        add("CSV export of 100,000 trials", lambda p=p: to_csv_bytes(run(con, "trials_table", **p, limit=100_000)))
+        add("CSV export of 100,000 trials", lambda p=p: to_csv_bytes(run(con, "trials_table", **p, limit=100_000, offset=0)))
     con.close()
     return times
 

@@ -94,7 +94,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 "criteria": "criteria_matching_filters",
                 "thresholds": "threshold_facts",
             }[args.what]
-            frame = run(con, query, **filters.params(), limit=args.limit)
+            frame = run(con, query, **filters.params(), limit=args.limit, offset=0)
     finally:
         con.close()
     args.out.write_bytes(to_csv_bytes(frame))

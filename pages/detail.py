@@ -7,8 +7,9 @@ import html
 import streamlit as st
 
 from eligibility.build.records import NCT_ID_FORMAT, NCT_ID_RE
+from eligibility.explore.labels import code_label
 from eligibility.explore.thresholds import age_range, facts_by_criterion
-from eligibility.ui.render import bordered, chips, highlight, md
+from eligibility.ui.render import bordered, chips, highlight, md, stop_if_empty
 from eligibility.ui.sidebar import current_filters
 from eligibility.ui.state import query, theme_labels
 
@@ -22,8 +23,9 @@ filters = current_filters()
 labels = theme_labels()
 st.title("Trial detail")
 
-matching = query("trials_table", filters, limit=5000)
+matching = query("trials_table", filters, limit=5000, offset=0)
 total = query("headline_counts", filters)["trials"][0]
+stop_if_empty(filters, total, stop=False)
 
 
 def _pick() -> None:
@@ -70,13 +72,16 @@ for column, label, raw, years in (
 ):
     written, meaning = _age(raw, years)
     column.metric(label, written, meaning, delta_color="off", delta_arrow="off")
-cols[2].metric("Sex", study["sex"] or "not stated")
+cols[2].metric("Sex", code_label(study["sex"]))
 hv = study["healthy_volunteers"]
 cols[3].metric("Healthy volunteers", "accepted" if hv else "patients only" if hv is not None else "not stated")
 facts = [
-    ("Standard age groups", ", ".join(study["std_ages"] or []) + f" ({study['std_ages_source']})"),
+    ("Standard age groups", ", ".join(map(code_label, study["std_ages"] or [])) + f" ({study['std_ages_source']})"),
     ("Conditions", "; ".join(study["conditions"] or []) or "—"),
-    ("Phase / status / type", f"{study['phase'] or '—'} / {study['overall_status'] or '—'} / {study['study_type'] or '—'}"),
+    (
+        "Phase / status / type",
+        " / ".join(code_label(study[k]) if study[k] else "—" for k in ("phase", "overall_status", "study_type")),
+    ),
     ("B-ALL study", f"yes ({study['b_all_basis']})" if study["is_b_all"] else "no"),
     ("Last update", str(study["last_update"] or "—")),
 ]
@@ -111,6 +116,7 @@ thresholds = facts_by_criterion(query("threshold_trial", nct_id=nct_id))
 st.caption(
     "Blue chips: the criterion's themes, with the cue highlighted. Amber chips: the limits read from it, "
     "as the eligible bound (exclusions turned around)."
+    + (f" Your criteria search ({md(filters.search)}) is marked in sky blue." if filters.search else "")
 )
 for section, title in SECTIONS.items():
     items = criteria.filter(criteria["section"] == section)
@@ -122,7 +128,7 @@ for section, title in SECTIONS.items():
             cue = item["cues"][0] if item["cues"] else None
             heading = f"<div style='color:#666;font-size:.8em'>{html.escape(item['heading'])}</div>" if item["heading"] else ""
             rows.append(
-                f"<li style='margin-left:{item['depth'] * 1.5}em'>{heading}{highlight(item['text'], cue)} "
+                f"<li style='margin-left:{item['depth'] * 1.5}em'>{heading}{highlight(item['text'], cue, filters.search)} "
                 f"{chips([t for t in item['themes'] if t != 'other'], labels)}"
                 f"{chips(thresholds.get(item['criterion_id'], []), {}, kind='fact')}</li>"
             )

@@ -8,11 +8,39 @@ import polars as pl
 import streamlit as st
 
 from eligibility.explore.compare import compare_theme_shares, comparison_long
-from eligibility.ui.render import bordered, download_csv, highlight, md, trial_link
+from eligibility.explore.shares import SMALL_BASE, with_intervals
+from eligibility.ui.render import (
+    COHORT_COLOURS,
+    OKABE_ITO,
+    bordered,
+    download_csv,
+    highlight,
+    md,
+    stop_if_empty,
+    trial_link,
+)
 from eligibility.ui.sidebar import cohort_controls, current_filters
 from eligibility.ui.state import query, theme_labels
 
 CRITERIA_SHOWN = 300
+# The theme dropdown (key "theme", in the URL) is the one source of truth: a bar click sets it, and
+# changing it redraws the chart (a new key) with that theme's bar selected.
+_CHART_VERSION = "_theme_chart_version"
+
+
+def _chart_key() -> str:
+    return f"theme_chart_{st.session_state.get(_CHART_VERSION, 0)}"
+
+
+def _on_bar_click() -> None:
+    picked = st.session_state[_chart_key()].selection.get("pick") or []
+    if picked and picked[0].get("theme"):
+        st.session_state["theme"] = picked[0]["theme"]
+
+
+def _on_theme_choice() -> None:
+    st.session_state[_CHART_VERSION] = st.session_state.get(_CHART_VERSION, 0) + 1
+
 
 filters = current_filters()
 labels = theme_labels()
@@ -20,57 +48,93 @@ st.title("Exclusion themes")
 
 distribution = query("theme_distribution", filters)
 base = int(distribution["trials_with_exclusions"][0]) if len(distribution) else 0
+if not base:
+    st.caption(f"Trials matching: {md(filters.describe())}.")
+    stop_if_empty(filters, int(query("headline_counts", filters)["trials"][0]))
+    st.info("None of the matching trials lists exclusion criteria, so there are no themes to show.")
+    st.stop()
 st.caption(
     f"Trials matching: {md(filters.describe())}. Share = trials with at least one exclusion criterion in the theme, "
-    f"out of the {base:,} matching trials that list exclusion criteria. A criterion can have several themes."
+    f"out of the {base:,} matching trials that list exclusion criteria. A criterion can have several themes. "
+    "The thin line on each bar is its 95% interval (Wilson)."
 )
+if base < SMALL_BASE:
+    st.warning(f"Every share here rests on only {base} trials (fewer than {SMALL_BASE}): read them with their intervals.")
 
-with bordered("Share of trials excluding on each theme"):
-    pick = alt.selection_point(name="pick", fields=["theme"], on="click", clear="dblclick")
-    chart_data = distribution.with_columns((pl.col("share") * 100).round(1).alias("percent"))
+chart_box = bordered("Share of trials excluding on each theme")
+criteria_box = bordered("Criteria behind a theme")
+with criteria_box:
+    theme = st.selectbox(
+        "Theme", list(labels), format_func=labels.get, key="theme", bind="query-params", on_change=_on_theme_choice
+    )
+
+with chart_box:
+    pick = alt.selection_point(name="pick", fields=["theme"], on="click", clear=False, value=[{"theme": theme}])
+    chart_data = with_intervals(distribution, count="trials", base="trials_with_exclusions").with_columns(
+        (pl.col("share") * 100).round(1).alias("percent"),
+        (pl.col("ci_low") * 100).round(1).alias("ci_low_pct"),
+        (pl.col("ci_high") * 100).round(1).alias("ci_high_pct"),
+        pl.format(
+            "{}% ({}){}",
+            (pl.col("share") * 100).round(0).cast(pl.Int64),
+            pl.col("trials"),
+            pl.when(pl.col("small_base")).then(pl.lit(f" n<{SMALL_BASE}")).otherwise(pl.lit("")),
+        ).alias("bar_label"),
+    )
+    y = alt.Y(
+        "label:N", title=None, sort=alt.EncodingSortField(field="trials", order="descending"), axis=alt.Axis(labelLimit=260)
+    )
+    tooltip = [
+        alt.Tooltip("label:N", title="Theme"),
+        alt.Tooltip("bar_label:N", title="Share (trials)"),
+        alt.Tooltip("ci_low_pct:Q", title="95% interval from (%)", format=".1f"),
+        alt.Tooltip("ci_high_pct:Q", title="95% interval to (%)", format=".1f"),
+    ]
     bars = (
         alt.Chart(chart_data)
-        .mark_bar()
+        .mark_bar(color=OKABE_ITO["blue"])
         .encode(
-            y=alt.Y(
-                "label:N",
-                title=None,
-                sort=alt.EncodingSortField(field="trials", order="descending"),
-                axis=alt.Axis(labelLimit=260),
-            ),
+            y=y,
             x=alt.X("percent:Q", title="% of trials with exclusion criteria", scale=alt.Scale(domain=[0, 100])),
-            color=alt.condition(pick, alt.value("#1f77b4"), alt.value("#c7d6ea")),
-            tooltip=[
-                alt.Tooltip("label:N", title="Theme"),
-                alt.Tooltip("trials:Q", title="Trials", format=","),
-                alt.Tooltip("percent:Q", title="% of trials", format=".1f"),
-            ],
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),
+            tooltip=tooltip,
         )
         .add_params(pick)
     )
-    text = bars.mark_text(align="left", dx=3, color="#333").encode(text=alt.Text("trials:Q", format=","), color=alt.value("#333"))
-    event = st.altair_chart((bars + text).properties(height=alt.Step(22)), width="stretch", on_select="rerun", key="theme_chart")
-    st.caption("Click a bar to list its criteria below (double-click to clear).")
-    download_csv(distribution, what="theme distribution", filters=filters, key="dl_distribution")
+    interval = alt.Chart(chart_data).mark_rule(color="#000", strokeWidth=1.5).encode(y=y, x="ci_low_pct:Q", x2="ci_high_pct:Q")
+    text = (
+        alt.Chart(chart_data)
+        .mark_text(align="left", dx=4, color="#333")
+        .encode(y=y, x=alt.X("ci_high_pct:Q"), text="bar_label:N")
+    )
+    st.altair_chart(
+        (bars + interval + text).properties(height=alt.Step(22)),
+        width="stretch",
+        on_select=_on_bar_click,
+        selection_mode="pick",
+        key=_chart_key(),
+    )
+    st.caption("Click a bar to list its criteria below, or choose a theme there.")
+    download_csv(
+        chart_data.drop("percent", "ci_low_pct", "ci_high_pct", "bar_label"),
+        what="theme distribution",
+        filters=filters,
+        key="dl_distribution",
+    )
 
-clicked = [p.get("theme") for p in (event.selection.get("pick") or [])] if event else []
-if clicked and clicked[0] != st.session_state.get("_last_clicked_theme"):
-    st.session_state["_last_clicked_theme"] = clicked[0]
-    st.session_state["theme"] = clicked[0]
-
-with bordered("Criteria behind a theme"):
-    theme = st.selectbox("Theme", list(labels), format_func=labels.get, key="theme", bind="query-params")
+with criteria_box:
     count = query("theme_criteria_count", filters, theme=theme, exclusion_kind="any").row(0, named=True)
     n_criteria = count["criteria"]
     criteria = query("theme_criteria", filters, theme=theme, exclusion_kind="any", limit=CRITERIA_SHOWN)
     st.markdown(
         f"**{labels[theme]}**: {n_criteria:,} exclusion criteria in {count['trials']:,} trials"
         + (f" (showing the first {CRITERIA_SHOWN})" if n_criteria > CRITERIA_SHOWN else "")
-        + ". The highlighted words are the cue that gave the theme."
+        + ". The highlighted words are the cue that gave the theme"
+        + (f"; your criteria search ({md(filters.search)}) is marked in blue." if filters.search else ".")
     )
     rows = "".join(
         f"<tr><td style='white-space:nowrap;vertical-align:top'>{trial_link(r['nct_id'])}</td>"
-        f"<td>{highlight(r['text'], r['cue'])}</td></tr>"
+        f"<td>{highlight(r['text'], r['cue'], filters.search)}</td></tr>"
         for r in criteria.iter_rows(named=True)
     )
     st.html(
@@ -88,44 +152,71 @@ with bordered("Criteria behind a theme"):
 
 with bordered("Cohort comparison"):
     st.caption(
-        "Two filter sets side by side: the share of each cohort's trials (with exclusion criteria) that exclude on each theme."
+        "Two filter sets side by side: the share of each cohort's trials (with exclusion criteria) that exclude on each "
+        "theme. **The sidebar filters do not apply here**: each cohort is defined only by its own controls below. "
+        "By default A is B-ALL trials open to under-18s and B is B-ALL trials for adults only (minimum age 18 or over), "
+        "so no trial is in both."
     )
     left, right = st.columns(2)
     with left:
         cohort_a = cohort_controls("a", title="Cohort A", preset="pediatric-b-all", age=(0, 100))
     with right:
-        cohort_b = cohort_controls("b", title="Cohort B", preset="b-all", age=(18, 100))
+        cohort_b = cohort_controls("b", title="Cohort B", preset="b-all", age=(0, 100), age_mode="adult_only")
     comparison = compare_theme_shares(query("theme_distribution", cohort_a), query("theme_distribution", cohort_b))
     name_a, name_b = f"A: {cohort_a.describe()}", f"B: {cohort_b.describe()}"
+    base_a, base_b = int(comparison["base_a"][0]), int(comparison["base_b"][0])
     st.markdown(
-        f"**A**: {md(cohort_a.describe())} ({int(comparison['base_a'][0]):,} trials) · **B**: {md(cohort_b.describe())} ({int(comparison['base_b'][0]):,} trials)"
+        f"**A**: {md(cohort_a.describe())} ({base_a:,} trials with exclusion criteria) · "
+        f"**B**: {md(cohort_b.describe())} ({base_b:,} trials with exclusion criteria)"
     )
+    small = [name for name, n in (("A", base_a), ("B", base_b)) if n < SMALL_BASE]
+    if small:
+        st.warning(
+            f"Cohort {' and '.join(small)} rests on fewer than {SMALL_BASE} trials: its shares are marked n<{SMALL_BASE} "
+            "and their 95% intervals are wide."
+        )
     long = comparison_long(comparison, name_a=name_a, name_b=name_b)
     order = comparison["label"].to_list()
-    grouped = (
+    encoding = {
+        "y": alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+        "yOffset": alt.YOffset("cohort:N"),
+    }
+    cohort_colour = alt.Color(
+        "cohort:N",
+        title=None,
+        scale=alt.Scale(domain=[name_a, name_b], range=list(COHORT_COLOURS)),
+        legend=alt.Legend(orient="top", labelLimit=400),
+    )
+    grouped_bars = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
-            yOffset=alt.YOffset("cohort:N"),
+            **encoding,
             x=alt.X("percent:Q", title="% of cohort's trials", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("cohort:N", title=None, legend=alt.Legend(orient="top", labelLimit=400)),
+            color=cohort_colour,
             tooltip=[
                 alt.Tooltip("label:N", title="Theme"),
                 alt.Tooltip("cohort:N", title="Cohort"),
-                alt.Tooltip("percent:Q", title="%", format=".1f"),
-                alt.Tooltip("trials:Q", title="Trials", format=","),
+                alt.Tooltip("bar_label:N", title="Share (trials)"),
+                alt.Tooltip("ci_low:Q", title="95% interval from (%)", format=".1f"),
+                alt.Tooltip("ci_high:Q", title="95% interval to (%)", format=".1f"),
             ],
         )
-        .properties(height=alt.Step(12))
     )
+    grouped_ci = alt.Chart(long).mark_rule(color="#000").encode(**encoding, x="ci_low:Q", x2="ci_high:Q")
+    grouped_text = (
+        alt.Chart(long)
+        .mark_text(align="left", dx=3, fontSize=9, color="#333")
+        .encode(**encoding, x="ci_high:Q", text="bar_label:N")
+    )
+    grouped = (grouped_bars + grouped_ci + grouped_text).properties(height=alt.Step(13))
     diff = (
         alt.Chart(comparison)
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labels=False, ticks=False)),
-            x=alt.X("difference_pp:Q", title="A − B (percentage points)"),
-            color=alt.condition("datum.difference_pp >= 0", alt.value("#4c78a8"), alt.value("#f58518")),
+            x=alt.X("difference_pp:Q", title="A − B (pp; blue: A higher, orange: B higher)"),
+            color=alt.condition("datum.difference_pp >= 0", alt.value(COHORT_COLOURS[0]), alt.value(COHORT_COLOURS[1])),
             tooltip=[alt.Tooltip("label:N", title="Theme"), alt.Tooltip("difference_pp:Q", title="A − B (pp)", format="+.1f")],
         )
         .properties(width=160, height=alt.Step(24))
@@ -154,7 +245,11 @@ with bordered("Theme co-occurrence"):
                 alt.Tooltip("trials:Q", title="Trials", format=","),
             ],
         )
-        .properties(height=alt.Step(24))
     )
-    st.altair_chart(heat, width="stretch")
+    numbers = heat.mark_text(fontSize=9).encode(
+        text=alt.Text("trials:Q", format=","),
+        color=alt.condition(f"datum.trials > {int(pairs['trials'].max() or 0) / 2}", alt.value("#fff"), alt.value("#000")),
+        tooltip=alt.value(None),
+    )
+    st.altair_chart((heat + numbers).properties(height=alt.Step(24)), width="stretch")
     download_csv(pairs, what="theme co-occurrence", filters=filters, key="dl_cooccurrence")

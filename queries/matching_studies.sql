@@ -3,6 +3,8 @@
 -- Parameters:
 --   $min_age, $max_age   age range in years (null = open on that side; both null = no age filter)
 --   $age_mode            'overlaps' (accepts someone aged within the range) | 'covers' (accepts the whole range)
+--                        | 'adult_only' (minimum age 18 or over) | 'pediatric_only' (maximum age under 18),
+--                        both read the range as 'overlaps'
 --   $sex                 'any' | 'female' | 'male' (that sex eligible, all-sex trials included)
 --                        | 'female_only' | 'male_only' (single-sex trials)
 --   $healthy_volunteers  'any' | 'yes' | 'no'
@@ -11,6 +13,8 @@
 --   $phases, $statuses, $study_types   lists of registry codes (empty = any)
 --   $preset              'none' | 'b-all' (B-ALL studies) | 'pediatric-b-all' (B-ALL, accepts under-18s)
 --                        | 'aya-b-all' (B-ALL, age range overlaps $aya_min-$aya_max)
+--   $b_all_bases         where a study names B-ALL: 'condition' | 'keyword' | 'title' | 'inclusion criterion'
+--                        (empty = anywhere, or not B-ALL at all)
 --   $start_year_min, $start_year_max   start-year range (null = open on that side; a trial with no
 --                        start date is dropped once either is set)
 --   $sponsor_classes, $primary_purposes   lists of registry codes (empty = any)
@@ -24,7 +28,7 @@ where
     (
         ($min_age is null and $max_age is null)
         or (
-            $age_mode = 'overlaps'
+            $age_mode in ('overlaps', 'adult_only', 'pediatric_only')
             and coalesce(s.minimum_age_years, 0) <= coalesce($max_age, 'infinity'::double)
             and coalesce(s.maximum_age_years, 'infinity'::double) >= coalesce($min_age, 0)
         )
@@ -34,6 +38,9 @@ where
             and coalesce(s.maximum_age_years, 'infinity'::double) >= coalesce($max_age, 'infinity'::double)
         )
     )
+    and ($age_mode != 'adult_only' or s.minimum_age_years >= 18)
+    and ($age_mode != 'pediatric_only' or s.maximum_age_years < 18)
+    and (len($b_all_bases::varchar[]) = 0 or list_contains($b_all_bases::varchar[], split_part(s.b_all_basis, ':', 1)))
     and (
         $sex = 'any'
         or ($sex = 'female' and s.sex in ('ALL', 'FEMALE'))

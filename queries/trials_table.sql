@@ -1,6 +1,9 @@
--- trials_table: the filtered trials, one row per trial, for the Trials
--- table and its CSV download, at most $limit rows, ordered by NCT ID.
--- Parameters: those of matching_studies.sql, and $limit.
+-- trials_table: the filtered trials, one row per trial, for the Trials table
+-- (one page of it) and its CSV download (every row, in the same order).
+-- Parameters: those of matching_studies.sql, $limit and $offset.
+-- Sorted by {order_by}: a column and direction the runner takes from its
+-- allow-list (eligibility/explore/queries.py, SORTS), never from user text;
+-- ties are broken by NCT ID.
 with filtered as (
     -- @include matching_studies.sql
 )
@@ -8,24 +11,26 @@ with filtered as (
 select
     nct_id,
     url,
-    title,
-    array_to_string(conditions, '; ') as conditions,
     minimum_age_raw,
     maximum_age_raw,
     minimum_age_years,
     maximum_age_years,
     sex,
     healthy_volunteers,
-    array_to_string(std_ages, ', ') as std_ages,
-    phase,
-    overall_status,
-    study_type,
-    is_b_all,
     n_inclusion,
     n_exclusion,
     n_unspecified,
-    array_to_string(exclusion_themes, ', ') as exclusion_themes,
+    split_part(b_all_basis, ':', 1) as b_all_basis,
+    b_all_basis as b_all_named_as,
+    phase,
+    overall_status,
+    study_type,
+    title,
+    array_to_string(conditions, '; ') as conditions,
+    exclusion_themes,
+    array_to_string(std_ages, ', ') as std_ages,
+    is_b_all,
     source_format
 from filtered
-order by nct_id
-limit $limit
+order by {order_by}, nct_id
+limit $limit offset $offset

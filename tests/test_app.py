@@ -115,7 +115,8 @@ def test_filters_combine_and_carry_over_to_other_pages(app) -> None:
     assert trials_metric(at) == expected
     at.switch_page("pages/trials.py").run()
     assert at.markdown[0].value.startswith(f"**{expected:,} trials**")
-    assert len(at.dataframe[0].value) == expected
+    assert len(at.dataframe[0].value) == min(expected, 25)  # one page of rows reaches the browser
+    assert any(c.value.startswith(f"Rows 1–{min(expected, 25)} of {expected:,}") for c in at.caption)
 
 
 def test_a_shared_url_restores_the_view(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -224,6 +225,303 @@ def test_uploaded_files_are_added_and_refusals_explained(tmp_path: Path, monkeyp
     assert "studies loaded:    4" in summary and "rejected x1" in summary
     saved = sorted(p.name for p in (tmp_path / "uploads").rglob("*") if p.is_file())
     assert saved == ["NCT06389305.txt", "evil_name.zip"]  # names made safe, kept beside the database
+
+
+# --- issue 15: a researcher's first hour -------------------------------------------------------
+
+
+def _open(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str | list[str]) -> AppTest:
+    monkeypatch.setenv("ELIGIBILITY_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def notices(at: AppTest) -> str:
+    return " ".join(w.value for w in at.warning).replace("\\", "").replace("\u2060", "")
+
+
+def test_a_reversed_age_range_in_a_link_is_swapped_and_said(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:
+    db, _ = demo_db
+    at = _open(db, monkeypatch, age=["50", "20"])
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.slider(key="age").value == (20, 50)
+    assert "age range was reversed; read as 20-50" in notices(at)
+    assert trials_metric(at) == count(db, f"coalesce(minimum_age_years, 0) <= 50 and coalesce(maximum_age_years, {INF}) >= 20")
+
+
+def test_a_reversed_aya_window_in_a_link_is_swapped_and_said(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:
+    db, _ = demo_db
+    at = _open(db, monkeypatch, preset="AYA B-ALL", aya=["40", "20"])
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.slider(key="aya").value == (20, 40)
+    assert "AYA window was reversed; read as 20-40" in notices(at)
+    assert trials_metric(at) == count(
+        db, f"is_b_all and coalesce(minimum_age_years, 0) <= 40 and coalesce(maximum_age_years, {INF}) >= 20"
+    )
+
+
+def test_unknown_values_in_a_link_are_dropped_and_named(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:
+    db, _ = demo_db
+    at = _open(db, monkeypatch, sex="bar", phase=["PHASE9", "PHASE2"])
+    assert not at.exception
+    said = notices(at)
+    assert "sex: ignored 'bar'" in said and "phase: ignored 'PHASE9'" in said
+    assert trials_metric(at) == count(db, "list_contains(phases, 'PHASE2')")
+
+
+def test_a_long_paste_keeps_its_first_200_characters_and_says_so(app) -> None:
+    at, _ = app
+    at.run()
+    pasted = "leukemia " * 30  # 270 characters
+    at.text_input(key="condition").set_value(pasted).run()
+    assert not at.exception
+    assert at.text_input(key="condition").value == pasted[:200]
+    assert "condition text was 270 characters; kept the first 200" in notices(at)
+
+
+def test_reset_returns_every_filter_to_its_default(app) -> None:
+    at, db = app
+    at.run()
+    at.selectbox(key="preset").set_value("pediatric-b-all").run()
+    at.selectbox(key="sex").set_value("female").run()
+    at.text_input(key="condition").set_value("leukemia").run()
+    assert trials_metric(at) < count(db, "true")
+    at.button(key="reset_filters").click().run()
+    assert trials_metric(at) == count(db, "true")
+    assert at.selectbox(key="preset").value == "none" and at.text_input(key="condition").value == ""
+
+
+@pytest.mark.parametrize("page", PAGES[:4])
+def test_an_empty_result_is_said_in_words_with_the_filter_that_emptied_it(app, page: str) -> None:
+    at, db = app
+    at.run()
+    at.text_input(key="condition").set_value("no such condition anywhere").run()
+    at.switch_page(page).run()
+    assert not at.exception
+    said = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "No trial matches these filters" in said
+    assert f"Without the condition text, {count(db, 'true'):,} trials would match" in said
+    assert not at.get("arrow_vega_lite_chart"), "no empty chart is drawn"
+
+
+@pytest.mark.parametrize(
+    ("mode", "where"),
+    [("adult_only", "minimum_age_years >= 18"), ("pediatric_only", "maximum_age_years < 18")],
+)
+def test_adult_only_and_children_only_age_modes(app, mode: str, where: str) -> None:
+    at, db = app
+    at.run()
+    at.radio(key="age_mode").set_value(mode).run()
+    assert trials_metric(at) == count(db, where)
+
+
+def _comparison_bases(at: AppTest) -> tuple[int, int]:
+    line = next(m.value for m in at.markdown if m.value.startswith("**A**"))
+    a, b = re.findall(r"\(([\d,]+) trials with exclusion criteria\)", line)
+    return int(a.replace(",", "")), int(b.replace(",", ""))
+
+
+def test_default_cohorts_are_pediatric_against_adult_and_share_no_trial(app) -> None:
+    at, db = app
+    at.run()
+    at.switch_page("pages/themes.py").run()
+    assert not at.exception
+    pediatric = "is_b_all and n_exclusion > 0 and coalesce(minimum_age_years, 0) < 18"
+    adult = "is_b_all and n_exclusion > 0 and minimum_age_years >= 18"
+    assert _comparison_bases(at) == (count(db, pediatric), count(db, adult))
+    assert count(db, f"({pediatric}) and ({adult})") == 0
+    assert any("sidebar filters do not apply here" in c.value for c in at.caption)
+    # The sidebar's filters leave the cohorts alone, as the page says.
+    at.selectbox(key="sex").set_value("male_only").run()
+    assert _comparison_bases(at) == (count(db, pediatric), count(db, adult))
+
+
+def test_each_cohort_has_its_own_aya_window(app) -> None:
+    at, db = app
+    at.run()
+    at.switch_page("pages/themes.py").run()
+    at.selectbox(key="a_preset").set_value("aya-b-all").run()
+    at.slider(key="a_aya").set_value((20, 30)).run()
+    assert not at.exception
+    aya = f"is_b_all and n_exclusion > 0 and coalesce(minimum_age_years, 0) <= 30 and coalesce(maximum_age_years, {INF}) >= 20"
+    assert _comparison_bases(at)[0] == count(db, aya)
+    for other in ("aya", "b_aya"):  # the sidebar and cohort B keep their presets, so draw no AYA window
+        with pytest.raises(KeyError):
+            at.slider(key=other)
+
+
+def test_trials_are_paged_and_sorted_on_the_server(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:
+    db, _ = demo_db
+    at = _open(db, monkeypatch, sort="Minimum age", desc="true", rows="25", page="2")
+    at.switch_page("pages/trials.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    expected = [
+        r[0] for r in sql(db, "select nct_id from studies order by minimum_age_years desc nulls last, nct_id limit 25 offset 25")
+    ]
+    shown = at.dataframe[0].value
+    assert shown["nct_id"].to_list() == expected
+    assert at.markdown[0].value.startswith(f"**{count(db, 'true'):,} trials**")
+
+
+def test_a_later_page_survives_narrower_filters(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:
+    db, _ = demo_db
+    at = _open(db, monkeypatch, page="300")
+    at.switch_page("pages/trials.py").run()
+    assert at.number_input(key="page").value == 300
+    at.selectbox(key="preset").set_value("pediatric-b-all").run()
+    assert not at.exception, [e.message for e in at.exception]
+    last = -(-count(db, PEDIATRIC_WHERE) // 25)
+    assert at.number_input(key="page").value == last
+    assert len(at.dataframe[0].value) == count(db, PEDIATRIC_WHERE) - 25 * (last - 1)
+
+
+PEDIATRIC_WHERE = "is_b_all and coalesce(minimum_age_years, 0) < 18"
+
+
+def test_trials_table_shows_labels_not_codes(app) -> None:
+    at, _ = app
+    at.run()
+    at.selectbox(key="preset").set_value("b-all").run()
+    at.switch_page("pages/trials.py").run()
+    table = at.dataframe[0].value
+    assert set(table["sex"]) <= {"All", "Female", "Male", "Not stated"}
+    assert set(table["healthy_volunteers"]) <= {"Accepted", "Patients only", "Not stated"}
+    assert not any("_" in s for s in table["overall_status"])
+    themes = ", ".join(table["exclusion_themes"])
+    assert "CNS / neurologic" in themes and "cns_neurologic" not in themes
+    assert {"n_unspecified", "b_all_basis"} <= set(table.columns)
+
+
+def test_status_list_shows_labels_and_keeps_codes_in_the_url(app) -> None:
+    at, db = app
+    at.run()
+    assert "Active, not recruiting" in at.multiselect(key="status").options
+    at.multiselect(key="status").set_value(["ACTIVE_NOT_RECRUITING"]).run()
+    assert at.query_params["status"] == "ACTIVE_NOT_RECRUITING"  # the code, not the label
+    assert trials_metric(at) == count(db, "overall_status = 'ACTIVE_NOT_RECRUITING'")
+    assert "Active, not recruiting" in at.sidebar.caption[-1].value.replace("\\", "")
+
+
+def test_b_all_basis_filter_drops_keyword_only_matches(app) -> None:
+    at, db = app
+    at.run()
+    at.multiselect(key="basis").set_value(["condition", "title", "inclusion criterion"]).run()
+    assert trials_metric(at) == count(db, "is_b_all and split_part(b_all_basis, ':', 1) != 'keyword'")
+
+
+def test_criteria_search_is_highlighted_in_the_theme_list(app) -> None:
+    from eligibility.ui.render import SEARCH_MARK
+
+    at, _ = app
+    at.run()
+    at.text_input(key="search").set_value("hepatitis").run()
+    at.switch_page("pages/themes.py").run()
+    at.selectbox(key="theme").set_value("infection").run()
+    listing = at.get("html")[0].proto.body
+    assert listing.count(SEARCH_MARK) >= 1
+    assert re.search(re.escape(SEARCH_MARK) + r"hepatitis</mark>", listing, re.IGNORECASE)
+
+
+def test_first_run_status_box_does_not_stay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import eligibility.ui.rebuild as rebuild
+    from tests.conftest import INGEST_FIXTURES
+
+    monkeypatch.setattr(rebuild, "DEMO_DATA", INGEST_FIXTURES)
+    db = tmp_path / "first.duckdb"
+    at = _open(db, monkeypatch)
+    assert not at.exception, [e.message for e in at.exception]
+    assert db.exists()
+    assert "Database built" in at.toast[0].value
+    assert not at.status, "the progress block is removed once the database is built"
+    assert trials_metric(at) == sql(db, "select count(*) from studies")[0][0]
+
+
+def _upload(at: AppTest, files: list[tuple[str, bytes, str]]) -> AppTest:
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploads").set_value(files)
+    return at.button(key="FormSubmitter:upload_form-Add to the database").click().run()
+
+
+def test_upload_outcomes_per_file_and_fresh_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from eligibility.build.ingest import ingest
+    from tests.conftest import INGEST_FIXTURES
+
+    db = tmp_path / "eligibility.duckdb"
+    ingest([INGEST_FIXTURES / "v2_array.json"], db)
+    at = _open(db, monkeypatch)
+    at = _upload(
+        at,
+        [
+            ("NCT06389305.txt", (INGEST_FIXTURES / "text" / "NCT06389305.txt").read_bytes(), "text/plain"),
+            ("junk.txt", b"hello, this is not a trial", "text/plain"),
+        ],
+    )
+    assert not at.exception, [e.message for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Studies"] == "4" and metrics["Rejected records"] == "1", "the numbers are read after the upload"
+    assert any("Some files or records were rejected" in w.value for w in at.warning)
+    outcome = next(d.value for d in at.dataframe if "outcome" in d.value.columns)
+    rows = {r["file"]: r for r in outcome.to_dict("records")}
+    assert rows["NCT06389305.txt"]["outcome"] == "loaded" and rows["NCT06389305.txt"]["studies"] == 1
+    assert rows["junk.txt"]["outcome"] == "rejected" and "unsupported format" in rows["junk.txt"]["reason"]
+
+    # Remove the text file again: the database is rebuilt without it.
+    added = at.multiselect(key="remove_uploads")
+    text_file = next(p for p in added.options if "NCT06389305" in str(p))
+    at.multiselect(key="remove_uploads").select(text_file).run()
+    at.button(key="remove_button").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert sql(db, "select count(*) from studies") == [(3,)]
+    assert {m.label: m.value for m in at.metric}["Studies"] == "3"
+    assert any("Removed 1 file(s)" in s.value for s in at.success)
+    assert [p.name for p in (tmp_path / "uploads").rglob("*") if p.is_file()] == ["junk.txt"]
+
+
+def test_demo_data_rejects_and_warnings_are_explained(app) -> None:
+    at, db = app
+    at.run()
+    at.switch_page("pages/data.py").run()
+    said = " ".join(i.value for i in at.info)
+    rejected, warnings = sql(
+        db, "select count(*) filter (where kind = 'rejected'), count(*) filter (where kind = 'warning') from ingest_issues"
+    )[0]
+    assert "Nothing is broken" in said
+    assert f"**{rejected} rejected**" in said and "placeholder" in said
+    explained = sum(int(n) for n in re.findall(r"(\d+) warning", said))
+    assert explained == warnings
+
+
+def test_read_only_mode_removes_uploads_and_error_details(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit import config
+
+    from eligibility.ui.rebuild import ReadOnlyError, add_uploads
+
+    at, _ = app
+    before = config.get_option("client.showErrorDetails")
+    monkeypatch.setenv("ELIGIBILITY_READ_ONLY", "1")
+    try:
+        at.run()
+        at.switch_page("pages/data.py").run()
+        assert not at.exception
+        assert not at.file_uploader and not at.get("form")
+        assert any("is read-only" in c.value.replace("\\", "") for c in at.caption)
+        assert config.get_option("client.showErrorDetails") == "none"
+        with pytest.raises(ReadOnlyError):
+            add_uploads([])
+    finally:
+        config.set_option("client.showErrorDetails", before)
+
+
+def test_default_mode_keeps_uploads_and_error_details(app) -> None:
+    from streamlit import config
+
+    at, _ = app
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert at.file_uploader
+    assert config.get_option("client.showErrorDetails") != "none"
 
 
 def test_trends_page_counts_follow_the_preset_and_the_cut_off(app) -> None:

@@ -92,14 +92,14 @@ def test_filter_options_count_studies_per_value(fixture_db) -> None:
 
 def test_trials_table_one_row_per_trial_with_a_registry_link(fixture_db) -> None:
     db, _ = fixture_db
-    got = _run(db, "trials_table", **PEDIATRIC.params(), limit=1000)
+    got = _run(db, "trials_table", **PEDIATRIC.params(), limit=1000, offset=0)
     expected = sql(
         db,
         "select nct_id, n_inclusion, n_exclusion from studies where is_b_all and coalesce(minimum_age_years, 0) < 18 order by nct_id",
     )
     assert list(got.select("nct_id", "n_inclusion", "n_exclusion").iter_rows()) == expected
     assert all(url == f"https://clinicaltrials.gov/study/{n}" for n, url in got.select("nct_id", "url").iter_rows())
-    assert _run(db, "trials_table", **Filters().params(), limit=3).height == 3
+    assert _run(db, "trials_table", **Filters().params(), limit=3, offset=0).height == 3
 
 
 def test_criteria_matching_filters_lists_each_criterion_with_its_themes(fixture_db) -> None:

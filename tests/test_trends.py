@@ -350,7 +350,7 @@ CASES = list(zip(FILTERS, WHERE, strict=True))
 @pytest.mark.parametrize(("filters", "where"), CASES)
 def test_new_filters_match_direct_sql(demo_db, filters: Filters, where: str) -> None:
     db, _ = demo_db
-    got = _run(db, "trials_table", filters, limit=100_000)["nct_id"].to_list()
+    got = _run(db, "trials_table", filters, limit=100_000, offset=0)["nct_id"].to_list()
     expected = [r[0] for r in sql(db, f"select s.nct_id from studies s where {where}")]
     assert len(expected) > 20
     assert sorted(got) == sorted(expected)

@@ -20,6 +20,24 @@ from eligibility.paths import QUERY_DIR
 
 _INCLUDE_RE = re.compile(r"^[ \t]*-- @include ([a-z0-9_]+\.sql)[ \t]*$", re.MULTILINE)
 _PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
+# The only identifiers that vary: a query's sort column, by name. A query file that sorts on
+# request says `order by {order_by}`; the runner fills it from here, never from user text.
+SORTS: dict[str, dict[str, str]] = {
+    "trials_table": {
+        "nct_id": "nct_id",
+        "min_age": "minimum_age_years",
+        "max_age": "maximum_age_years",
+        "sex": "sex",
+        "healthy_volunteers": "healthy_volunteers",
+        "n_inclusion": "n_inclusion",
+        "n_exclusion": "n_exclusion",
+        "n_unspecified": "n_unspecified",
+        "b_all_basis": "b_all_basis",
+        "phase": "phase",
+        "status": "overall_status",
+        "title": "title",
+    },
+}
 
 
 @functools.cache
@@ -53,8 +71,25 @@ def connect(db_path: Path | str) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
-    """Run ``queries/<name>.sql`` on a fresh cursor with the parameters it names."""
+def sorted_sql(name: str, sort: str | None = None, *, descending: bool = False) -> str:
+    """The text of a query, with its ``{order_by}`` (if any) filled from ``SORTS`` (the first column by default)."""
+    text = load_sql(name)
+    if "{order_by}" not in text:
+        if sort is not None:
+            raise ValueError(f"query {name} cannot be sorted")
+        return text
+    columns = SORTS[name]
+    if sort is not None and sort not in columns:
+        raise ValueError(f"query {name} cannot be sorted by {sort!r}; choose one of {', '.join(columns)}")
+    column = columns[sort or next(iter(columns))]
+    return text.replace("{order_by}", f"{column} {'desc' if descending else 'asc'} nulls last")
+
+
+def run(
+    con: duckdb.DuckDBPyConnection, name: str, *, sort: str | None = None, descending: bool = False, **params: Any
+) -> pl.DataFrame:
+    """Run ``queries/<name>.sql`` on a fresh cursor with the parameters it names (sorted by ``sort``, a key of
+    ``SORTS[name]``, for a query that allows it)."""
     wanted = parameters(name)
     missing = wanted - params.keys()
     if missing:
@@ -62,6 +97,8 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFram
     cursor = con.cursor()
     cursor.execute(f"use {CATALOG}")
     try:
-        return cursor.sql(load_sql(name), params={k: v for k, v in params.items() if k in wanted}).pl()
+        return cursor.sql(
+            sorted_sql(name, sort, descending=descending), params={k: v for k, v in params.items() if k in wanted}
+        ).pl()
     finally:
         cursor.close()

@@ -13,6 +13,20 @@ import streamlit as st
 from eligibility.build.records import study_url
 from eligibility.explore.export import to_csv_bytes
 from eligibility.explore.filters import Filters
+from eligibility.ui.state import query
+
+# Okabe–Ito: one colour-blind-safe palette for the whole product.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#999999",
+}
+COHORT_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"])
 
 # Markdown punctuation, plus what Streamlit's markdown adds: $ (LaTeX) and : (emoji, icons, :color[text]).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&])")
@@ -29,14 +43,49 @@ def md(text: str) -> str:
     return _AUTOLINK_TRIGGER.sub(lambda m: (m.group(1) or "") + WORD_JOINER, escaped)
 
 
-def highlight(text: str, cue: str | None) -> str:
-    """Escaped text with the first occurrence of ``cue`` wrapped in <mark>."""
-    if cue:
-        start = text.lower().find(cue.lower())
-        if start >= 0:
-            end = start + len(cue)
-            return f"{html.escape(text[:start])}<mark>{html.escape(text[start:end])}</mark>{html.escape(text[end:])}"
-    return html.escape(text)
+SEARCH_MARK = "<mark style='background:#56B4E9;color:#000'>"
+
+
+def highlight(text: str, cue: str | None, search: str = "") -> str:
+    """Escaped text with the first occurrence of ``cue`` wrapped in <mark>, and every occurrence of the
+    searched text marked in sky blue (``SEARCH_MARK``)."""
+    spans: list[tuple[int, int, str]] = []
+    lowered = text.lower()
+    if cue and (start := lowered.find(cue.lower())) >= 0:
+        spans.append((start, start + len(cue), "<mark>"))
+    needle = search.strip().lower()
+    if needle:
+        start = lowered.find(needle)
+        while start >= 0:
+            end = start + len(needle)
+            if not any(s < end and start < e for s, e, _ in spans):
+                spans.append((start, end, SEARCH_MARK))
+            start = lowered.find(needle, end)
+    out, position = [], 0
+    for start, end, tag in sorted(spans):
+        out += [html.escape(text[position:start]), tag, html.escape(text[start:end]), "</mark>"]
+        position = end
+    return "".join(out) + html.escape(text[position:])
+
+
+def stop_if_empty(filters: Filters, trials: int, *, stop: bool = True) -> None:
+    """When no trial matches, say so, name the filters whose removal would bring trials back, and (by
+    default) stop the page, so that no empty chart is drawn."""
+    if trials:
+        return
+    hints = []
+    for name, relaxed in filters.relaxations():
+        n = int(query("headline_counts", relaxed)["trials"][0])
+        if n:
+            hints.append(f"without {name}, {n:,} trials would match")
+    st.info(
+        md(f"No trial matches these filters ({filters.describe()}).")
+        + (" " + md("; ".join(hints).capitalize() + ".") if hints else " Try removing some filters.")
+        + " The sidebar's **Reset all filters** returns every filter to its default.",
+        icon=":material/filter_alt_off:",
+    )
+    if stop:
+        st.stop()
 
 
 # Chip colours: themes in blue, threshold facts ("bilirubin ≤ 1.5 xULN") in amber.

@@ -8,6 +8,7 @@ never share a statement.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,13 @@ import streamlit as st
 from eligibility.explore.filters import Filters
 from eligibility.explore.queries import connect, run
 from eligibility.paths import database_path
+
+# A shared deployment sets ELIGIBILITY_READ_ONLY=1: no upload, rebuild or removal, and short error messages.
+READ_ONLY_ENV = "ELIGIBILITY_READ_ONLY"
+
+
+def read_only() -> bool:
+    return os.environ.get(READ_ONLY_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _version(path: Path) -> str:
@@ -32,16 +40,19 @@ def _connection(path: str, version: str) -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached(path: str, version: str, name: str, params_json: str) -> pl.DataFrame:
-    return run(_connection(path, version), name, **json.loads(params_json))
+def _cached(path: str, version: str, name: str, params_json: str, sort: str | None, descending: bool) -> pl.DataFrame:
+    return run(_connection(path, version), name, sort=sort, descending=descending, **json.loads(params_json))
 
 
-def query(name: str, filters: Filters | None = None, **params: Any) -> pl.DataFrame:
-    """Run queries/<name>.sql with the filters' parameters plus ``params`` (cached per database version)."""
+def query(
+    name: str, filters: Filters | None = None, *, sort: str | None = None, descending: bool = False, **params: Any
+) -> pl.DataFrame:
+    """Run queries/<name>.sql with the filters' parameters plus ``params`` (cached per database version),
+    sorted by ``sort`` (a name from ``eligibility.explore.queries.SORTS``) where the query allows it."""
     if filters is not None:
         params = {**filters.params(), **params}
     path = database_path()
-    return _cached(str(path), _version(path), name, json.dumps(params, sort_keys=True))
+    return _cached(str(path), _version(path), name, json.dumps(params, sort_keys=True), sort, descending)
 
 
 def options(field: str) -> list[str]:
