@@ -3,6 +3,8 @@ a side-by-side cohort comparison and the co-occurrence of themes."""
 
 from __future__ import annotations
 
+import html
+
 import altair as alt
 import polars as pl
 import streamlit as st
@@ -23,6 +25,8 @@ from eligibility.ui.sidebar import cohort_controls, current_filters
 from eligibility.ui.state import query, theme_labels
 
 CRITERIA_SHOWN = 300
+KIND_LABELS = {"share_whole": "whole exclusion", "share_conditional": "conditional only"}
+EXCLUSION_KINDS = {"any": "Any", "whole": "Whole", "conditional": "Conditional"}
 # The theme dropdown (key "theme", in the URL) is the one source of truth: a bar click sets it, and
 # changing it redraws the chart (a new key) with that theme's bar selected.
 _CHART_VERSION = "_theme_chart_version"
@@ -36,6 +40,14 @@ def _on_bar_click() -> None:
     picked = st.session_state[_chart_key()].selection.get("pick") or []
     if picked and picked[0].get("theme"):
         st.session_state["theme"] = picked[0]["theme"]
+
+
+def _kind_tag(conditional: bool | None, qualifier: str | None) -> str:
+    """A small note after a criterion: whole, or conditional and the words that make it so."""
+    if conditional:
+        why = f": {html.escape(qualifier)}" if qualifier else ""
+        return f" <span style='color:#555;font-size:.8em;white-space:nowrap'>[conditional{why}]</span>"
+    return " <span style='color:#555;font-size:.8em'>[whole]</span>"
 
 
 def _on_theme_choice() -> None:
@@ -81,23 +93,48 @@ with chart_box:
             pl.when(pl.col("small_base")).then(pl.lit(f" n<{SMALL_BASE}")).otherwise(pl.lit("")),
         ).alias("bar_label"),
     )
-    y = alt.Y(
-        "label:N", title=None, sort=alt.EncodingSortField(field="trials", order="descending"), axis=alt.Axis(labelLimit=260)
-    )
+    # One explicit order for every layer (a sort by field is dropped when layers disagree).
+    order = chart_data.sort("trials", descending=True, maintain_order=True)["label"].to_list()
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
     tooltip = [
         alt.Tooltip("label:N", title="Theme"),
         alt.Tooltip("bar_label:N", title="Share (trials)"),
         alt.Tooltip("ci_low_pct:Q", title="95% interval from (%)", format=".1f"),
         alt.Tooltip("ci_high_pct:Q", title="95% interval to (%)", format=".1f"),
     ]
+    # Each bar is split: trials with at least one criterion excluding the theme wholly, and trials whose
+    # criteria of the theme all let part of the group in (conditional).
+    stacked = chart_data.unpivot(
+        index=["theme", "label", "trials", "bar_label", "ci_low_pct", "ci_high_pct"],
+        on=["share_whole", "share_conditional"],
+        variable_name="kind",
+        value_name="kind_share",
+    ).with_columns(
+        pl.col("kind").replace_strict(KIND_LABELS).alias("kind"),
+        (pl.col("kind_share") * 100).round(1).alias("kind_percent"),
+    )
     bars = (
-        alt.Chart(chart_data)
-        .mark_bar(color=OKABE_ITO["blue"])
+        alt.Chart(stacked)
+        .mark_bar()
         .encode(
             y=y,
-            x=alt.X("percent:Q", title="% of trials with exclusion criteria", scale=alt.Scale(domain=[0, 100])),
+            x=alt.X(
+                "kind_percent:Q", stack="zero", title="% of trials with exclusion criteria", scale=alt.Scale(domain=[0, 100])
+            ),
+            color=alt.Color(
+                "kind:N",
+                title=None,
+                sort=list(KIND_LABELS.values()),
+                scale=alt.Scale(domain=list(KIND_LABELS.values()), range=[OKABE_ITO["blue"], OKABE_ITO["sky"]]),
+                legend=alt.Legend(orient="top"),
+            ),
+            order=alt.Order("kind:N", sort="descending"),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),
-            tooltip=tooltip,
+            tooltip=[
+                *tooltip,
+                alt.Tooltip("kind:N", title="Exclusion"),
+                alt.Tooltip("kind_percent:Q", title="% of trials", format=".1f"),
+            ],
         )
         .add_params(pick)
     )
@@ -114,7 +151,11 @@ with chart_box:
         selection_mode="pick",
         key=_chart_key(),
     )
-    st.caption("Click a bar to list its criteria below, or choose a theme there.")
+    st.caption(
+        "Click a bar to list its criteria below, or choose a theme there. Dark: at least one of the trial's criteria "
+        "excludes the theme wholly; light: every one of them lets part of the group in (an exception, a time window, "
+        "a severity or control qualifier)."
+    )
     download_csv(
         chart_data.drop("percent", "ci_low_pct", "ci_high_pct", "bar_label"),
         what="theme distribution",
@@ -123,18 +164,24 @@ with chart_box:
     )
 
 with criteria_box:
-    count = query("theme_criteria_count", filters, theme=theme, exclusion_kind="any").row(0, named=True)
+    kind = (
+        st.segmented_control(
+            "Exclusion", list(EXCLUSION_KINDS), format_func=EXCLUSION_KINDS.get, default="any", key="kind", bind="query-params"
+        )
+        or "any"
+    )
+    count = query("theme_criteria_count", filters, theme=theme, exclusion_kind=kind).row(0, named=True)
     n_criteria = count["criteria"]
-    criteria = query("theme_criteria", filters, theme=theme, exclusion_kind="any", limit=CRITERIA_SHOWN)
+    criteria = query("theme_criteria", filters, theme=theme, exclusion_kind=kind, limit=CRITERIA_SHOWN)
     st.markdown(
-        f"**{labels[theme]}**: {n_criteria:,} exclusion criteria in {count['trials']:,} trials"
+        f"**{labels[theme]}**: {n_criteria:,} {'' if kind == 'any' else kind + ' '}exclusion criteria in {count['trials']:,} trials"
         + (f" (showing the first {CRITERIA_SHOWN})" if n_criteria > CRITERIA_SHOWN else "")
         + ". The highlighted words are the cue that gave the theme"
         + (f"; your criteria search ({md(filters.search)}) is marked in blue." if filters.search else ".")
     )
     rows = "".join(
         f"<tr><td style='white-space:nowrap;vertical-align:top'>{trial_link(r['nct_id'])}</td>"
-        f"<td>{highlight(r['text'], r['cue'], filters.search)}</td></tr>"
+        f"<td>{highlight(r['text'], r['cue'], filters.search)}{_kind_tag(r['exclusion_kind'] == 'conditional', r['qualifier'])}</td></tr>"
         for r in criteria.iter_rows(named=True)
     )
     st.html(
@@ -143,8 +190,8 @@ with criteria_box:
         f"<tbody>{rows}</tbody></table></div>"
     )
     download_csv(
-        lambda: query("theme_criteria", filters, theme=theme, exclusion_kind="any", limit=10_000_000),
-        what=f"{theme} criteria",
+        lambda: query("theme_criteria", filters, theme=theme, exclusion_kind=kind, limit=10_000_000),
+        what=f"{theme} {'' if kind == 'any' else kind + ' '}criteria",
         filters=filters,
         key="dl_theme_criteria",
         rows=n_criteria,

@@ -152,6 +152,27 @@ def test_themes_page_lists_the_criteria_behind_a_theme(app) -> None:
     assert listing.count("<mark>") == min(expected_criteria, 300)
 
 
+@pytest.mark.parametrize(("kind", "where"), [("whole", "not t.conditional"), ("conditional", "t.conditional")])
+def test_themes_page_lists_whole_or_conditional_exclusions(app, kind: str, where: str) -> None:
+    at, db = app
+    at.run()
+    at.selectbox(key="preset").set_value("b-all").run()
+    at.switch_page("pages/themes.py").run()
+    at.selectbox(key="theme").set_value("infection").run()
+    at.segmented_control(key="kind").set_value(kind).run()
+    assert not at.exception
+    expected_trials, expected_criteria = sql(
+        db,
+        "select count(distinct t.nct_id), count(*) from criterion_themes t join studies s using (nct_id) "
+        f"where t.theme = 'infection' and t.section = 'exclusion' and s.is_b_all and {where}",
+    )[0]
+    assert expected_criteria > 0
+    summary = next(m.value for m in at.markdown if m.value.startswith("**Infection"))
+    assert f"{expected_criteria:,} {kind} exclusion criteria in {expected_trials:,} trials" in summary
+    listing = at.get("html")[0].proto.body
+    assert listing.count(f"[{kind}") == min(expected_criteria, 300)
+
+
 def test_detail_page_shows_the_reference_study(app) -> None:
     at, _ = app
     at.run()
