@@ -126,7 +126,7 @@ with chart_box:
                 title=None,
                 sort=list(KIND_LABELS.values()),
                 scale=alt.Scale(domain=list(KIND_LABELS.values()), range=[OKABE_ITO["blue"], OKABE_ITO["sky"]]),
-                legend=alt.Legend(orient="top"),
+                legend=alt.Legend(orient="bottom"),
             ),
             order=alt.Order("kind:N", sort="descending"),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),

@@ -390,9 +390,15 @@ def _studied_disease(frame: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
         .explode("word")
         .filter(~pl.col("word").is_in(stop))
         .with_columns(stem=_stem(pl.col("word")))
-        .unique(["_row", "stem"])
+        .unique(["_row", "stem"], keep="first", maintain_order=True)
     )
-    return own.join(study, on=["_row", "stem"]).group_by("_row").agg(shared=pl.col("word"), stems=pl.col("stem")).collect()
+    # In the criterion's word order, so that the first shared word (the cue) is the same on every run.
+    return (
+        own.join(study, on=["_row", "stem"], maintain_order="left")
+        .group_by("_row", maintain_order=True)
+        .agg(shared=pl.col("word"), stems=pl.col("stem"))
+        .collect()
+    )
 
 
 def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
@@ -518,7 +524,15 @@ def classify_frame(items: pl.DataFrame, *, rules: Taxonomy | None = None) -> pl.
         # other cue explains: "ALT > 35 (men)" is about the liver, not about sex.
         alone = _find(frame, weak, taxonomy, lexicon=False).join(found, on="_row", how="anti")
         found = pl.concat([found, alone])
-    found = _apply_context(found, frame, taxonomy).unique(["_row", "theme"], keep="first")
+    # Joins do not keep row order, so the cue kept for a (criterion, theme) is chosen explicitly: the
+    # leftmost in the text, then the alphabetically first. The same input always gives the same cue.
+    found = (
+        _apply_context(found, frame, taxonomy)
+        .with_columns(_at=pl.col("text").str.find(pl.col("cue"), literal=True))
+        .sort("_row", "theme", "_at", "cue", nulls_last=True)
+        .unique(["_row", "theme"], keep="first", maintain_order=True)
+        .drop("_at")
+    )
     unmatched = frame.join(found, on="_row", how="anti").select(
         "_row", "criterion_id", "text", theme=pl.lit(fallback.id), cue=pl.lit("")
     )
