@@ -259,6 +259,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--runs", type=int, default=24, help="filter sets per query (at least 20)")
     parser.add_argument("--skip-ingest", action="store_true", help="reuse the database at --db")
+    parser.add_argument("--ingest-only", action="store_true", help="measure the ingest and stop")
     parser.add_argument("--sqlite-runs", type=int, default=6, help="filter sets per query on SQLite (0 = skip; it is slow)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "results.json")
     args = parser.parse_args()
@@ -272,6 +273,9 @@ def main() -> int:
             f"studies: {ingest['studies']:,}  wall: {ingest['wall_s']:.1f} s  rate: {ingest['studies_per_s']:,.0f} studies/s  "
             f"peak RSS: {ingest['peak_rss_gib']:.2f} GiB  database: {ingest['db_gib']:.2f} GiB"
         )
+        print(ingest["summary"], flush=True)
+        if args.ingest_only:
+            return 0
     duck = measure_queries(args.db, args.runs)
     for name, values in duck.items():
         print(f"  duckdb {name:32} p50 {statistics.median(values):8.1f} ms  p95 {percentile(values, 0.95):8.1f} ms", flush=True)

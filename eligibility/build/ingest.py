@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 import time
 import zipfile
 from collections import Counter, deque
@@ -33,7 +34,8 @@ from eligibility.paths import DEFAULT_DB
 
 SQL_DIR = Path(__file__).parent / "sql"
 BATCH_RECORDS = 5000
-DUCKDB_MEMORY_LIMIT = "2GB"
+MEMORY_ENV = "ELIGIBILITY_INGEST_MEMORY"  # DuckDB's memory limit for ingest, e.g. "512MB"
+MAX_DUCKDB_MEMORY = 2 * 2**30  # with the workers and Python, the whole build stays within 4 GiB
 MAX_THEMES = 63  # studies.exclusion_theme_mask is a signed 64-bit integer
 
 _CRITERIA_SCHEMA: dict[str, Any] = {
@@ -48,6 +50,21 @@ _CRITERIA_SCHEMA: dict[str, Any] = {
 }
 _THEME_SCHEMA: dict[str, Any] = {"criterion_id": pl.Int64, "theme": pl.Utf8, "cue": pl.Utf8}
 _ISSUE_SCHEMA: dict[str, Any] = {k: pl.Utf8 for k in ("kind", "file", "record", "nct_id", "reason")}
+# A staged record also carries its search text: its criteria one per line (the
+# newline keeps a search from matching across two criteria), lower-cased by DuckDB
+# as it is written (the same lower() as ever, whatever polars would make of "İ").
+_STAGE_RECORD_SCHEMA: dict[str, Any] = {**RECORD_SCHEMA, "search_text": pl.Utf8}
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for ingest: $ELIGIBILITY_INGEST_MEMORY, else a quarter of RAM, at most 2 GiB.
+
+    Beyond it DuckDB spills to a temporary folder beside the database being built.
+    """
+    if override := os.environ.get(MEMORY_ENV, "").strip():
+        return override
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(256 * 2**20, min(physical // 4, MAX_DUCKDB_MEMORY)) // 2**20}MiB"
 
 
 @dataclass(slots=True)
@@ -113,7 +130,8 @@ class _Writer:
             if self.frames[name]:
                 frame = pl.concat(self.frames[name], how="vertical")
                 self.con.register("batch", frame)
-                self.con.execute(f"insert into {table} by name select * from batch")
+                lowered = " replace (lower(search_text) as search_text)" if table == "stage_records" else ""
+                self.con.execute(f"insert into {table} by name select *{lowered} from batch")
                 self.con.unregister("batch")
             self.frames[name] = []
         if self.issues:
@@ -186,8 +204,11 @@ def _process(task: Task, limits: ZipLimits) -> _Chunk:
                 )
     criteria_frame = pl.DataFrame(criteria, schema=_CRITERIA_SCHEMA, orient="row")
     labels = themes.classify_frame(criteria_frame.select("criterion_id", "text"), rules=_rules)
+    search = criteria_frame.group_by("record_seq", maintain_order=True).agg(
+        pl.col("text").str.join("\n").alias("search_text")
+    )
     return _Chunk(
-        records=pl.DataFrame(rows, schema=RECORD_SCHEMA),
+        records=pl.DataFrame(rows, schema=RECORD_SCHEMA).join(search, on="record_seq", how="left"),
         criteria=criteria_frame,
         themes=labels.select("criterion_id", "theme", "cue"),
         files=[_printable(f) or "" for f in files],
@@ -233,7 +254,10 @@ def _remove_abandoned_builds(db_path: Path) -> None:
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
-            leftover.unlink(missing_ok=True)
+            if leftover.is_dir():  # its spill folder
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
         except PermissionError:
             continue  # another user's live process
 
@@ -246,11 +270,14 @@ def ingest(
     limits: ZipLimits = DEFAULT_LIMITS,
     workers: int = 1,
     on_progress: Callable[[int, str], None] | None = None,
+    memory: str | None = None,
 ) -> IngestSummary:
     """Read every record under ``paths`` into a fresh database at ``db_path`` (atomically replaced).
 
     ``workers`` > 1 parses in that many worker processes (started with forkserver, so
-    the caller must be an importable ``__main__``, as the CLI is).
+    the caller must be an importable ``__main__``, as the CLI is). ``memory`` is
+    DuckDB's limit (e.g. "96MB"; default ``memory_limit()``): the build spills to
+    disk beyond it, whatever the input size.
     """
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
@@ -262,12 +289,18 @@ def ingest(
     _remove_abandoned_builds(db_path)
     building = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
+    spill = building.with_name(f"{building.name}.tmp")
     summary = IngestSummary()
-    con = duckdb.connect(str(building))
-    # Bounded memory at registry scale: DuckDB spills its sorts and joins to disk
-    # beyond this, and need not keep insertion order where a query does not ask.
-    con.execute(f"set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
-    con.execute("set preserve_insertion_order = false")
+    # Bounded memory at any size: DuckDB spills its joins, sorts and aggregates to
+    # disk beyond the limit, and need not keep insertion order where a query does not ask.
+    con = duckdb.connect(
+        str(building),
+        config={
+            "memory_limit": memory or memory_limit(),
+            "temp_directory": str(spill),
+            "preserve_insertion_order": False,
+        },
+    )
     bar = None
     if progress:
         from tqdm import tqdm
@@ -307,6 +340,7 @@ def ingest(
         con.execute("checkpoint")
     except BaseException:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
         building.unlink(missing_ok=True)
         Path(f"{building}.wal").unlink(missing_ok=True)
         raise
@@ -314,13 +348,14 @@ def ingest(
         if bar is not None:
             bar.close()
     con.close()
+    shutil.rmtree(spill, ignore_errors=True)
     os.replace(building, db_path)
     summary.elapsed_s = time.perf_counter() - started
     return summary
 
 
 _STAGING: dict[str, dict[str, Any]] = {
-    "stage_records": RECORD_SCHEMA,
+    "stage_records": _STAGE_RECORD_SCHEMA,
     "stage_criteria": _CRITERIA_SCHEMA,
     "stage_themes": _THEME_SCHEMA,
     "ingest_issues": _ISSUE_SCHEMA,
