@@ -204,9 +204,7 @@ def _process(task: Task, limits: ZipLimits) -> _Chunk:
                 )
     criteria_frame = pl.DataFrame(criteria, schema=_CRITERIA_SCHEMA, orient="row")
     labels = themes.classify_frame(criteria_frame.select("criterion_id", "text"), rules=_rules)
-    search = criteria_frame.group_by("record_seq", maintain_order=True).agg(
-        pl.col("text").str.join("\n").alias("search_text")
-    )
+    search = criteria_frame.group_by("record_seq", maintain_order=True).agg(pl.col("text").str.join("\n").alias("search_text"))
     return _Chunk(
         records=pl.DataFrame(rows, schema=RECORD_SCHEMA).join(search, on="record_seq", how="left"),
         criteria=criteria_frame,

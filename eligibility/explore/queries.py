@@ -66,7 +66,7 @@ def connect(db_path: Path | str) -> duckdb.DuckDBPyConnection:
 def _cache_search(cursor: duckdb.DuckDBPyConnection, search: str) -> None:
     """Put the studies whose criteria contain ``search`` (literally) into search_hits, once per string."""
     with _search_lock:
-        if cursor.execute("select 1 from memory.main.searches where search = $s", {"s": search}).fetchone():
+        if cursor.execute("select 1 from memory.main.searches where search = $s", {"s": search}).fetchall():
             return
         cursor.execute(
             "insert into memory.main.search_hits select $s, nct_id from studies where contains(search_text, $s)",
