@@ -23,8 +23,6 @@ from typing import Any
 
 import duckdb
 import polars as pl
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from eligibility import __version__
 from eligibility.build import themes
@@ -54,11 +52,8 @@ _THEME_SCHEMA: dict[str, Any] = {"criterion_id": pl.Int64, "theme": pl.Utf8, "cu
 _ISSUE_SCHEMA: dict[str, Any] = {k: pl.Utf8 for k in ("kind", "file", "record", "nct_id", "reason")}
 # A staged record also carries its search text: its criteria one per line (the
 # newline keeps a search from matching across two criteria), lower-cased by DuckDB
-# as it is written (the same lower() as ever, whatever Python would make of "İ").
+# as it is written (the same lower() as ever, whatever polars would make of "İ").
 _STAGE_RECORD_SCHEMA: dict[str, Any] = {**RECORD_SCHEMA, "search_text": pl.Utf8}
-# Workers hand staged rows to the writer as Arrow tables: built straight from the
-# rows, pickled as Arrow buffers, offset and written to DuckDB without conversion.
-_RECORD_ARROW = pl.DataFrame(schema=_STAGE_RECORD_SCHEMA).to_arrow().schema
 
 
 def memory_limit() -> str:
@@ -109,33 +104,36 @@ class _Writer:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.tables: dict[str, list[pa.Table]] = {"stage_records": [], "stage_criteria": [], "stage_themes": []}
+        self.frames: dict[str, list[pl.DataFrame]] = {"records": [], "criteria": [], "themes": []}
         self.buffered = 0
         self.issues: list[tuple[str | None, ...]] = []
         self.records = 0
         self.criteria = 0
 
     def add(self, chunk: _Chunk) -> None:
-        if chunk.records.num_rows:
-            self.tables["stage_records"].append(_offset(chunk.records, record_seq=self.records))
-            self.tables["stage_criteria"].append(_offset(chunk.criteria, criterion_id=self.criteria, record_seq=self.records))
-            self.tables["stage_themes"].append(_offset(chunk.themes, criterion_id=self.criteria))
-            self.records += chunk.records.num_rows
-            self.criteria += chunk.criteria.num_rows
-            self.buffered += chunk.records.num_rows
+        if chunk.records.height:
+            self.frames["records"].append(chunk.records.with_columns(pl.col("record_seq") + self.records))
+            self.frames["criteria"].append(
+                chunk.criteria.with_columns(pl.col("criterion_id") + self.criteria, pl.col("record_seq") + self.records)
+            )
+            self.frames["themes"].append(chunk.themes.with_columns(pl.col("criterion_id") + self.criteria))
+            self.records += chunk.records.height
+            self.criteria += chunk.criteria.height
+            self.buffered += chunk.records.height
         for problem in chunk.problems:
             self.issues.append((problem.kind, problem.file, problem.record, problem.nct_id, problem.reason))
         if self.buffered >= BATCH_RECORDS:
             self.flush()
 
     def flush(self) -> None:
-        for table, parts in self.tables.items():
-            if parts:
-                self.con.register("batch", pa.concat_tables(parts))
+        for table, name in (("stage_records", "records"), ("stage_criteria", "criteria"), ("stage_themes", "themes")):
+            if self.frames[name]:
+                frame = pl.concat(self.frames[name], how="vertical")
+                self.con.register("batch", frame)
                 lowered = " replace (lower(search_text) as search_text)" if table == "stage_records" else ""
                 self.con.execute(f"insert into {table} by name select *{lowered} from batch")
                 self.con.unregister("batch")
-            parts.clear()
+            self.frames[name] = []
         if self.issues:
             issues = pl.DataFrame(self.issues, schema=_ISSUE_SCHEMA, orient="row")
             self.con.register("batch", issues)
@@ -145,24 +143,16 @@ class _Writer:
         self.buffered = 0
 
 
-def _offset(table: pa.Table, **offsets: int) -> pa.Table:
-    """The table with ``offsets`` added to the named id columns (chunk-local ids become global)."""
-    for name, offset in offsets.items():
-        index = table.schema.get_field_index(name)
-        table = table.set_column(index, name, pc.add(table.column(name), offset))
-    return table
-
-
 _open_zips: dict[str, zipfile.ZipFile] = {}
 
 
 @dataclass(slots=True)
 class _Chunk:
-    """What one worker made of one task: staged rows as Arrow tables (ids local to the chunk) and problems."""
+    """What one worker made of one task: staged rows as frames (ids local to the chunk) and problems."""
 
-    records: pa.Table
-    criteria: pa.Table
-    themes: pa.Table
+    records: pl.DataFrame
+    criteria: pl.DataFrame
+    themes: pl.DataFrame
     files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     file_formats: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -207,7 +197,6 @@ def _process(task: Task, limits: ZipLimits) -> _Chunk:
             result.source_file = _printable(result.source_file) or ""
             result.source_record = _printable(result.source_record) or ""
             row, items = normalise_record(result, len(rows) + 1, problems)
-            row["search_text"] = "\n".join(i.text for i in items) if items else None
             rows.append(row)
             for i in items:
                 criteria.append(
@@ -215,10 +204,11 @@ def _process(task: Task, limits: ZipLimits) -> _Chunk:
                 )
     criteria_frame = pl.DataFrame(criteria, schema=_CRITERIA_SCHEMA, orient="row")
     labels = themes.classify_frame(criteria_frame.select("criterion_id", "text"), rules=_rules)
+    search = criteria_frame.group_by("record_seq", maintain_order=True).agg(pl.col("text").str.join("\n").alias("search_text"))
     return _Chunk(
-        records=pa.Table.from_pylist(rows, schema=_RECORD_ARROW),
-        criteria=criteria_frame.to_arrow(),
-        themes=labels.select("criterion_id", "theme", "cue").to_arrow(),
+        records=pl.DataFrame(rows, schema=RECORD_SCHEMA).join(search, on="record_seq", how="left"),
+        criteria=criteria_frame,
+        themes=labels.select("criterion_id", "theme", "cue"),
         files=[_printable(f) or "" for f in files],
         problems=[replace(p, file=_printable(p.file) or "", record=_printable(p.record) or "") for p in problems],
         file_formats=formats,
@@ -329,8 +319,8 @@ def ingest(
                     summary.reject_reasons[problem.reason] += 1
                 else:
                     summary.warnings += 1
-            summary.records_read += chunk.records.num_rows
-            for (_, fmt), count in chunk.file_formats.items():
+            summary.records_read += chunk.records.height
+            for fmt, count in chunk.records["source_format"].value_counts().iter_rows():
                 summary.formats[fmt] += count
             writer.add(chunk)
             if bar is not None:
