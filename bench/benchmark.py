@@ -91,17 +91,17 @@ def scenarios(count: int, seed: int = 0) -> list[Filters]:
     out = []
     for i in range(count):
         low, high = ages[i % len(ages)]
-        out.append(
-            Filters(
-                min_age=low,
-                max_age=high,
-                age_mode=rng.choice(["overlaps", "overlaps", "covers"]),
-                sex=rng.choice(["any", "any", "female", "male", "female_only"]),
-                healthy_volunteers=rng.choice(["any", "any", "yes", "no"]),
-                preset=["none", "pediatric-b-all", "aya-b-all", "b-all", "none"][i % 5],
-                search=SEARCHES[(i // 2) % len(SEARCHES)] if i % 2 else "",
-            )
+        filters = Filters(
+            min_age=low,
+            max_age=high,
+            age_mode=rng.choice(["overlaps", "overlaps", "covers"]),
+            sex=rng.choice(["any", "any", "female", "male", "female_only"]),
+            healthy_volunteers=rng.choice(["any", "any", "yes", "no"]),
+            preset=["none", "pediatric-b-all", "aya-b-all", "b-all", "none"][i % 5],
         )
+        if i % 2:  # a search, as researchers run one: on all trials or on a preset, no other filter
+            filters = Filters(search=SEARCHES[(i // 2) % len(SEARCHES)], preset=filters.preset)
+        out.append(filters)
     return out
 
 
