@@ -288,6 +288,8 @@ def ingest(
     building = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
     spill = building.with_name(f"{building.name}.tmp")
+    staging = building.with_name(f"{building.name}.stage")
+    staging.unlink(missing_ok=True)
     summary = IngestSummary()
     # Bounded memory at any size: DuckDB spills its joins, sorts and aggregates to
     # disk beyond the limit, and need not keep insertion order where a query does not ask.
@@ -305,6 +307,7 @@ def ingest(
 
         bar = tqdm(unit=" files", desc="ingest", mininterval=0.5, leave=False)
     try:
+        _attach_staging(con, staging)
         _create_staging(con)
         _create_themes_table(con)
         writer = _Writer(con)
@@ -331,6 +334,9 @@ def ingest(
         summary.read_s = time.perf_counter() - started
         con.execute("create table constants as select $study_url as study_url", {"study_url": STUDY_URL})
         con.execute((SQL_DIR / "finalise.sql").read_text())
+        con.execute("reset search_path")
+        con.execute("detach stage")
+        _remove_database_file(staging)
         summary.studies_loaded = con.execute("select count(*) from studies").fetchall()[0][0]
         summary.duplicates_merged = writer.records - summary.studies_loaded
         summary.criteria = con.execute("select count(*) from criteria").fetchall()[0][0]
@@ -339,8 +345,8 @@ def ingest(
     except BaseException:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
-        building.unlink(missing_ok=True)
-        Path(f"{building}.wal").unlink(missing_ok=True)
+        _remove_database_file(staging)
+        _remove_database_file(building)
         raise
     finally:
         if bar is not None:
@@ -360,11 +366,28 @@ _STAGING: dict[str, dict[str, Any]] = {
 }
 
 
+def _attach_staging(con: duckdb.DuckDBPyConnection, staging: Path) -> None:
+    """Stage in a file of its own, deleted after publishing, so the database keeps no dropped blocks.
+
+    The staging catalog is on the search path: SQL names the staging tables unqualified.
+    """
+    con.execute("attach $path as stage", {"path": str(staging)})
+    database = con.execute("select current_database()").fetchall()[0][0]
+    quoted = '"' + database.replace('"', '""') + '"'
+    con.execute(f"set search_path = '{quoted.replace(chr(39), chr(39) * 2)}.main,stage.main'")
+
+
+def _remove_database_file(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    Path(f"{path}.wal").unlink(missing_ok=True)
+
+
 def _create_staging(con: duckdb.DuckDBPyConnection) -> None:
     """The staging tables, typed from the same schemas the workers' frames use (one definition)."""
     for table, schema in _STAGING.items():
         con.register("empty_frame", pl.DataFrame(schema=schema))
-        con.execute(f"create table {table} as select * from empty_frame")
+        target = f"stage.{table}" if table.startswith("stage_") else table
+        con.execute(f"create table {target} as select * from empty_frame")
         con.unregister("empty_frame")
 
 
