@@ -345,6 +345,8 @@ def main() -> int:
         if args.ingest_only:
             return 0
     pages, queries, export = measure_duckdb(args.db, args.runs)
+    print(f"\n## DuckDB alone (ms; {args.runs} filter sets)")
+    table({**pages, **queries, **export}, {})
     lite_pages: dict[str, list[float]] = {}
     lite_queries: dict[str, list[float]] = {}
     if not args.no_sqlite:
