@@ -26,12 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import duckdb  # noqa: E402
 import sqlite_baseline  # noqa: E402
 
 from eligibility.explore.export import to_csv_bytes  # noqa: E402
 from eligibility.explore.filters import Filters  # noqa: E402
 from eligibility.explore.queries import connect, run  # noqa: E402
-from eligibility.explore.trends import TABLES, trend_table  # noqa: E402
+from eligibility.explore.trends import RULE_DATE, THIN_YEAR  # noqa: E402
 
 
 def _tree_rss_bytes(root: int) -> int:
@@ -85,22 +86,23 @@ def measure_ingest(corpus: Path, db: Path, workers: int) -> dict[str, Any]:
 
 
 def scenarios(count: int, seed: int = 0) -> list[Filters]:
-    """Varied filters as researchers use them: presets, age ranges, sexes, volunteers, searches."""
+    """Varied filters as researchers use them: presets, age ranges, sexes, volunteers; every other one searches."""
     rng = random.Random(seed)
     ages = [(None, None), (0.0, 17.0), (15.0, 39.0), (18.0, 64.0), (65.0, None), (0.0, 1.0)]
     out = []
     for i in range(count):
         low, high = ages[i % len(ages)]
-        out.append(
-            Filters(
-                min_age=low,
-                max_age=high,
-                age_mode=rng.choice(["overlaps", "overlaps", "covers"]),
-                sex=rng.choice(["any", "any", "female", "male", "female_only"]),
-                healthy_volunteers=rng.choice(["any", "any", "yes", "no"]),
-                preset=["none", "pediatric-b-all", "aya-b-all", "b-all", "none"][i % 5],
-            )
+        filters = Filters(
+            min_age=low,
+            max_age=high,
+            age_mode=rng.choice(["overlaps", "overlaps", "covers"]),
+            sex=rng.choice(["any", "any", "female", "male", "female_only"]),
+            healthy_volunteers=rng.choice(["any", "any", "yes", "no"]),
+            preset=["none", "pediatric-b-all", "aya-b-all", "b-all", "none"][i % 5],
         )
+        if i % 2:  # a search, as researchers run one: on all trials or on a preset, no other filter
+            filters = Filters(search=SEARCHES[(i // 2) % len(SEARCHES)], preset=filters.preset)
+        out.append(filters)
     return out
 
 
@@ -116,6 +118,45 @@ SEARCHES = [
     "cns",
     "50%",
 ]
+TRIALS_PAGE_ROWS = 25  # pages/trials.py PAGE_SIZES[0]: the rows the Trials page fetches (paged on the server)
+DETAIL_PICKER_ROWS = 5_000  # pages/detail.py: the trials the picker lists
+THEME_CRITERIA_SHOWN = 300  # pages/themes.py CRITERIA_SHOWN
+THEME = "infection"
+
+# Each page's queries, in the order the page runs them (the sidebar's filter options
+# on the first page of a session): (query, extra parameters, whether the filters apply).
+PAGES: dict[str, list[tuple[str, dict[str, Any], bool]]] = {
+    "Overview (first render)": [
+        ("filter_options", {}, False),
+        ("headline_counts", {}, True),
+        ("age_eligibility_curve", {}, True),
+        ("breakdowns", {}, True),
+    ],
+    "Trials": [("trials_table", {"limit": TRIALS_PAGE_ROWS, "offset": 0}, True), ("headline_counts", {}, True)],
+    "Themes": [
+        ("theme_distribution", {}, True),
+        ("theme_criteria_count", {"theme": THEME, "exclusion_kind": "any"}, True),
+        ("theme_criteria", {"theme": THEME, "exclusion_kind": "any", "limit": THEME_CRITERIA_SHOWN}, True),
+        ("theme_cooccurrence", {}, True),
+    ],
+    "Trial detail": [
+        ("trials_table", {"limit": DETAIL_PICKER_ROWS, "offset": 0}, True),
+        ("headline_counts", {}, True),
+        ("trial_detail", {}, False),
+        ("trial_criteria", {}, False),
+        ("trial_sources", {}, False),
+    ],
+}
+
+# Pages whose queries have no SQLite translation in sqlite_baseline.py: timed on DuckDB only.
+DUCKDB_ONLY_PAGES: dict[str, list[tuple[str, dict[str, Any], bool]]] = {
+    "Trends": [
+        ("trend_year_counts", {"thin_below": THIN_YEAR}, True),
+        ("trend_theme_shares", {"thin_below": THIN_YEAR}, True),
+        ("trend_before_after", {"cutoff": RULE_DATE.isoformat(), "gap_years": 0}, True),
+        ("trend_age_access", {"thin_below": THIN_YEAR}, True),
+    ],
+}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -129,53 +170,81 @@ def timed(fn: Callable[[], Any]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def measure_queries(db: Path, runs: int) -> dict[str, list[float]]:
-    con = connect(db)
-    filters = scenarios(runs)
-    ids = [r[0] for r in con.execute("select nct_id from studies using sample 200 rows").fetchall()]
-    times: dict[str, list[float]] = {}
+def _page_params(name: str, extra: dict[str, Any], filtered: bool, filters: Filters, nct_id: str) -> dict[str, Any]:
+    if name.startswith("trial_") and not filtered:
+        return {"nct_id": nct_id}
+    return {**(filters.params() if filtered else {}), **extra}
 
-    def add(name: str, fn: Callable[[], Any]) -> None:
-        times.setdefault(name, []).append(timed(fn))
 
-    for i, f in enumerate(filters):
-        p = f.params()
-        add("headline counts", lambda p=p: run(con, "headline_counts", **p))
-        add("trials table, first page", lambda p=p: run(con, "trials_table", **p, limit=100, offset=0))
-        add("theme distribution", lambda p=p: run(con, "theme_distribution", **p))
-        other = filters[(i + 7) % len(filters)].params()
-        add(
-            "cohort comparison (2 cohorts)",
-            lambda p=p, o=other: (run(con, "theme_distribution", **p), run(con, "theme_distribution", **o)),
-        )
-        add("age-eligibility curve", lambda p=p: run(con, "age_eligibility_curve", **p))
-        add("breakdowns", lambda p=p: run(con, "breakdowns", **p))
-        add("theme co-occurrence", lambda p=p: run(con, "theme_cooccurrence", **p))
-        for table in TABLES:
-            add(f"trends: {table}", lambda p=p, t=table: trend_table(t, lambda name, **k: run(con, name, **p, **k)))
-        add(
-            "criteria behind a theme",
-            lambda p=p: run(con, "theme_criteria", **p, theme="infection", exclusion_kind="any", limit=300),
-        )
-        s = Filters(search=SEARCHES[i % len(SEARCHES)], preset=f.preset).params()
-        add("criteria text search", lambda s=s: run(con, "headline_counts", **s))
-        nct = ids[i % len(ids)]
-        add(
-            "trial detail page",
-            lambda n=nct: (
-                run(con, "trial_detail", nct_id=n),
-                run(con, "trial_criteria", nct_id=n),
-                run(con, "trial_sources", nct_id=n),
-            ),
-        )
+def measure_pages(
+    runs: int,
+    ids: list[str],
+    start: Callable[[], Any],
+    prepare: Callable[[Any, Filters], Any],
+    ask: Callable[[Any, str, dict[str, Any]], Any],
+    finish: Callable[[Any], None],
+    pages_run: dict[str, list[tuple[str, dict[str, Any], bool]]] = PAGES,
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Each page's full set of queries per filter set, on a fresh session (a new search is scanned again).
+
+    ``prepare`` (timed with the page) is what an engine does once per page before its
+    queries. Returns the page times and, from the same runs, each query's own times (ms).
+    """
+    pages: dict[str, list[float]] = {}
+    queries: dict[str, list[float]] = {}
+    for i, filters in enumerate(scenarios(runs)):
+        for page, steps in pages_run.items():
+            session = None
+            total = 0.0
+            try:
+                session = start()
+                total = timed(lambda s=session, f=filters: prepare(s, f))
+                for name, extra, filtered in steps:
+                    params = _page_params(name, extra, filtered, filters, ids[i % len(ids)])
+                    took = timed(lambda s=session, n=name, p=params: ask(s, n, p))
+                    queries.setdefault(name + (" (searching)" if filtered and filters.search else ""), []).append(took)
+                    total += took
+            finally:
+                if session is not None:
+                    finish(session)
+            pages.setdefault(page, []).append(total)
+            pages.setdefault(page + (", searching" if filters.search else ", no search"), []).append(total)
+    return pages, queries
+
+
+def measure_duckdb(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, list[float]]]:
+    """Page and query times on DuckDB, through the dashboard's own runner, plus the CSV export."""
+    probe = connect(db)
+    ids = [r[0] for r in probe.execute("select nct_id from studies using sample 200 rows").fetchall()]
+    probe.close()
+    con = connect(db)  # one connection, as the app keeps one per database
+
+    def fresh_session() -> duckdb.DuckDBPyConnection:
+        # forget the searches already scanned, so a page's search costs what a new one does
+        con.execute("delete from memory.main.searches")
+        con.execute("delete from memory.main.search_hits")
+        return con
+
+    pages, queries = measure_pages(
+        runs,
+        ids,
+        start=fresh_session,
+        prepare=lambda con, filters: None,  # the runner scans a new search in the page's first query
+        ask=lambda con, name, params: run(con, name, **params),
+        finish=lambda con: None,
+        pages_run=PAGES | DUCKDB_ONLY_PAGES,
+    )
+    export: dict[str, list[float]] = {}
     for i in range(max(3, runs // 4)):
         p = Filters(preset="none", min_age=[None, 18.0, 0.0][i % 3], max_age=None).params()
-        add("CSV export of 100,000 trials", lambda p=p: to_csv_bytes(run(con, "trials_table", **p, limit=100_000, offset=0)))
+        export.setdefault("CSV export of 100,000 trials", []).append(
+            timed(lambda p=p: to_csv_bytes(run(con, "trials_table", **p, limit=100_000, offset=0)))
+        )
     con.close()
-    return times
+    return pages, queries, export
 
 
-def measure_sqlite(db: Path, runs: int) -> tuple[dict[str, list[float]], float]:
+def measure_sqlite(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]], float]:
     lite_path = db.with_suffix(".sqlite")
     started = time.perf_counter()
     if not lite_path.exists():  # the same corpus gives the same tables: built once, reused
@@ -183,25 +252,16 @@ def measure_sqlite(db: Path, runs: int) -> tuple[dict[str, list[float]], float]:
     build_s = time.perf_counter() - started
     lite = sqlite3.connect(lite_path)
     ids = [r[0] for r in lite.execute("select nct_id from studies order by random() limit 200").fetchall()]
-    times: dict[str, list[float]] = {}
-    names = {
-        "headline counts": "headline_counts",
-        "trials table, first page": "trials_first_page",
-        "theme distribution": "theme_distribution",
-        "age-eligibility curve": "age_eligibility_curve",
-    }
-    for i, f in enumerate(scenarios(runs)):
-        p = {**f.params(), "limit": 100}
-        for label, name in names.items():
-            times.setdefault(label, []).append(timed(lambda n=name, p=p: sqlite_baseline.run(lite, n, p)))
-        s = {**Filters(search=SEARCHES[i % len(SEARCHES)], preset=f.preset).params()}
-        times.setdefault("criteria text search", []).append(timed(lambda s=s: sqlite_baseline.run(lite, "headline_counts", s)))
-        nct = {"nct_id": ids[i % len(ids)]}
-        times.setdefault("trial detail page", []).append(
-            timed(lambda n=nct: (sqlite_baseline.run(lite, "trial_detail", n), sqlite_baseline.run(lite, "trial_criteria", n)))
-        )
+    pages, queries = measure_pages(
+        runs,
+        ids,
+        start=lambda: lite,
+        prepare=lambda con, filters: sqlite_baseline.start_page(con, filters.params()["search"]),
+        ask=lambda con, name, params: sqlite_baseline.run(con, name, params),
+        finish=lambda con: None,
+    )
     lite.close()
-    return times, build_s
+    return pages, queries, build_s
 
 
 def measure_cold_start(db: Path) -> float:
@@ -258,14 +318,30 @@ def measure_cold_start(db: Path) -> float:
     return elapsed
 
 
+def table(duck: dict[str, list[float]], lite: dict[str, list[float]]) -> list[dict[str, Any]]:
+    """Print p50/p95 per row with SQLite's figures and the ratio of medians; return the rows."""
+    print(f"{'':40} {'p50':>8} {'p95':>8} {'SQLite p50':>11} {'SQLite p95':>11} {'SQLite/DuckDB':>14}")
+    rows = []
+    for name, values in duck.items():
+        p50, p95 = statistics.median(values), percentile(values, 0.95)
+        other = lite.get(name)
+        lp50 = statistics.median(other) if other else float("nan")
+        lp95 = percentile(other, 0.95) if other else float("nan")
+        rows.append({"name": name, "p50_ms": p50, "p95_ms": p95, "sqlite_p50_ms": lp50, "sqlite_p95_ms": lp95, "n": len(values)})
+        print(f"{name:40} {p50:8.1f} {p95:8.1f} {lp50:11.1f} {lp95:11.1f} {lp50 / p50:13.1f}x", flush=True)
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=ROOT / "bench" / "out" / "registry-550000.zip")
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "registry.duckdb")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--runs", type=int, default=24, help="filter sets per query (at least 20)")
+    parser.add_argument("--runs", type=int, default=24, help="filter sets per page, the same on every engine (at least 20)")
     parser.add_argument("--skip-ingest", action="store_true", help="reuse the database at --db")
-    parser.add_argument("--sqlite-runs", type=int, default=6, help="filter sets per query on SQLite (0 = skip; it is slow)")
+    parser.add_argument("--ingest-only", action="store_true", help="measure the ingest and stop")
+    parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite baseline (it is slow)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the app cold start in Chromium")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "results.json")
     args = parser.parse_args()
 
@@ -278,38 +354,24 @@ def main() -> int:
             f"studies: {ingest['studies']:,}  wall: {ingest['wall_s']:.1f} s  rate: {ingest['studies_per_s']:,.0f} studies/s  "
             f"peak RSS: {ingest['peak_rss_gib']:.2f} GiB  database: {ingest['db_gib']:.2f} GiB"
         )
-    duck = measure_queries(args.db, args.runs)
-    for name, values in duck.items():
-        print(f"  duckdb {name:32} p50 {statistics.median(values):8.1f} ms  p95 {percentile(values, 0.95):8.1f} ms", flush=True)
-    lite, build_s = ({}, 0.0) if args.sqlite_runs == 0 else measure_sqlite(args.db, args.sqlite_runs)
-    print(f"\n## Queries (server-side, ms; DuckDB {args.runs} filter sets each, SQLite {args.sqlite_runs})")
-    print(f"{'query':32} {'p50':>8} {'p95':>8} {'SQLite p50':>11} {'SQLite p95':>11} {'ratio p50':>10}")
-    rows = []
-    for name, values in duck.items():
-        p50, p95 = statistics.median(values), percentile(values, 0.95)
-        lp50 = statistics.median(lite[name]) if name in lite else None
-        lp95 = percentile(lite[name], 0.95) if name in lite else None
-        ratio = (lp50 / p50) if lp50 else None
-        rows.append(
-            {
-                "query": name,
-                "p50_ms": p50,
-                "p95_ms": p95,
-                "sqlite_p50_ms": lp50,
-                "sqlite_p95_ms": lp95,
-                "ratio": ratio,
-                "n": len(values),
-            }
-        )
-        print(
-            f"{name:32} {p50:8.1f} {p95:8.1f} {lp50 if lp50 is not None else float('nan'):11.1f} "
-            f"{lp95 if lp95 is not None else float('nan'):11.1f} {ratio if ratio else float('nan'):9.1f}x"
-        )
-    results["queries"] = rows
-    results["sqlite_build_s"] = build_s
-    cold = measure_cold_start(args.db)
-    results["cold_start_s"] = cold
-    print(f"\napp cold start to first rendered page: {cold:.2f} s")
+        print(ingest["summary"], flush=True)
+        if args.ingest_only:
+            return 0
+    pages, queries, export = measure_duckdb(args.db, args.runs)
+    print(f"\n## DuckDB alone (ms; {args.runs} filter sets)")
+    table({**pages, **queries, **export}, {})
+    lite_pages: dict[str, list[float]] = {}
+    lite_queries: dict[str, list[float]] = {}
+    if not args.no_sqlite:
+        lite_pages, lite_queries, results["sqlite_build_s"] = measure_sqlite(args.db, args.runs)
+    print(f"\n## Pages: each page's queries as it runs them (server-side, ms; {args.runs} filter sets, fresh session each)")
+    results["pages"] = table(pages, lite_pages)
+    print("\n## Queries, from the same runs (ms; '(searching)' = the filters include a criteria search)")
+    results["queries"] = table({**queries, **export}, lite_queries)
+    if not args.no_browser:
+        cold = measure_cold_start(args.db)
+        results["cold_start_s"] = cold
+        print(f"\napp cold start to first rendered page: {cold:.2f} s")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, default=str))
     print(f"results: {args.out}")

@@ -9,7 +9,9 @@
 --                        | 'female_only' | 'male_only' (single-sex trials)
 --   $healthy_volunteers  'any' | 'yes' | 'no'
 --   $condition           lower-case text found in conditions, keywords or titles ('' = any)
---   $search              lower-case text found in any criterion ('' = any)
+--   $search              lower-case text found in any criterion ('' = any); the runner
+--                        (eligibility/explore/queries.py) puts the studies that contain
+--                        it into search_hits first, so the text is scanned once per string
 --   $phases, $statuses, $study_types   lists of registry codes (empty = any)
 --   $preset              'none' | 'b-all' (B-ALL studies) | 'pediatric-b-all' (B-ALL, accepts under-18s)
 --                        | 'aya-b-all' (B-ALL, age range overlaps $aya_min-$aya_max)
@@ -60,7 +62,7 @@ where
             $condition
         )
     )
-    and ($search = '' or contains(s.search_text, $search))
+    and ($search = '' or s.nct_id in (select h.nct_id from memory.main.search_hits as h where h.search = $search))
     and (len($phases::varchar[]) = 0 or list_has_any(s.phases, $phases::varchar[]))
     and (len($statuses::varchar[]) = 0 or list_contains($statuses::varchar[], s.overall_status))
     and (len($study_types::varchar[]) = 0 or list_contains($study_types::varchar[], s.study_type))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 import time
 import zipfile
 from collections import Counter, deque
@@ -33,7 +34,8 @@ from eligibility.paths import DEFAULT_DB
 
 SQL_DIR = Path(__file__).parent / "sql"
 BATCH_RECORDS = 5000
-DUCKDB_MEMORY_LIMIT = "2GB"
+MEMORY_ENV = "ELIGIBILITY_INGEST_MEMORY"  # DuckDB's memory limit for ingest, e.g. "512MB"
+MAX_DUCKDB_MEMORY = 2 * 2**30  # with the workers and Python, the whole build stays within 4 GiB
 MAX_THEMES = 63  # studies.exclusion_theme_mask is a signed 64-bit integer
 
 _CRITERIA_SCHEMA: dict[str, Any] = {
@@ -47,6 +49,21 @@ _CRITERIA_SCHEMA: dict[str, Any] = {
     "text": pl.Utf8,
 }
 _ISSUE_SCHEMA: dict[str, Any] = {k: pl.Utf8 for k in ("kind", "file", "record", "nct_id", "reason")}
+# A staged record also carries its search text: its criteria one per line (the
+# newline keeps a search from matching across two criteria), lower-cased by DuckDB
+# as it is written (the same lower() as ever, whatever polars would make of "İ").
+_STAGE_RECORD_SCHEMA: dict[str, Any] = {**RECORD_SCHEMA, "search_text": pl.Utf8}
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for ingest: $ELIGIBILITY_INGEST_MEMORY, else a quarter of RAM, at most 2 GiB.
+
+    Beyond it DuckDB spills to a temporary folder beside the database being built.
+    """
+    if override := os.environ.get(MEMORY_ENV, "").strip():
+        return override
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(256 * 2**20, min(physical // 4, MAX_DUCKDB_MEMORY)) // 2**20}MiB"
 
 
 @dataclass(slots=True)
@@ -124,7 +141,8 @@ class _Writer:
             if self.frames[name]:
                 frame = pl.concat(self.frames[name], how="vertical")
                 self.con.register("batch", frame)
-                self.con.execute(f"insert into {table} by name select * from batch")
+                lowered = " replace (lower(search_text) as search_text)" if table == "stage_records" else ""
+                self.con.execute(f"insert into {table} by name select *{lowered} from batch")
                 self.con.unregister("batch")
             self.frames[name] = []
         if self.issues:
@@ -192,8 +210,9 @@ def _process(task: Task, limits: ZipLimits) -> _Chunk:
                 )
     criteria_frame = pl.DataFrame(criteria, schema=_CRITERIA_SCHEMA, orient="row")
     facts = thresholds.extract_frame(criteria_frame.select("criterion_id", "section", "text"))
+    search = criteria_frame.group_by("record_seq", maintain_order=True).agg(pl.col("text").str.join("\n").alias("search_text"))
     return _Chunk(
-        records=pl.DataFrame(rows, schema=RECORD_SCHEMA),
+        records=pl.DataFrame(rows, schema=RECORD_SCHEMA).join(search, on="record_seq", how="left"),
         criteria=criteria_frame,
         thresholds=facts,
         files=[_printable(f) or "" for f in files],
@@ -250,7 +269,10 @@ def _remove_abandoned_builds(db_path: Path) -> None:
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
-            leftover.unlink(missing_ok=True)
+            if leftover.is_dir():  # its spill folder
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
         except PermissionError:
             continue  # another user's live process
 
@@ -263,11 +285,14 @@ def ingest(
     limits: ZipLimits = DEFAULT_LIMITS,
     workers: int = 1,
     on_progress: Callable[[int, str], None] | None = None,
+    memory: str | None = None,
 ) -> IngestSummary:
     """Read every record under ``paths`` into a fresh database at ``db_path`` (atomically replaced).
 
     ``workers`` > 1 parses in that many worker processes (started with forkserver, so
-    the caller must be an importable ``__main__``, as the CLI is).
+    the caller must be an importable ``__main__``, as the CLI is). ``memory`` is
+    DuckDB's limit (e.g. "96MB"; default ``memory_limit()``): the build spills to
+    disk beyond it, whatever the input size.
     """
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
@@ -279,18 +304,27 @@ def ingest(
     _remove_abandoned_builds(db_path)
     building = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
+    spill = building.with_name(f"{building.name}.tmp")
+    staging = building.with_name(f"{building.name}.stage")
+    staging.unlink(missing_ok=True)
     summary = IngestSummary()
-    con = duckdb.connect(str(building))
-    # Bounded memory at registry scale: DuckDB spills its sorts and joins to disk
-    # beyond this, and need not keep insertion order where a query does not ask.
-    con.execute(f"set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
-    con.execute("set preserve_insertion_order = false")
+    # Bounded memory at any size: DuckDB spills its joins, sorts and aggregates to
+    # disk beyond the limit, and need not keep insertion order where a query does not ask.
+    con = duckdb.connect(
+        str(building),
+        config={
+            "memory_limit": memory or memory_limit(),
+            "temp_directory": str(spill),
+            "preserve_insertion_order": False,
+        },
+    )
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(unit=" files", desc="ingest", mininterval=0.5, leave=False)
     try:
+        _attach_staging(con, staging)
         _create_staging(con)
         _create_themes_table(con)
         writer = _Writer(con)
@@ -317,6 +351,9 @@ def ingest(
         summary.read_s = time.perf_counter() - started
         con.execute("create table constants as select $study_url as study_url", {"study_url": STUDY_URL})
         con.execute((SQL_DIR / "finalise.sql").read_text())
+        con.execute("reset search_path")
+        con.execute("detach stage")
+        _remove_database_file(staging)
         summary.studies_loaded = con.execute("select count(*) from studies").fetchall()[0][0]
         summary.duplicates_merged = writer.records - summary.studies_loaded
         summary.criteria = con.execute("select count(*) from criteria").fetchall()[0][0]
@@ -324,20 +361,22 @@ def ingest(
         con.execute("checkpoint")
     except BaseException:
         con.close()
-        building.unlink(missing_ok=True)
-        Path(f"{building}.wal").unlink(missing_ok=True)
+        shutil.rmtree(spill, ignore_errors=True)
+        _remove_database_file(staging)
+        _remove_database_file(building)
         raise
     finally:
         if bar is not None:
             bar.close()
     con.close()
+    shutil.rmtree(spill, ignore_errors=True)
     os.replace(building, db_path)
     summary.elapsed_s = time.perf_counter() - started
     return summary
 
 
 _STAGING: dict[str, dict[str, Any]] = {
-    "stage_records": RECORD_SCHEMA,
+    "stage_records": _STAGE_RECORD_SCHEMA,
     "stage_criteria": _CRITERIA_SCHEMA,
     "stage_themes": themes.OUTPUT_SCHEMA,
     "stage_thresholds": thresholds.FACT_SCHEMA,
@@ -345,11 +384,28 @@ _STAGING: dict[str, dict[str, Any]] = {
 }
 
 
+def _attach_staging(con: duckdb.DuckDBPyConnection, staging: Path) -> None:
+    """Stage in a file of its own, deleted after publishing, so the database keeps no dropped blocks.
+
+    The staging catalog is on the search path: SQL names the staging tables unqualified.
+    """
+    con.execute("attach $path as stage", {"path": str(staging)})
+    database = con.execute("select current_database()").fetchall()[0][0]
+    quoted = '"' + database.replace('"', '""') + '"'
+    con.execute(f"set search_path = '{quoted.replace(chr(39), chr(39) * 2)}.main,stage.main'")
+
+
+def _remove_database_file(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    Path(f"{path}.wal").unlink(missing_ok=True)
+
+
 def _create_staging(con: duckdb.DuckDBPyConnection) -> None:
     """The staging tables, typed from the same schemas the workers' frames use (one definition)."""
     for table, schema in _STAGING.items():
         con.register("empty_frame", pl.DataFrame(schema=schema))
-        con.execute(f"create table {table} as select * from empty_frame")
+        target = f"stage.{table}" if table.startswith("stage_") else table
+        con.execute(f"create table {target} as select * from empty_frame")
         con.unregister("empty_frame")
 
 

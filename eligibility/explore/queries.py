@@ -4,12 +4,18 @@ A query file may include another with a line ``-- @include name.sql``; the
 shared trial filter is written once, in ``matching_studies.sql``. Values only
 ever reach DuckDB as parameters. Each call takes its own cursor, so sessions
 in different threads never share a statement.
+
+A criteria search scans the text of every study once per distinct search
+string and connection: the matching studies are kept in ``search_hits`` (in
+the connection's private in-memory catalog, for the last ``SEARCHES_KEPT``
+strings), and every query of a page joins to them.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +62,8 @@ def parameters(name: str) -> frozenset[str]:
 
 
 CATALOG = "eligibility"
+SEARCHES_KEPT = 32
+_search_lock = threading.Lock()
 
 
 def connect(db_path: Path | str) -> duckdb.DuckDBPyConnection:
@@ -68,7 +76,29 @@ def connect(db_path: Path | str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(f"attach $path as {CATALOG} (read_only)", {"path": str(db_path)})
     con.execute(f"use {CATALOG}")
+    con.execute("create table memory.main.searches (search varchar, seq bigint)")
+    con.execute("create table memory.main.search_hits (search varchar, nct_id varchar)")
     return con
+
+
+def _cache_search(cursor: duckdb.DuckDBPyConnection, search: str) -> None:
+    """Put the studies whose criteria contain ``search`` (literally) into search_hits, once per string."""
+    with _search_lock:
+        if cursor.execute("select 1 from memory.main.searches where search = $s", {"s": search}).fetchall():
+            return
+        cursor.execute(
+            "insert into memory.main.search_hits select $s, nct_id from studies where contains(search_text, $s)",
+            {"s": search},
+        )
+        cursor.execute(
+            "insert into memory.main.searches select $s, coalesce(max(seq), 0) + 1 from memory.main.searches",
+            {"s": search},
+        )
+        cursor.execute(
+            "delete from memory.main.searches where seq <= (select max(seq) from memory.main.searches) - $kept",
+            {"kept": SEARCHES_KEPT},
+        )
+        cursor.execute("delete from memory.main.search_hits where search not in (select search from memory.main.searches)")
 
 
 def sorted_sql(name: str, sort: str | None = None, *, descending: bool = False) -> str:
@@ -97,6 +127,8 @@ def run(
     cursor = con.cursor()
     cursor.execute(f"use {CATALOG}")
     try:
+        if params.get("search") and "search" in wanted:
+            _cache_search(cursor, params["search"])
         return cursor.sql(
             sorted_sql(name, sort, descending=descending), params={k: v for k, v in params.items() if k in wanted}
         ).pl()

@@ -102,30 +102,26 @@ select *, minimum_disagrees or maximum_disagrees as age_statements_disagree
 from compared
 order by nct_id;
 
-create table studies as
-with kept as (
-    select r.*
-    from stage_records as r
-    join study_sources as s on s.record_seq = r.record_seq and s.kept
-),
-counts as (
+-- What the studies table adds to each kept record, built from small tables first:
+-- every aggregate keeps a fixed-size state per study (counts, bit masks), so
+-- DuckDB can spill it at any size (no string_agg or list aggregate over the
+-- registry; the workers join each record's search text), and the wide table
+-- below then needs a single join and a sort, which both spill too.
+create table study_facts as
+with counts as (
     select
         nct_id,
         count(*) filter (where section = 'inclusion') as n_inclusion,
         count(*) filter (where section = 'exclusion') as n_exclusion,
-        count(*) filter (where section = 'unspecified') as n_unspecified,
-        -- one lower-cased text per study for literal criteria search; the newline
-        -- keeps a search from matching across two criteria
-        lower(string_agg(text, chr(10) order by ordinal)) as search_text
+        count(*) filter (where section = 'unspecified') as n_unspecified
     from criteria
     group by nct_id
 ),
-exclusion_themes as (
-    -- the themes as a list to read, and as bits (bit position - 1 of themes) to count fast;
-    -- the whole mask has a theme's bit when at least one of its criteria excludes it wholly
+theme_masks as (
+    -- the exclusion themes as bits (bit position - 1 of themes) to count fast; the whole
+    -- mask has a theme's bit when at least one of its criteria excludes it wholly
     select
         t.nct_id,
-        list(distinct t.theme order by t.theme) as exclusion_themes,
         bit_or(1::bigint << (th.position - 1)) as exclusion_theme_mask,
         coalesce(bit_or(1::bigint << (th.position - 1)) filter (where not t.conditional), 0) as exclusion_theme_whole_mask
     from criterion_themes as t
@@ -139,61 +135,106 @@ record_counts as (
     group by nct_id
 )
 select
-    k.nct_id,
-    (select study_url from constants) || k.nct_id as url,
-    k.title,
-    k.official_title,
-    k.conditions,
-    k.keywords,
-    k.phases,
-    coalesce(array_to_string(k.phases, '/'), '') as phase,
-    k.overall_status,
-    k.study_type,
-    k.last_update,
-    -- time and design fields (null for the text export, which has none)
-    k.start_date,
-    k.start_date_precision,
-    year(k.start_date) as start_year,
-    k.first_posted,
-    k.first_posted_precision,
-    k.primary_completion_date,
-    k.primary_completion_precision,
-    k.lead_sponsor_class,
-    k.enrollment,
-    k.countries,
-    k.primary_purpose,
-    k.sex,
-    k.healthy_volunteers,
-    k.minimum_age_raw,
-    k.maximum_age_raw,
-    k.minimum_age_years,
-    k.maximum_age_years,
-    k.std_ages,
-    k.std_ages_source,
-    k.b_all_basis is not null as is_b_all,
-    a.age_statements_disagree,
-    k.b_all_basis,
+    s.record_seq,
     coalesce(c.n_inclusion, 0) as n_inclusion,
     coalesce(c.n_exclusion, 0) as n_exclusion,
     coalesce(c.n_unspecified, 0) as n_unspecified,
-    coalesce(e.exclusion_themes, []::varchar[]) as exclusion_themes,
-    coalesce(e.exclusion_theme_mask, 0) as exclusion_theme_mask,
-    coalesce(e.exclusion_theme_whole_mask, 0) as exclusion_theme_whole_mask,
-    k.criteria_text,
-    coalesce(c.search_text, '') as search_text,
-    k.record_complete,
-    k.source_file,
-    k.source_record,
-    k.source_format,
+    coalesce(m.exclusion_theme_mask, 0) as exclusion_theme_mask,
+    coalesce(m.exclusion_theme_whole_mask, 0) as exclusion_theme_whole_mask,
+    a.age_statements_disagree,
     n.n_source_records
-from kept as k
+from study_sources as s
+join record_counts as n using (nct_id)
 left join counts as c using (nct_id)
-left join exclusion_themes as e using (nct_id)
-left join record_counts as n using (nct_id)
+left join theme_masks as m using (nct_id)
 left join study_age_statements as a using (nct_id)
-order by k.nct_id;
+where s.kept;
 
+create table studies as
+with theme_bits as (
+    -- the themes in name order with their bits: a study's list is read back from its mask
+    select list({'theme': theme, 'bit': 1::bigint << (position - 1)} order by theme) as bits
+    from themes
+)
+select
+    r.nct_id,
+    (select study_url from constants) || r.nct_id as url,
+    r.title,
+    r.official_title,
+    r.conditions,
+    r.keywords,
+    r.phases,
+    coalesce(array_to_string(r.phases, '/'), '') as phase,
+    r.overall_status,
+    r.study_type,
+    r.last_update,
+    -- time and design fields (null for the text export, which has none)
+    r.start_date,
+    r.start_date_precision,
+    year(r.start_date) as start_year,
+    r.first_posted,
+    r.first_posted_precision,
+    r.primary_completion_date,
+    r.primary_completion_precision,
+    r.lead_sponsor_class,
+    r.enrollment,
+    r.countries,
+    r.primary_purpose,
+    r.sex,
+    r.healthy_volunteers,
+    r.minimum_age_raw,
+    r.maximum_age_raw,
+    r.minimum_age_years,
+    r.maximum_age_years,
+    r.std_ages,
+    r.std_ages_source,
+    r.b_all_basis is not null as is_b_all,
+    f.age_statements_disagree,
+    r.b_all_basis,
+    f.n_inclusion,
+    f.n_exclusion,
+    f.n_unspecified,
+    [b.theme for b in (select bits from theme_bits) if (f.exclusion_theme_mask & b.bit) <> 0] as exclusion_themes,
+    f.exclusion_theme_mask,
+    f.exclusion_theme_whole_mask,
+    r.criteria_text,
+    coalesce(r.search_text, '') as search_text,
+    r.record_complete,
+    r.source_file,
+    r.source_record,
+    r.source_format,
+    f.n_source_records
+from stage_records as r
+join study_facts as f using (record_seq)
+order by r.nct_id;
+
+drop table study_facts;
 drop table stage_thresholds;
 drop table stage_themes;
 drop table stage_criteria;
 drop table stage_records;
+
+-- The values the list filters can take, counted once here rather than on every
+-- first page load (a full scan of studies at registry scale).
+create table filter_options as
+with phases as (
+    select unnest(phases) as phase
+    from studies
+),
+
+countries as (
+    select unnest(countries) as country
+    from studies
+)
+
+select 'phase' as field, phase as value, count(*) as studies from phases group by phase
+union all
+select 'status', overall_status, count(*) from studies where overall_status is not null group by overall_status
+union all
+select 'study_type', study_type, count(*) from studies where study_type is not null group by study_type
+union all
+select 'sponsor_class', lead_sponsor_class, count(*) from studies where lead_sponsor_class is not null group by lead_sponsor_class
+union all
+select 'country', country, count(*) from countries group by country
+union all
+select 'primary_purpose', primary_purpose, count(*) from studies where primary_purpose is not null group by primary_purpose;
