@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import ROOT, sql
 
@@ -161,8 +162,14 @@ def test_pediatric_b_all_preset_themes_bar_click_and_downloads(server, browser) 
     _choose_main.click()
     page.get_by_role("option", name="Demographic", exact=True).click()
     _wait_idle(page)
+    # Choosing a theme redraws the chart as a new element: scroll to it once it has settled.
     chart = page.get_by_test_id("stVegaLiteChart").first
-    chart.scroll_into_view_if_needed()
+    for _ in range(20):
+        try:
+            chart.scroll_into_view_if_needed(timeout=2_000)
+            break
+        except PlaywrightError:
+            page.wait_for_timeout(500)
     page.wait_for_timeout(1000)
     box = chart.bounding_box()
     assert box is not None
@@ -278,8 +285,14 @@ def test_typed_filter_text_is_shown_as_typed(server, browser) -> None:
 
 
 def _themes_top_bar(page) -> None:
+    # Choosing a theme redraws the chart as a new element: scroll to it once it has settled.
     chart = page.get_by_test_id("stVegaLiteChart").first
-    chart.scroll_into_view_if_needed()
+    for _ in range(20):
+        try:
+            chart.scroll_into_view_if_needed(timeout=2_000)
+            break
+        except PlaywrightError:
+            page.wait_for_timeout(500)
     page.wait_for_timeout(1000)
     box = chart.bounding_box()
     assert box is not None
