@@ -162,19 +162,7 @@ def test_pediatric_b_all_preset_themes_bar_click_and_downloads(server, browser) 
     _choose_main.click()
     page.get_by_role("option", name="Demographic", exact=True).click()
     _wait_idle(page)
-    # Choosing a theme redraws the chart as a new element: scroll to it once it has settled.
-    chart = page.get_by_test_id("stVegaLiteChart").first
-    for _ in range(20):
-        try:
-            chart.scroll_into_view_if_needed(timeout=2_000)
-            break
-        except PlaywrightError:
-            page.wait_for_timeout(500)
-    page.wait_for_timeout(1000)
-    box = chart.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + 11)
-    _wait_idle(page)
+    _themes_top_bar(page)
     page.get_by_text(f"{top_label}: {top_criteria:,} exclusion criteria").wait_for(timeout=30_000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(SCREENSHOTS / "themes.png"), full_page=True)
