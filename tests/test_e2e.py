@@ -303,9 +303,17 @@ def test_theme_dropdown_and_bar_click_agree(server, browser) -> None:
     listing = f"{top_label}: {top_criteria:,} exclusion criteria"
     _themes_top_bar(page)
     page.get_by_text(listing).wait_for(timeout=30_000)
+    _wait_idle(page)
     dropdown = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text="Theme").first
-    dropdown.click()
-    page.get_by_role("option", name="Renal function", exact=True).click()
+    option = page.get_by_role("option", name="Renal function", exact=True)
+    for _ in range(5):  # a click that lands while the page is still redrawing does not open the list
+        dropdown.click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except PlaywrightError:
+            page.wait_for_timeout(500)
+    option.click()
     _wait_idle(page)
     page.get_by_text("Renal function: ").first.wait_for(timeout=30_000)
     assert "theme=Renal" in page.url
