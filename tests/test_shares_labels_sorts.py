@@ -51,12 +51,13 @@ def test_comparison_carries_intervals_for_both_cohorts() -> None:
 
 
 def test_codes_get_human_labels() -> None:
-    assert [code_label(c) for c in ("ALL", "ACTIVE_NOT_RECRUITING", "OLDER_ADULT", "PATIENTS ONLY", "PHASE1/PHASE2", "NA")] == [
+    assert [code_label(c) for c in ("ALL", "ACTIVE_NOT_RECRUITING", "OLDER_ADULT", "PATIENTS ONLY", "PHASE1/PHASE2", "NA", "N_A")] == [
         "All",
         "Active, not recruiting",
         "Older adult",
         "Patients only",
         "Phase 1/2",
+        "Not applicable",
         "Not applicable",
     ]
     frame = labelled(

@@ -10,6 +10,7 @@ import polars as pl
 _SPECIAL = {
     "ALL": "All",
     "NA": "Not applicable",
+    "N_A": "Not applicable",  # classic XML writes "N/A"
     "EARLY_PHASE1": "Early phase 1",
     "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
     "NOT STATED": "Not stated",
