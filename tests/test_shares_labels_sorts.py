@@ -51,7 +51,9 @@ def test_comparison_carries_intervals_for_both_cohorts() -> None:
 
 
 def test_codes_get_human_labels() -> None:
-    assert [code_label(c) for c in ("ALL", "ACTIVE_NOT_RECRUITING", "OLDER_ADULT", "PATIENTS ONLY", "PHASE1/PHASE2", "NA", "N_A")] == [
+    assert [
+        code_label(c) for c in ("ALL", "ACTIVE_NOT_RECRUITING", "OLDER_ADULT", "PATIENTS ONLY", "PHASE1/PHASE2", "NA", "N_A")
+    ] == [
         "All",
         "Active, not recruiting",
         "Older adult",
