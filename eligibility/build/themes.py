@@ -322,8 +322,20 @@ def _with_lexicon_cue(found: pl.DataFrame, text: str, taxonomy: Taxonomy) -> pl.
         return found
     names = _lexicon_cue(missing, text, taxonomy.lexicon_terms)
     filled = missing.drop("cue").join(names, on="_row", how="left").rename({"lexicon_cue": "cue"})
-    # The drug name as written in the criterion, so the cue is always a substring of it.
-    filled = filled.with_columns(cue=pl.col(text).str.extract(pl.lit("(?i)(") + pl.col("cue") + pl.lit(")"), 1))
+    # The drug name as written in the criterion, so the cue is always a substring of
+    # it: its first case-insensitive occurrence. In ASCII text that is where the
+    # lower-cased text holds the name (a string search; a regex per row would be
+    # compiled once per name); other text keeps Unicode case folding.
+    ascii_text = pl.col(text).str.len_bytes() == pl.col(text).str.len_chars()
+    at = pl.col(text).str.to_lowercase().str.find(pl.col("cue"), literal=True)
+    filled = pl.concat(
+        [
+            filled.filter(ascii_text).with_columns(cue=pl.col(text).str.slice(at, pl.col("cue").str.len_chars())),
+            filled.filter(~ascii_text).with_columns(
+                cue=pl.col(text).str.extract(pl.lit("(?i)(") + pl.col("cue") + pl.lit(")"), 1)
+            ),
+        ]
+    )
     return pl.concat([found.filter(pl.col("cue").is_not_null()), filled.select(found.columns)])
 
 
@@ -373,28 +385,33 @@ def _studied_disease(frame: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     The study's conditions name it; its title does when there are no conditions.
     """
     stop = list(taxonomy.condition_stopwords)
-    named = frame.lazy().with_columns(
-        study=pl.when(pl.col("study_conditions") != "").then("study_conditions").otherwise("study_title")
+    named = (
+        frame.lazy()
+        .select("_row", "text", study=pl.when(pl.col("study_conditions") != "").then("study_conditions").otherwise("study_title"))
+        .filter(pl.col("study") != "")
     )
+    # A study's words are cut once per study, not once per criterion.
+    studies = named.select("study").unique(maintain_order=True).with_row_index("_study")
     study = (
-        named.filter(pl.col("study") != "")
-        .select("_row", word=_stemmed_words(pl.col("study")))
+        studies.select("_study", word=_stemmed_words(pl.col("study")))
         .explode("word")
         .filter(~pl.col("word").is_in(stop))
-        .select("_row", stem=_stem(pl.col("word")))
+        .select("_study", stem=_stem(pl.col("word")))
         .unique()
     )
     own = (
-        named.filter(pl.col("study") != "")
-        .select("_row", word=_stemmed_words(pl.col("text")))
+        named.join(studies, on="study", maintain_order="left")
+        .select("_row", "_study", word=_stemmed_words(pl.col("text")))
         .explode("word")
         .filter(~pl.col("word").is_in(stop))
         .with_columns(stem=_stem(pl.col("word")))
-        .unique(["_row", "stem"], keep="first", maintain_order=True)
     )
-    # In the criterion's word order, so that the first shared word (the cue) is the same on every run.
+    # Every word of a stem the study shares is kept, so the first of them per
+    # criterion and stem is the first in the criterion's word order, and the
+    # shared words come in that order: the cue is the same on every run.
     return (
-        own.join(study, on=["_row", "stem"], maintain_order="left")
+        own.join(study, on=["_study", "stem"], maintain_order="left")
+        .unique(["_row", "stem"], keep="first", maintain_order=True)
         .group_by("_row", maintain_order=True)
         .agg(shared=pl.col("word"), stems=pl.col("stem"))
         .collect()
@@ -433,13 +450,17 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
     # section heading is too loose a guide for that, beyond the medication lists
     # above. Consent is not passed down: a parent's "that would interfere with the
     # study" qualifies the list, it does not make each item a consent criterion.
-    around = frame.filter(pl.col("parent_text") != "").select("_row", "criterion_id", text=pl.col("parent_text"))
+    # Only the parents of items that nothing explains yet are searched.
+    around = (
+        frame.filter(pl.col("parent_text") != "")
+        .join(found, on="_row", how="anti")
+        .join(is_header, on="_row", how="anti")
+        .select("_row", "criterion_id", text=pl.col("parent_text"))
+    )
     if not around.is_empty():
         cued = {rule.id: rule for rule in taxonomy.themes if rule.cues and rule.id not in taxonomy.not_inherited}
         inherited = (
             _find(around, cued, taxonomy, lexicon=False)
-            .join(found, on="_row", how="anti")
-            .join(is_header, on="_row", how="anti")
             .unique(["_row", "theme"], keep="first")
             .drop("text")
             .join(frame.select("_row", "text"), on="_row")
@@ -522,7 +543,7 @@ def classify_frame(items: pl.DataFrame, *, rules: Taxonomy | None = None) -> pl.
     if weak:
         # Weak cues ("men", "children") give their theme only to a criterion that no
         # other cue explains: "ALT > 35 (men)" is about the liver, not about sex.
-        alone = _find(frame, weak, taxonomy, lexicon=False).join(found, on="_row", how="anti")
+        alone = _find(frame.join(found, on="_row", how="anti"), weak, taxonomy, lexicon=False)
         found = pl.concat([found, alone])
     # Joins do not keep row order, so the cue kept for a (criterion, theme) is chosen explicitly: the
     # leftmost in the text, then the alphabetically first. The same input always gives the same cue.
@@ -572,40 +593,34 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
 
     # `other` is never conditional, so only criteria with a theme are searched.
     themed = tagged.filter(pl.col("theme") != fallback)
-    per_row = qualifiers(themed.lazy().select("_row", "text").unique("_row"), "text").select("_row", *names)
     # A criterion with several themes and several clauses (cut at semicolons and
     # sentence ends): each theme takes the qualifiers of the clauses that hold its cue.
     scoped = themed.filter((pl.col("cue") != "") & (pl.len().over("_row") > 1))
     clauses = (
         scoped.lazy()
         .select("_row", "text")
-        .unique("_row")
+        .unique("_row", maintain_order=True)
         .with_columns(clause=pl.col("text").str.extract_all(_CLAUSE))
         .filter(pl.col("clause").list.len() > 1)
         .explode("clause")
     )
-    in_clause = qualifiers(clauses, "clause").join(scoped.lazy().select("_row", "theme", "cue"), on="_row").collect()
-    # A clause holds a theme when one of the theme's cues is in it (a heading's or
-    # the drug lexicon's cue: when the cue itself is).
-    holds = [
-        part.filter(
-            pl.any_horizontal(pl.col("clause").str.contains(pattern) for pattern in rules[theme].cue_patterns)
-            | pl.col("clause").str.contains(pl.col("cue"), literal=True)
-        )
-        for (theme,), part in in_clause.partition_by("theme", as_dict=True).items()
-    ]
+    # Clauses stay in text order, which decides the qualifier a theme takes first.
+    in_clause = (
+        qualifiers(clauses, "clause")
+        .join(scoped.lazy().select("_row", "theme", "cue"), on="_row", maintain_order="left")
+        .collect()
+    )
+    holds = [_holding(part, rules[theme]) for (theme,), part in in_clause.partition_by("theme", as_dict=True).items()]
     per_theme = (
         (pl.concat(holds) if holds else in_clause.clear())
-        .lazy()
         .group_by("_row", "theme")
         .agg(pl.col(name).drop_nulls().first() for name in names)
     )
-    found = pl.concat(
-        [
-            themed.lazy().select("_row", "theme").join(per_theme, on=["_row", "theme"], how="anti").join(per_row, on="_row"),
-            per_theme,
-        ]
-    ).collect()
+    # The other (criterion, theme) pairs take the qualifiers of the whole text,
+    # which is searched only for the criteria that have such a pair.
+    rest = themed.join(per_theme, on=["_row", "theme"], how="anti")
+    per_row = qualifiers(rest.lazy().select("_row", "text").unique("_row", maintain_order=True), "text").select("_row", *names)
+    found = pl.concat([rest.lazy().select("_row", "theme").join(per_row, on="_row"), per_theme.lazy()]).collect()
     qualifier = pl.lit(None, dtype=pl.Utf8)
     for kind, name in reversed(list(zip(kinds, names, strict=True))):
         allowed = ~pl.col("theme").is_in(list(kind.not_for))
@@ -614,6 +629,21 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     return tagged.join(found, on=["_row", "theme"], how="left").with_columns(
         qualifier=pl.col("qualifier").fill_null(""), conditional=pl.col("qualifier").fill_null("") != ""
     )
+
+
+def _holding(clauses: pl.DataFrame, rule: ThemeRule) -> pl.DataFrame:
+    """The clauses that hold their row's theme `rule`: one of its cues is in the clause (a heading's or the drug
+    lexicon's cue: the cue itself is). Each cue group searches only the clauses the ones before it did not place."""
+    clauses = clauses.with_row_index("_clause")
+    held = [clauses.filter(pl.col("clause").str.contains(pl.col("cue"), literal=True))["_clause"]]
+    pending = clauses.join(held[0].to_frame(), on="_clause", how="anti").select("_clause", "clause")
+    for pattern in rule.cue_patterns:
+        if pending.is_empty():
+            break
+        hit = pending.select(pl.col("clause").str.contains(pattern)).to_series()
+        held.append(pending["_clause"].filter(hit))
+        pending = pending.filter(~hit)
+    return clauses.filter(pl.col("_clause").is_in(pl.concat(held))).drop("_clause")
 
 
 # --- the taxonomy as a table, and one criterion explained ---------------------------------
