@@ -315,6 +315,22 @@ def _first_cue(text: pl.Expr, rule: ThemeRule) -> pl.Expr:
     return pl.coalesce(text.str.extract(pattern, 1) for pattern in rule.cue_patterns)
 
 
+def _with_first_cue(frame: pl.DataFrame, text: str, rule: ThemeRule, name: str = "cue") -> pl.DataFrame:
+    """`frame` with column `name`: what `_first_cue` gives, but each cue group after the first searches only
+    the rows the groups before it left without a cue (a theme with many groups scans far less text).
+    Rows come back grouped by the cue group that matched, those without a cue last."""
+    if len(rule.cue_patterns) < 2:
+        return frame.with_columns(_first_cue(pl.col(text), rule).alias(name))
+    pending = frame
+    matched = []
+    for pattern in rule.cue_patterns:
+        pending = pending.with_columns(pl.col(text).str.extract(pattern, 1).alias(name))
+        found = pl.col(name).is_not_null()
+        matched.append(pending.filter(found))
+        pending = pending.filter(~found)
+    return pl.concat([*matched, pending])
+
+
 def _with_lexicon_cue(found: pl.DataFrame, text: str, taxonomy: Taxonomy) -> pl.DataFrame:
     """Fill a missing cue of the lexicon's theme with a drug name from `text`."""
     missing = found.filter(pl.col("cue").is_null())
@@ -352,7 +368,7 @@ def _apply_suppression(found: pl.DataFrame, rule: ThemeRule, taxonomy: Taxonomy,
         for pattern in rule.ignore_patterns:
             masked = masked.with_columns(_masked=pl.col("_masked").str.replace_all(pattern, _MASK))
         changed = pl.col("_masked") != pl.col("_plain")
-        again = masked.filter(changed).with_columns(cue=_first_cue(pl.col("_masked"), rule))
+        again = _with_first_cue(masked.filter(changed).drop("cue"), "_masked", rule).select(masked.columns)
         if uses_lexicon:
             again = _with_lexicon_cue(again, "_masked", taxonomy)
         found = pl.concat([masked.filter(~changed), again]).drop("_plain", "_masked")
@@ -502,10 +518,25 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
 
 def _find(frame: pl.DataFrame, rules: dict[str, ThemeRule], taxonomy: Taxonomy, *, lexicon: bool) -> pl.DataFrame:
     """(criterion, theme, cue) for every theme of `rules` whose cue is in a criterion, after its ignore and unless rules."""
+    # Themes with one cue group are searched side by side; one with several, group by group.
+    single = [theme for theme, rule in rules.items() if len(rule.cue_patterns) == 1]
     scanned = frame.select("_row", "criterion_id", "text").with_columns(
-        _first_cue(pl.col("text"), rule).alias(theme) for theme, rule in rules.items()
+        _first_cue(pl.col("text"), rules[theme]).alias(theme) for theme in single
     )
-    candidates = scanned.unpivot(list(rules), index=["_row", "criterion_id", "text"], variable_name="theme", value_name="cue")
+    candidates = pl.concat(
+        [
+            scanned.unpivot(single, index=["_row", "criterion_id", "text"], variable_name="theme", value_name="cue").cast(
+                {"theme": pl.Utf8, "cue": pl.Utf8}
+            ),
+            *(
+                _with_first_cue(frame.select("_row", "criterion_id", "text"), "text", rule).select(
+                    "_row", "criterion_id", "text", theme=pl.lit(theme), cue="cue"
+                )
+                for theme, rule in rules.items()
+                if theme not in single
+            ),
+        ]
+    )
     use_lexicon = lexicon and bool(taxonomy.lexicon_terms) and taxonomy.lexicon_theme in rules
     if use_lexicon:
         # A criterion without a cue of the lexicon's theme is searched for a drug name.
