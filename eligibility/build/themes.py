@@ -503,12 +503,12 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
             .select("_row")
         )
         treated = found.filter(pl.col("theme") == taxonomy.lexicon_theme).select("_row")
-        apart = frame.filter(pl.col("text").str.contains(_ascii_words(f"(?i)\\b(?:{taxonomy.set_apart})"))).select("_row")
+        apart = _ascii_words(f"(?i)\\b(?:{taxonomy.set_apart})")
         described = (
             shared.join(pl.concat([named, shared.join(found, on="_row", how="anti").select("_row")]), on="_row", how="semi")
             .join(treated, on="_row", how="anti")
-            .join(apart, on="_row", how="anti")
             .join(frame.select(columns[:3]), on="_row")
+            .filter(~pl.col("text").str.contains(apart))
         )
         found = pl.concat(
             [found, described.select(columns[:3], theme=pl.lit("disease_characteristics"), cue=pl.col("shared").list.first())]
@@ -674,7 +674,7 @@ def _holding(clauses: pl.DataFrame, rule: ThemeRule) -> pl.DataFrame:
         hit = pending.select(pl.col("clause").str.contains(pattern)).to_series()
         held.append(pending["_clause"].filter(hit))
         pending = pending.filter(~hit)
-    return clauses.filter(pl.col("_clause").is_in(pl.concat(held))).drop("_clause")
+    return clauses.join(pl.concat(held).to_frame(), on="_clause", how="semi", maintain_order="left").drop("_clause")
 
 
 # --- the taxonomy as a table, and one criterion explained ---------------------------------
