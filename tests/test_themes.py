@@ -352,8 +352,10 @@ def test_a_bare_item_under_a_medication_heading_is_prior_therapy() -> None:
     # "Chloramphenicol Isoniazid." lists drugs under NCT00000649's "Prior Medication";
     # a word the lexicon does not know takes the heading's theme only with the heading.
     assert themes_of("Sedating Decongestants.", heading="Prior Medication") == {"prior_concomitant_therapy"}
-    assert themes_of("Lymphocyte replacement.") == {"other"}
-    assert themes_of("Lymphocyte replacement.", heading="Prior Medication") == {"prior_concomitant_therapy"}
+    assert themes_of("Soluble CD4.") == {"other"}
+    assert themes_of("Soluble CD4.", heading="Prior Medication") == {"prior_concomitant_therapy"}
+    # a treatment the rules name ("lymphocyte replacement") needs no heading
+    assert themes_of("Lymphocyte replacement.") == {"prior_concomitant_therapy"}
     # an item with a theme of its own keeps it and does not take the heading's
     assert themes_of("Alcohol or illicit drug abuse.", heading="Prior Medication") == {"psychiatric_substance"}
 
