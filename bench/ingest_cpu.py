@@ -22,8 +22,36 @@ import resource
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 PR_SET_CHILD_SUBREAPER = 36
+
+
+def _tree_cpu(root: int) -> dict[int, float]:
+    """User+system seconds so far of ``root`` and each of its descendants, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    tree = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return {pid: cpu[pid] for pid in tree if pid in cpu}
 
 
 def main() -> int:
@@ -41,7 +69,13 @@ def main() -> int:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    out, _ = proc.communicate()
+    per_process: dict[int, float] = {}
+    with ThreadPoolExecutor(1) as reader:
+        output = reader.submit(proc.communicate)
+        while not output.done():
+            per_process.update(_tree_cpu(proc.pid))
+            time.sleep(0.2)
+        out, _ = output.result()
     wall = time.perf_counter() - started
     while True:  # reap whatever the ingest left behind (forkserver, workers), so their time counts
         try:

@@ -75,7 +75,7 @@ def main() -> int:
     ingest._with_context = _timed("classifier context join (ingest._with_context)", ingest._with_context)
     themes.classify_frame = _timed("classifier (themes.classify_frame)", themes.classify_frame)
     ingest._Writer.flush = _timed("rest of the writer (DuckDB inserts)", ingest._Writer.flush)
-    ingest._create_themes_table = _timed("loading the theme rules and lexicon", ingest._create_themes_table)
+    themes.themes_table = _timed("loading the theme rules and lexicon", themes.themes_table)
     summary = ingest.ingest(args.paths, args.db, workers=1)
     total = time.process_time() - started
     publish = summary.elapsed_s - summary.read_s
