@@ -94,6 +94,8 @@ def main() -> int:
     print(out.rstrip())
     print(f"wall {wall:.1f} s, cpu {cpu:.1f} s (user {user:.1f}, sys {system:.1f}), workers {args.workers}")
     print(f"records/s by wall: {records / wall:,.0f}")
+    busiest = sorted(per_process.values(), reverse=True)
+    print("CPU by process (sampled every 0.2 s, so a little short): " + ", ".join(f"{c:.1f} s" for c in busiest if c >= 0.1))
     print(
         f"records per CPU-second: {records / cpu:,.0f}; x{args.cores} cores (idle ceiling): {args.cores * records / cpu:,.0f}/s"
     )
