@@ -27,11 +27,13 @@ from concurrent.futures import ThreadPoolExecutor
 PR_SET_CHILD_SUBREAPER = 36
 
 
-def _tree_cpu(root: int) -> dict[int, float]:
-    """User+system seconds so far of ``root`` and each of its descendants, from /proc."""
+def _tree(root: int) -> tuple[dict[int, float], int]:
+    """User+system seconds so far of ``root`` and each of its descendants, and their resident bytes, from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
+    page = os.sysconf("SC_PAGE_SIZE")
     parents: dict[int, int] = {}
     cpu: dict[int, float] = {}
+    rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -43,6 +45,7 @@ def _tree_cpu(root: int) -> dict[int, float]:
         pid = int(entry.name)
         parents[pid] = int(fields[1])
         cpu[pid] = (int(fields[11]) + int(fields[12])) / ticks
+        rss[pid] = int(fields[21]) * page
     tree = {root}
     grew = True
     while grew:
@@ -51,7 +54,7 @@ def _tree_cpu(root: int) -> dict[int, float]:
             if parent in tree and pid not in tree:
                 tree.add(pid)
                 grew = True
-    return {pid: cpu[pid] for pid in tree if pid in cpu}
+    return {pid: cpu[pid] for pid in tree if pid in cpu}, sum(rss.get(pid, 0) for pid in tree)
 
 
 def main() -> int:
@@ -70,10 +73,13 @@ def main() -> int:
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     per_process: dict[int, float] = {}
+    peak_rss = 0
     with ThreadPoolExecutor(1) as reader:
         output = reader.submit(proc.communicate)
         while not output.done():
-            per_process.update(_tree_cpu(proc.pid))
+            cpu, rss = _tree(proc.pid)
+            per_process.update(cpu)
+            peak_rss = max(peak_rss, rss)
             time.sleep(0.2)
         out, _ = output.result()
     wall = time.perf_counter() - started
@@ -93,7 +99,7 @@ def main() -> int:
     cpu = user + system
     print(out.rstrip())
     print(f"wall {wall:.1f} s, cpu {cpu:.1f} s (user {user:.1f}, sys {system:.1f}), workers {args.workers}")
-    print(f"records/s by wall: {records / wall:,.0f}")
+    print(f"records/s by wall: {records / wall:,.0f}; peak resident memory of the tree {peak_rss / 2**20:,.0f} MiB")
     busiest = sorted(per_process.values(), reverse=True)
     print("CPU by process (sampled every 0.2 s, so a little short): " + ", ".join(f"{c:.1f} s" for c in busiest if c >= 0.1))
     print(
