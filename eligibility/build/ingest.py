@@ -104,7 +104,7 @@ class _Writer:
     """Offsets each chunk's local ids into global ones and writes the staging tables in batches.
 
     Each batch's criteria are classified by ``classify``, which returns a future: in
-    a worker process when there are workers, so the classifier runs beside the
+    a process of its own when there are workers, so the classifier runs beside the
     parsing and this process only writes. Themes are written in batch order.
     """
 
