@@ -16,6 +16,29 @@ INGEST_FIXTURES = FIXTURES / "ingest"
 DEMO = ROOT / "data" / "demo"
 
 
+# Test files that take longest, started first so that pytest-xdist (--dist loadfile
+# --no-loadscope-reorder, see scripts/run_tests.sh) ends with short files on every
+# worker. A browser file first: its worker builds the shared demo database while the
+# other starts on test_hostile.py, which needs none. Every other file follows in its usual order.
+SLOW_FILES_FIRST = (
+    "test_e2e.py",
+    "test_hostile.py",
+    "test_e2e_pages.py",
+    "test_ingest_memory.py",
+    "test_e2e_record_text.py",
+    "test_themes.py",
+    "test_app.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return SLOW_FILES_FIRST.index(name) if name in SLOW_FILES_FIRST else len(SLOW_FILES_FIRST)
+
+    items.sort(key=rank)  # stable: the tests of a file keep their order
+
+
 @pytest.fixture(scope="session")
 def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, IngestSummary]:
     """A database built from the small real fixtures in tests/fixtures/ingest."""
