@@ -17,5 +17,6 @@ fi
 python3 -m ruff check .
 python3 -m ruff format --check .
 # One test process per core; a test file stays on one process (module fixtures such as the
-# browser tests' server are started once).
-python3 -m pytest -n auto --dist loadfile "$@"
+# browser tests' server are started once). Files start in the order tests/conftest.py gives
+# (the longest first), not xdist's default of the files with most tests first.
+python3 -m pytest -n auto --dist loadfile --no-loadscope-reorder "$@"

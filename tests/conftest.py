@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import fcntl
+import pickle
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,29 @@ INGEST_FIXTURES = FIXTURES / "ingest"
 DEMO = ROOT / "data" / "demo"
 
 
+# Test files that take longest, started first so that pytest-xdist (--dist loadfile
+# --no-loadscope-reorder, see scripts/run_tests.sh) ends with short files on every
+# worker. A browser file first: its worker builds the shared demo database while the
+# other starts on test_hostile.py, which needs none. Every other file follows in its usual order.
+SLOW_FILES_FIRST = (
+    "test_e2e.py",
+    "test_hostile.py",
+    "test_e2e_pages.py",
+    "test_ingest_memory.py",
+    "test_e2e_record_text.py",
+    "test_themes.py",
+    "test_app.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return SLOW_FILES_FIRST.index(name) if name in SLOW_FILES_FIRST else len(SLOW_FILES_FIRST)
+
+    items.sort(key=rank)  # stable: the tests of a file keep their order
+
+
 @pytest.fixture(scope="session")
 def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, IngestSummary]:
     """A database built from the small real fixtures in tests/fixtures/ingest."""
@@ -21,11 +48,51 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, IngestSu
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, IngestSummary]:
-    """The whole built-in demo dataset, ingested once per test session."""
-    path = tmp_path_factory.mktemp("demo-db") / "demo.duckdb"
-    summary = ingest([DEMO], path)
+def demo_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Path, IngestSummary]:
+    """The whole built-in demo dataset, ingested once per test run.
+
+    Under pytest-xdist the workers share one build: the first to need it builds it in
+    the run's common temporary folder while holding a file lock, the others wait for
+    the lock and read the same file (every test opens it read-only).
+    """
+    if worker_id == "master":
+        path = tmp_path_factory.mktemp("demo-db") / "demo.duckdb"
+        return path, ingest([DEMO], path)
+    shared = tmp_path_factory.getbasetemp().parent / "demo-db"
+    shared.mkdir(exist_ok=True)
+    path, saved = shared / "demo.duckdb", shared / "summary.pickle"
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if saved.exists():
+            summary = pickle.loads(saved.read_bytes())
+        else:
+            summary = ingest([DEMO], path)
+            saved.write_bytes(pickle.dumps(summary))
     return path, summary
+
+
+@pytest.fixture(scope="module")
+def server(demo_db) -> Iterator[tuple[str, Path]]:
+    """`streamlit run` on the demo database for the browser tests, one server per test module."""
+    from tests.browser import serve
+
+    db, _ = demo_db
+    with serve(db) as url:
+        yield url, db
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the browser tests, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    assert shutil.which("chromium") or Path(CHROMIUM).exists(), "Chromium is required: apt-get install -y chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 def sql(db: Path, query: str, params: dict | None = None) -> list[tuple]:
