@@ -1,8 +1,10 @@
-"""Registry-scale benchmark: ingest, every dashboard query, CSV export, app cold start,
-and the same questions on SQLite, printed as tables (and saved as JSON).
+"""Registry-scale benchmark: ingest, every page's queries, CSV export, and the same pages on
+SQLite (embedded, same algorithms) and PostgreSQL (a throwaway local cluster, same tables and
+SQL), then what a user waits for in Chromium; printed as tables (and saved as JSON).
 
     python bench/generate_corpus.py                 # bench/out/registry-550000.zip
-    python bench/benchmark.py --corpus bench/out/registry-550000.zip
+    python bench/benchmark.py --ingest-only --db bench/out/r.duckdb
+    python bench/benchmark.py --skip-ingest --db bench/out/r.duckdb
 
 Not part of the test suite: timings are printed, never asserted.
 """
@@ -26,7 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import browser_benchmark  # noqa: E402
 import duckdb  # noqa: E402
+import pg_baseline  # noqa: E402
 import sqlite_baseline  # noqa: E402
 
 from eligibility.explore.export import to_csv_bytes  # noqa: E402
@@ -264,71 +268,86 @@ def measure_sqlite(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[st
     return pages, queries, build_s
 
 
-def measure_cold_start(db: Path) -> float:
-    """Seconds from `streamlit run` to the Overview's numbers in a headless Chromium."""
-    from playwright.sync_api import sync_playwright
+def _answers_differ(duck: Any, pg_rows: list[tuple[Any, ...]]) -> str | None:
+    """Whether PostgreSQL's rows differ from DuckDB's frame: in number, or (for short answers) in value."""
+    if duck.height != len(pg_rows):
+        return f"{duck.height} rows on DuckDB, {len(pg_rows)} on PostgreSQL"
+    if duck.height <= 200:
+        for ours, theirs in zip(duck.rows(), pg_rows, strict=True):
+            for a, b in zip(ours, theirs, strict=True):
+                same = a == b or (isinstance(a, float) and b is not None and abs(a - float(b)) < 1e-9)
+                if not same and not (isinstance(a, list) and list(b or []) == a):
+                    return f"{ours} on DuckDB, {theirs} on PostgreSQL"
+    return None
 
-    port = 8765
-    env = {**os.environ, "ELIGIBILITY_DB": str(db)}
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+
+def check_pg(db: Path, pg: Any, ids: list[str], filter_sets: int = 4) -> tuple[int, list[str]]:
+    """Every page's queries on the first filter sets, on both engines: how many were compared, and the differences."""
+    con = connect(db)
+    out = []
+    compared = 0
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                ],
-            )
-            page = browser.new_page()
-            while True:
-                try:
-                    page.goto(f"http://127.0.0.1:{port}/", timeout=2000)
-                    break
-                except Exception:  # server not listening yet
-                    time.sleep(0.05)
-            page.get_by_test_id("stMetricValue").first.wait_for(timeout=120_000)
-            elapsed = time.perf_counter() - started
-            browser.close()
+        for i, filters in enumerate(scenarios(filter_sets)):
+            pg_baseline.start_page(pg, filters.params()["search"])
+            for steps in PAGES.values():
+                for name, extra, filtered in steps:
+                    params = _page_params(name, extra, filtered, filters, ids[i % len(ids)])
+                    problem = _answers_differ(run(con, name, **params), pg_baseline.run(pg, name, params))
+                    compared += 1
+                    if problem:
+                        out.append(f"{name} ({filters.describe() or 'no filter'}): {problem}")
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    return elapsed
+        con.close()
+    return compared, out
 
 
-def table(duck: dict[str, list[float]], lite: dict[str, list[float]]) -> list[dict[str, Any]]:
-    """Print p50/p95 per row with SQLite's figures and the ratio of medians; return the rows."""
-    print(f"{'':40} {'p50':>8} {'p95':>8} {'SQLite p50':>11} {'SQLite p95':>11} {'SQLite/DuckDB':>14}")
+def measure_pg(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]], float] | None:
+    """Page and query times on a throwaway PostgreSQL cluster holding the same tables (None when it cannot run)."""
+    why = pg_baseline.unavailable()
+    if why:
+        print(f"\n{why}", flush=True)
+        return None
+    with pg_baseline.cluster() as conninfo:
+        started = time.perf_counter()
+        pg_baseline.load(db, conninfo)
+        load_s = time.perf_counter() - started
+        print(f"\nPostgreSQL: tables copied, indexed and analysed in {load_s:.1f} s", flush=True)
+        with pg_baseline.session(conninfo) as pg:
+            ids = [r[0] for r in pg.execute("select nct_id from studies order by random() limit 200").fetchall()]
+            compared, differences = check_pg(db, pg, ids)
+            print(f"PostgreSQL's answers compared with DuckDB's: {compared} queries (4 filter sets), {len(differences)} differ")
+            for line in differences:
+                print(f"  {line}")
+            pages, queries = measure_pages(
+                runs,
+                ids,
+                start=lambda: pg,
+                prepare=lambda con, filters: pg_baseline.start_page(con, filters.params()["search"]),
+                ask=lambda con, name, params: pg_baseline.run(con, name, params),
+                finish=lambda con: None,
+            )
+    return pages, queries, load_s
+
+
+def table(duck: dict[str, list[float]], others: dict[str, dict[str, list[float]]]) -> list[dict[str, Any]]:
+    """Print p50/p95 per row, then each other engine's p50/p95 and its ratio of medians to DuckDB's; return the rows."""
+    head = f"{'':44} {'p50':>8} {'p95':>8}"
+    for engine in others:
+        head += f" {engine + ' p50':>15} {engine + ' p95':>15} {engine + '/DuckDB':>17}"
+    print(head)
     rows = []
     for name, values in duck.items():
         p50, p95 = statistics.median(values), percentile(values, 0.95)
-        other = lite.get(name)
-        lp50 = statistics.median(other) if other else float("nan")
-        lp95 = percentile(other, 0.95) if other else float("nan")
-        rows.append({"name": name, "p50_ms": p50, "p95_ms": p95, "sqlite_p50_ms": lp50, "sqlite_p95_ms": lp95, "n": len(values)})
-        print(f"{name:40} {p50:8.1f} {p95:8.1f} {lp50:11.1f} {lp95:11.1f} {lp50 / p50:13.1f}x", flush=True)
+        row: dict[str, Any] = {"name": name, "p50_ms": p50, "p95_ms": p95, "n": len(values)}
+        line = f"{name:44} {p50:8.1f} {p95:8.1f}"
+        for engine, times in others.items():
+            other = times.get(name)
+            op50 = statistics.median(other) if other else float("nan")
+            op95 = percentile(other, 0.95) if other else float("nan")
+            row |= {f"{engine.lower()}_p50_ms": op50, f"{engine.lower()}_p95_ms": op95}
+            line += f" {op50:15.1f} {op95:15.1f} {op50 / p50:16.1f}x"
+        rows.append(row)
+        print(line, flush=True)
     return rows
 
 
@@ -341,11 +360,14 @@ def main() -> int:
     parser.add_argument("--skip-ingest", action="store_true", help="reuse the database at --db")
     parser.add_argument("--ingest-only", action="store_true", help="measure the ingest and stop")
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite baseline (it is slow)")
-    parser.add_argument("--no-browser", action="store_true", help="skip the app cold start in Chromium")
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL baseline")
+    parser.add_argument("--no-browser", action="store_true", help="skip the browser benchmark (Chromium)")
+    parser.add_argument("--servers", type=int, default=3, help="fresh servers for the browser benchmark (median)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "results.json")
     args = parser.parse_args()
 
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    print(f"load average at start: {os.getloadavg()[0]:.1f} (1 min), {os.getloadavg()[1]:.1f} (5 min)", flush=True)
     if not args.skip_ingest:
         ingest = measure_ingest(args.corpus, args.db, args.workers)
         results["ingest"] = ingest
@@ -360,20 +382,22 @@ def main() -> int:
     pages, queries, export = measure_duckdb(args.db, args.runs)
     print(f"\n## DuckDB alone (ms; {args.runs} filter sets)")
     table({**pages, **queries, **export}, {})
-    lite_pages: dict[str, list[float]] = {}
-    lite_queries: dict[str, list[float]] = {}
+    other_pages: dict[str, dict[str, list[float]]] = {}
+    other_queries: dict[str, dict[str, list[float]]] = {}
     if not args.no_sqlite:
-        lite_pages, lite_queries, results["sqlite_build_s"] = measure_sqlite(args.db, args.runs)
+        other_pages["SQLite"], other_queries["SQLite"], results["sqlite_build_s"] = measure_sqlite(args.db, args.runs)
+    if not args.no_postgres and (measured := measure_pg(args.db, args.runs)):
+        other_pages["PostgreSQL"], other_queries["PostgreSQL"], results["postgres_load_s"] = measured
     print(f"\n## Pages: each page's queries as it runs them (server-side, ms; {args.runs} filter sets, fresh session each)")
-    results["pages"] = table(pages, lite_pages)
+    results["pages"] = table(pages, other_pages)
     print("\n## Queries, from the same runs (ms; '(searching)' = the filters include a criteria search)")
-    results["queries"] = table({**queries, **export}, lite_queries)
+    results["queries"] = table({**queries, **export}, other_queries)
     if not args.no_browser:
-        cold = measure_cold_start(args.db)
-        results["cold_start_s"] = cold
-        print(f"\napp cold start to first rendered page: {cold:.2f} s")
+        results["browser_s"] = browser = browser_benchmark.measure(args.db, args.servers)
+        browser_benchmark.report(browser)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"load average at end: {os.getloadavg()[0]:.1f} (1 min), {os.getloadavg()[1]:.1f} (5 min)")
     print(f"results: {args.out}")
     return 0
 

@@ -3,16 +3,10 @@ CSV downloads checked row by row, and a screenshot of every page (tests/screensh
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -21,67 +15,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.browser import CHROMIUM, chromium, themes_top_bar, wait_idle
+from tests.browser import serve as _serve
 from tests.conftest import ROOT, sql
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "tests" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PEDIATRIC = "is_b_all and coalesce(minimum_age_years, 0) < 18"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _serve(db: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "ELIGIBILITY_DB": str(db)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("streamlit did not start: " + (proc.stdout.read().decode() if proc.stdout else ""))
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -94,12 +33,8 @@ def server(demo_db) -> Iterator[tuple[str, Path]]:
 @pytest.fixture(scope="module")
 def browser():
     assert shutil.which("chromium") or Path(CHROMIUM).exists(), "Chromium is required: apt-get install -y chromium"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _open(browser, url: str):
@@ -109,17 +44,11 @@ def _open(browser, url: str):
     return page
 
 
-def _wait_idle(page) -> None:
-    # Streamlit shows a "running" status widget while the script runs.
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-
-
 def _choose(page, label: str, option: str) -> None:
     box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=label).first
     box.click()
     page.get_by_role("option", name=option, exact=True).click()
-    _wait_idle(page)
+    wait_idle(page)
 
 
 def _metric(page, label: str) -> str:
@@ -149,7 +78,7 @@ def test_pediatric_b_all_preset_themes_bar_click_and_downloads(server, browser) 
     # The themes page keeps the preset (the filters live in the URL).
     page.get_by_test_id("stSidebarNav").get_by_text("Exclusion themes").click()
     page.get_by_text("Share of trials excluding on each theme").wait_for(timeout=30_000)
-    _wait_idle(page)
+    wait_idle(page)
     assert "preset=Pediatric" in page.url
     top_theme, top_label, top_criteria = sql(
         db,
@@ -161,8 +90,8 @@ def test_pediatric_b_all_preset_themes_bar_click_and_downloads(server, browser) 
     _choose_main = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text="Theme").first
     _choose_main.click()
     page.get_by_role("option", name="Demographic", exact=True).click()
-    _wait_idle(page)
-    _themes_top_bar(page)
+    wait_idle(page)
+    themes_top_bar(page)
     page.get_by_text(f"{top_label}: {top_criteria:,} exclusion criteria").wait_for(timeout=30_000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(SCREENSHOTS / "themes.png"), full_page=True)
@@ -174,7 +103,7 @@ def test_pediatric_b_all_preset_themes_bar_click_and_downloads(server, browser) 
 
     page.get_by_test_id("stSidebarNav").get_by_text("Trials").click()
     page.get_by_text("trials** match").or_(page.get_by_text(f"{expected_trials:,} trials")).first.wait_for(timeout=30_000)
-    _wait_idle(page)
+    wait_idle(page)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(SCREENSHOTS / "trials.png"), full_page=True)
     trials = _download(page, "Download trials")
@@ -229,7 +158,7 @@ def test_text_from_records_is_shown_as_text_on_every_page(browser, tmp_path: Pat
             page = _open(browser, url + path)
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.get_by_text(ready).first.wait_for(timeout=60_000)
-            _wait_idle(page)
+            wait_idle(page)
             page.wait_for_timeout(1000)
             assert page.locator("img[src='x']").count() == 0
             assert page.locator("img[src='http://127.0.0.1:9/x.png']").count() == 0
@@ -260,7 +189,7 @@ def test_typed_filter_text_is_shown_as_typed(server, browser) -> None:
     """A condition from a shared URL appears exactly as typed: no link, formula, icon or stray backslash."""
     url, _ = server
     page = _open(browser, f"{url}/?{urllib.parse.urlencode({'condition': TYPED})}")
-    _wait_idle(page)
+    wait_idle(page)
     caption = page.get_by_test_id("stMain").get_by_text("Trials matching:").first
     caption.wait_for(timeout=60_000)
     text = caption.inner_text().replace("\u2060", "")
@@ -272,28 +201,12 @@ def test_typed_filter_text_is_shown_as_typed(server, browser) -> None:
         assert where.locator("[data-testid='stIconMaterial']").count() == 0
 
 
-def _themes_top_bar(page) -> None:
-    # Choosing a theme redraws the chart as a new element: scroll to it once it has settled.
-    chart = page.get_by_test_id("stVegaLiteChart").first
-    for _ in range(20):
-        try:
-            chart.scroll_into_view_if_needed(timeout=2_000)
-            break
-        except PlaywrightError:
-            page.wait_for_timeout(500)
-    page.wait_for_timeout(1000)
-    box = chart.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + 11)
-    _wait_idle(page)
-
-
 def test_theme_dropdown_and_bar_click_agree(server, browser) -> None:
     """Click a bar, choose another theme in the dropdown, click the same bar again: the list follows the click."""
     url, db = server
     page = _open(browser, f"{url}/themes?preset=Pediatric+B-ALL")
     page.get_by_text("Share of trials excluding on each theme").wait_for(timeout=60_000)
-    _wait_idle(page)
+    wait_idle(page)
     top_label, top_criteria = sql(
         db,
         "select th.label, count(distinct t.criterion_id) from criterion_themes t join studies s using (nct_id) "
@@ -301,9 +214,9 @@ def test_theme_dropdown_and_bar_click_agree(server, browser) -> None:
         "group by all order by count(distinct t.nct_id) desc, min(th.position) limit 1",
     )[0]
     listing = f"{top_label}: {top_criteria:,} exclusion criteria"
-    _themes_top_bar(page)
+    themes_top_bar(page)
     page.get_by_text(listing).wait_for(timeout=30_000)
-    _wait_idle(page)
+    wait_idle(page)
     dropdown = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text="Theme").first
     option = page.get_by_role("option", name="Renal function", exact=True)
     for _ in range(5):  # a click that lands while the page is still redrawing does not open the list
@@ -314,10 +227,10 @@ def test_theme_dropdown_and_bar_click_agree(server, browser) -> None:
         except PlaywrightError:
             page.wait_for_timeout(500)
     option.click()
-    _wait_idle(page)
+    wait_idle(page)
     page.get_by_text("Renal function: ").first.wait_for(timeout=30_000)
     assert "theme=Renal" in page.url
-    _themes_top_bar(page)
+    themes_top_bar(page)
     page.get_by_text(listing).wait_for(timeout=30_000)
     assert "theme=Renal" not in page.url, "the dropdown (and the URL) follow the click"
     shown = dropdown.locator("input").first.input_value() or dropdown.inner_text()
@@ -330,7 +243,7 @@ def test_a_long_paste_is_cut_to_200_characters_with_a_message(server, browser) -
     box = page.get_by_test_id("stSidebar").get_by_label("Condition, keyword or title contains")
     box.fill("leukemia " * 30)
     box.press("Enter")
-    _wait_idle(page)
+    wait_idle(page)
     page.get_by_text("kept the first 200").wait_for(timeout=30_000)
     assert box.input_value() == ("leukemia " * 30)[:200]
 
@@ -339,7 +252,7 @@ def test_bad_links_are_repaired_not_crashed(server, browser) -> None:
     url, db = server
     page = _open(browser, f"{url}/?age=50&age=20&sex=bar")
     page.get_by_text("age range was reversed").wait_for(timeout=60_000)
-    _wait_idle(page)
+    wait_idle(page)
     assert page.get_by_text("FilterError").count() == 0 and page.get_by_test_id("stException").count() == 0
     expected = sql(
         db,
@@ -350,7 +263,7 @@ def test_bad_links_are_repaired_not_crashed(server, browser) -> None:
     page.screenshot(path=str(SCREENSHOTS / "repaired-link.png"), full_page=True)
     page = _open(browser, f"{url}/?condition=no+such+condition+anywhere")
     page.get_by_text("No trial matches these filters").wait_for(timeout=60_000)
-    _wait_idle(page)
+    wait_idle(page)
     assert page.get_by_test_id("stVegaLiteChart").count() == 0
     page.screenshot(path=str(SCREENSHOTS / "empty.png"), full_page=True)
 
@@ -359,7 +272,7 @@ def test_trials_csv_follows_the_sort_on_screen(server, browser) -> None:
     url, db = server
     page = _open(browser, f"{url}/trials?preset=All+B-ALL&sort=Maximum+age&desc=true&rows=50")
     page.get_by_text("sorted by Maximum age (descending)").wait_for(timeout=60_000)
-    _wait_idle(page)
+    wait_idle(page)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(SCREENSHOTS / "trials-sorted.png"), full_page=True)
     rows = _download(page, "Download trials")
@@ -374,7 +287,7 @@ def test_cohort_comparison_renders(server, browser) -> None:
     url, _ = server
     page = _open(browser, f"{url}/themes")
     page.get_by_text("sidebar filters do not apply here").wait_for(timeout=60_000)
-    _wait_idle(page)
+    wait_idle(page)
     page.get_by_text("Cohort comparison", exact=True).scroll_into_view_if_needed()
     page.wait_for_timeout(2000)
     page.screenshot(path=str(SCREENSHOTS / "themes-default.png"), full_page=True)
@@ -388,7 +301,7 @@ def test_status_codes_stay_in_the_url_across_pages(server, browser) -> None:
     assert page.get_by_test_id("stSidebar").get_by_text("Active, not recruiting").count() >= 1
     page.get_by_test_id("stSidebarNav").get_by_text("Trials").click()
     page.get_by_text(f"{expected:,} trials").first.wait_for(timeout=30_000)
-    _wait_idle(page)
+    wait_idle(page)
     assert "status=ACTIVE_NOT_RECRUITING" in page.url
 
 
@@ -399,7 +312,7 @@ def test_trends_page_with_a_preset_and_its_csvs(server, browser) -> None:
     _choose(page, "Preset", "Pediatric B-ALL")
     page.get_by_test_id("stSidebarNav").get_by_text("Trends").click()
     page.get_by_text("Age access by start year", exact=True).wait_for(timeout=60_000)
-    _wait_idle(page)
+    wait_idle(page)
     assert "preset=Pediatric" in page.url
     assert page.get_by_test_id("stVegaLiteChart").count() == 4
     page.wait_for_timeout(1500)
@@ -442,7 +355,7 @@ def test_thresholds_bar_click_lists_the_criteria_and_downloads_them(server, brow
     main = page.get_by_test_id("stMain")
     main.get_by_test_id("stSelectbox").filter(has_text="Measure").first.click()
     page.get_by_role("option", name="Bilirubin", exact=True).click()
-    _wait_idle(page)
+    wait_idle(page)
     assert "measure=Bilirubin" in page.url
     # The longest bar of the maximum bilirubin in xULN: the most common strictest value.
     value, n_trials = sql(
@@ -455,7 +368,7 @@ def test_thresholds_bar_click_lists_the_criteria_and_downloads_them(server, brow
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(1000)
     chart.locator(f"path[role='graphics-symbol'][aria-label*='value_label: {format_value(value, 'xULN')};']").first.click()
-    _wait_idle(page)
+    wait_idle(page)
     page.get_by_text(f"{trials(n_trials)} at this strictest value").wait_for(timeout=30_000)
     expected = sql(
         db,

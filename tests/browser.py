@@ -1,0 +1,128 @@
+"""Driving the app in headless Chromium: shared by the browser tests (tests/test_e2e.py) and the
+browser benchmarks (bench/browser_benchmark.py, bench/cold_start.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Error as PlaywrightError
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A chart is drawn once Vega has put its canvas or SVG in the chart element.
+DRAWN_CHART = "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path, port: int, *, output: int | None = subprocess.PIPE) -> subprocess.Popen[bytes]:
+    """`streamlit run app.py` on ``db``, headless, on 127.0.0.1:``port`` (not yet answering)."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "ELIGIBILITY_DB": str(db)},
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], url: str, timeout: float = 60, poll: float = 0.3) -> None:
+    """Wait until the server answers its health check; kill it and raise if it does not in ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            time.sleep(poll)
+    proc.kill()
+    raise RuntimeError("streamlit did not start: " + (proc.stdout.read().decode() if proc.stdout else ""))
+
+
+@contextlib.contextmanager
+def serve(db: Path) -> Iterator[str]:
+    """A running app on ``db``; yields its URL and stops it after."""
+    port = free_port()
+    proc = start_server(db, port)
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(proc, url)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Headless Chromium (the system's, /usr/bin/chromium) through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_idle(page: Any, settle_ms: int = 300) -> None:
+    """Wait out Streamlit's run: it shows a "running" status widget while the script runs."""
+    page.wait_for_timeout(settle_ms)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def top_bar_point(page: Any) -> tuple[float, float]:
+    """Where the top (longest) bar of the Exclusion themes chart is, once the chart has settled."""
+    # Choosing a theme redraws the chart as a new element: scroll to it once it has settled.
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    for _ in range(20):
+        try:
+            chart.scroll_into_view_if_needed(timeout=2_000)
+            break
+        except PlaywrightError:
+            page.wait_for_timeout(500)
+    page.wait_for_timeout(1000)
+    box = chart.bounding_box()
+    assert box is not None
+    return box["x"] + box["width"] * 0.45, box["y"] + 11
+
+
+def themes_top_bar(page: Any) -> None:
+    """Click the top (longest) bar of the Exclusion themes chart and wait for the page to settle."""
+    page.mouse.click(*top_bar_point(page))
+    wait_idle(page)
