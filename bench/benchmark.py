@@ -12,6 +12,7 @@ Not part of the test suite: timings are printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -180,48 +182,63 @@ def _page_params(name: str, extra: dict[str, Any], filtered: bool, filters: Filt
     return {**(filters.params() if filtered else {}), **extra}
 
 
-def measure_pages(
-    runs: int,
-    ids: list[str],
-    start: Callable[[], Any],
-    prepare: Callable[[Any, Filters], Any],
-    ask: Callable[[Any, str, dict[str, Any]], Any],
-    finish: Callable[[Any], None],
-    pages_run: dict[str, list[tuple[str, dict[str, Any], bool]]] = PAGES,
-) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+@dataclass
+class Engine:
+    """How one engine runs a page: ``start`` a session, ``prepare`` it for the filters (timed with the page,
+    e.g. the one scan of a search), ``ask`` each query, ``finish`` the session."""
+
+    ids: list[str]  # trials for the detail page
+    start: Callable[[], Any]
+    prepare: Callable[[Any, Filters], Any]
+    ask: Callable[[Any, str, dict[str, Any]], Any]
+    finish: Callable[[Any], None] = lambda session: None
+    pages: dict[str, list[tuple[str, dict[str, Any], bool]]] = field(default_factory=lambda: PAGES)
+
+
+Times = dict[str, list[float]]
+
+
+def measure_pages(runs: int, engines: dict[str, Engine]) -> dict[str, tuple[Times, Times]]:
     """Each page's full set of queries per filter set, on a fresh session (a new search is scanned again).
 
-    ``prepare`` (timed with the page) is what an engine does once per page before its
-    queries. Returns the page times and, from the same runs, each query's own times (ms).
+    The engines take turns page by page (the first engine changes with each filter set), so a
+    change in the machine's load falls on all of them alike. Returns, per engine, the page times
+    and, from the same runs, each query's own times (ms).
     """
-    pages: dict[str, list[float]] = {}
-    queries: dict[str, list[float]] = {}
+    out: dict[str, tuple[Times, Times]] = {name: ({}, {}) for name in engines}
+    names = list(engines)
+    every_page = list(dict.fromkeys(page for engine in engines.values() for page in engine.pages))
     for i, filters in enumerate(scenarios(runs)):
-        for page, steps in pages_run.items():
-            session = None
-            total = 0.0
-            try:
-                session = start()
-                total = timed(lambda s=session, f=filters: prepare(s, f))
-                for name, extra, filtered in steps:
-                    params = _page_params(name, extra, filtered, filters, ids[i % len(ids)])
-                    took = timed(lambda s=session, n=name, p=params: ask(s, n, p))
-                    queries.setdefault(name + (" (searching)" if filtered and filters.search else ""), []).append(took)
-                    total += took
-            finally:
-                if session is not None:
-                    finish(session)
-            pages.setdefault(page, []).append(total)
-            pages.setdefault(page + (", searching" if filters.search else ", no search"), []).append(total)
-    return pages, queries
+        order = names[i % len(names) :] + names[: i % len(names)]
+        for page in every_page:
+            for engine_name in order:
+                engine = engines[engine_name]
+                if page not in engine.pages:
+                    continue
+                pages, queries = out[engine_name]
+                session = None
+                total = 0.0
+                try:
+                    session = engine.start()
+                    total = timed(lambda e=engine, s=session, f=filters: e.prepare(s, f))
+                    for name, extra, filtered in engine.pages[page]:
+                        params = _page_params(name, extra, filtered, filters, engine.ids[i % len(engine.ids)])
+                        took = timed(lambda e=engine, s=session, n=name, p=params: e.ask(s, n, p))
+                        queries.setdefault(name + (" (searching)" if filtered and filters.search else ""), []).append(took)
+                        total += took
+                finally:
+                    if session is not None:
+                        engine.finish(session)
+                pages.setdefault(page, []).append(total)
+                pages.setdefault(page + (", searching" if filters.search else ", no search"), []).append(total)
+    return out
 
 
-def measure_duckdb(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, list[float]]]:
-    """Page and query times on DuckDB, through the dashboard's own runner, plus the CSV export."""
-    probe = connect(db)
-    ids = [r[0] for r in probe.execute("select nct_id from studies using sample 200 rows").fetchall()]
-    probe.close()
-    con = connect(db)  # one connection, as the app keeps one per database
+def duckdb_engine(stack: contextlib.ExitStack, db: Path) -> Engine:
+    """DuckDB through the dashboard's own runner, on one connection, as the app keeps one per database."""
+    con = connect(db)
+    stack.callback(con.close)
+    ids = [r[0] for r in con.execute("select nct_id from studies using sample 200 rows").fetchall()]
 
     def fresh_session() -> duckdb.DuckDBPyConnection:
         # forget the searches already scanned, so a page's search costs what a new one does
@@ -229,43 +246,43 @@ def measure_duckdb(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[st
         con.execute("delete from memory.main.search_hits")
         return con
 
-    pages, queries = measure_pages(
-        runs,
+    return Engine(
         ids,
         start=fresh_session,
         prepare=lambda con, filters: None,  # the runner scans a new search in the page's first query
         ask=lambda con, name, params: run(con, name, **params),
-        finish=lambda con: None,
-        pages_run=PAGES | DUCKDB_ONLY_PAGES,
+        pages=PAGES | DUCKDB_ONLY_PAGES,
     )
-    export: dict[str, list[float]] = {}
+
+
+def measure_export(db: Path, runs: int) -> Times:
+    """The CSV download of 100,000 trials, on DuckDB."""
+    con = connect(db)
+    export: Times = {}
     for i in range(max(3, runs // 4)):
         p = Filters(preset="none", min_age=[None, 18.0, 0.0][i % 3], max_age=None).params()
         export.setdefault("CSV export of 100,000 trials", []).append(
             timed(lambda p=p: to_csv_bytes(run(con, "trials_table", **p, limit=100_000, offset=0)))
         )
     con.close()
-    return pages, queries, export
+    return export
 
 
-def measure_sqlite(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]], float]:
+def sqlite_engine(stack: contextlib.ExitStack, db: Path, results: dict[str, Any]) -> Engine:
     lite_path = db.with_suffix(".sqlite")
     started = time.perf_counter()
     if not lite_path.exists():  # the same corpus gives the same tables: built once, reused
         sqlite_baseline.build(db, lite_path)
-    build_s = time.perf_counter() - started
+    results["sqlite_build_s"] = time.perf_counter() - started
     lite = sqlite3.connect(lite_path)
+    stack.callback(lite.close)
     ids = [r[0] for r in lite.execute("select nct_id from studies order by random() limit 200").fetchall()]
-    pages, queries = measure_pages(
-        runs,
+    return Engine(
         ids,
         start=lambda: lite,
         prepare=lambda con, filters: sqlite_baseline.start_page(con, filters.params()["search"]),
         ask=lambda con, name, params: sqlite_baseline.run(con, name, params),
-        finish=lambda con: None,
     )
-    lite.close()
-    return pages, queries, build_s
 
 
 def _answers_differ(duck: Any, pg_rows: list[tuple[Any, ...]]) -> str | None:
@@ -301,32 +318,30 @@ def check_pg(db: Path, pg: Any, ids: list[str], filter_sets: int = 4) -> tuple[i
     return compared, out
 
 
-def measure_pg(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]], float] | None:
-    """Page and query times on a throwaway PostgreSQL cluster holding the same tables (None when it cannot run)."""
+def pg_engine(stack: contextlib.ExitStack, db: Path, results: dict[str, Any]) -> Engine | None:
+    """A throwaway PostgreSQL cluster holding the same tables, its answers checked (None when it cannot run)."""
     why = pg_baseline.unavailable()
     if why:
         print(f"\n{why}", flush=True)
         return None
-    with pg_baseline.cluster() as conninfo:
-        started = time.perf_counter()
-        pg_baseline.load(db, conninfo)
-        load_s = time.perf_counter() - started
-        print(f"\nPostgreSQL: tables copied, indexed and analysed in {load_s:.1f} s", flush=True)
-        with pg_baseline.session(conninfo) as pg:
-            ids = [r[0] for r in pg.execute("select nct_id from studies order by random() limit 200").fetchall()]
-            compared, differences = check_pg(db, pg, ids)
-            print(f"PostgreSQL's answers compared with DuckDB's: {compared} queries (4 filter sets), {len(differences)} differ")
-            for line in differences:
-                print(f"  {line}")
-            pages, queries = measure_pages(
-                runs,
-                ids,
-                start=lambda: pg,
-                prepare=lambda con, filters: pg_baseline.start_page(con, filters.params()["search"]),
-                ask=lambda con, name, params: pg_baseline.run(con, name, params),
-                finish=lambda con: None,
-            )
-    return pages, queries, load_s
+    conninfo = stack.enter_context(pg_baseline.cluster())
+    started = time.perf_counter()
+    pg_baseline.load(db, conninfo)
+    results["postgres_load_s"] = load_s = time.perf_counter() - started
+    print(f"\nPostgreSQL: tables copied, indexed and analysed in {load_s:.1f} s", flush=True)
+    pg = stack.enter_context(pg_baseline.session(conninfo))
+    ids = [r[0] for r in pg.execute("select nct_id from studies order by random() limit 200").fetchall()]
+    compared, differences = check_pg(db, pg, ids)
+    results["postgres_differences"] = differences
+    print(f"PostgreSQL's answers compared with DuckDB's: {compared} queries (4 filter sets), {len(differences)} differ")
+    for line in differences:
+        print(f"  {line}")
+    return Engine(
+        ids,
+        start=lambda: pg,
+        prepare=lambda con, filters: pg_baseline.start_page(con, filters.params()["search"]),
+        ask=lambda con, name, params: pg_baseline.run(con, name, params),
+    )
 
 
 def table(duck: dict[str, list[float]], others: dict[str, dict[str, list[float]]]) -> list[dict[str, Any]]:
@@ -342,8 +357,10 @@ def table(duck: dict[str, list[float]], others: dict[str, dict[str, list[float]]
         line = f"{name:44} {p50:8.1f} {p95:8.1f}"
         for engine, times in others.items():
             other = times.get(name)
-            op50 = statistics.median(other) if other else float("nan")
-            op95 = percentile(other, 0.95) if other else float("nan")
+            if not other:
+                line += f" {'':15} {'':15} {'':17}"
+                continue
+            op50, op95 = statistics.median(other), percentile(other, 0.95)
             row |= {f"{engine.lower()}_p50_ms": op50, f"{engine.lower()}_p95_ms": op95}
             line += f" {op50:15.1f} {op95:15.1f} {op50 / p50:16.1f}x"
         rows.append(row)
@@ -379,19 +396,22 @@ def main() -> int:
         print(ingest["summary"], flush=True)
         if args.ingest_only:
             return 0
-    pages, queries, export = measure_duckdb(args.db, args.runs)
+    with contextlib.ExitStack() as stack:
+        engines = {"DuckDB": duckdb_engine(stack, args.db)}
+        if not args.no_sqlite:
+            engines["SQLite"] = sqlite_engine(stack, args.db, results)
+        if not args.no_postgres and (pg := pg_engine(stack, args.db, results)):
+            engines["PostgreSQL"] = pg
+        print(f"load average before the pages: {os.getloadavg()[0]:.1f} (1 min)", flush=True)
+        measured = measure_pages(args.runs, engines)
+    pages, queries = measured.pop("DuckDB")
+    export = measure_export(args.db, args.runs)
     print(f"\n## DuckDB alone (ms; {args.runs} filter sets)")
     table({**pages, **queries, **export}, {})
-    other_pages: dict[str, dict[str, list[float]]] = {}
-    other_queries: dict[str, dict[str, list[float]]] = {}
-    if not args.no_sqlite:
-        other_pages["SQLite"], other_queries["SQLite"], results["sqlite_build_s"] = measure_sqlite(args.db, args.runs)
-    if not args.no_postgres and (measured := measure_pg(args.db, args.runs)):
-        other_pages["PostgreSQL"], other_queries["PostgreSQL"], results["postgres_load_s"] = measured
     print(f"\n## Pages: each page's queries as it runs them (server-side, ms; {args.runs} filter sets, fresh session each)")
-    results["pages"] = table(pages, other_pages)
+    results["pages"] = table(pages, {engine: times[0] for engine, times in measured.items()})
     print("\n## Queries, from the same runs (ms; '(searching)' = the filters include a criteria search)")
-    results["queries"] = table({**queries, **export}, other_queries)
+    results["queries"] = table({**queries, **export}, {engine: times[1] for engine, times in measured.items()})
     if not args.no_browser:
         results["browser_s"] = browser = browser_benchmark.measure(args.db, args.servers)
         browser_benchmark.report(browser)
