@@ -193,19 +193,21 @@ class Engine:
     ask: Callable[[Any, str, dict[str, Any]], Any]
     finish: Callable[[Any], None] = lambda session: None
     pages: dict[str, list[tuple[str, dict[str, Any], bool]]] = field(default_factory=lambda: PAGES)
+    server_cpu: Callable[[], float] | None = None  # a server's CPU seconds so far (PostgreSQL)
 
 
 Times = dict[str, list[float]]
 
 
-def measure_pages(runs: int, engines: dict[str, Engine]) -> dict[str, tuple[Times, Times]]:
+def measure_pages(runs: int, engines: dict[str, Engine]) -> dict[str, tuple[Times, Times, Times]]:
     """Each page's full set of queries per filter set, on a fresh session (a new search is scanned again).
 
     The engines take turns page by page (the first engine changes with each filter set), so a
     change in the machine's load falls on all of them alike. Returns, per engine, the page times
-    and, from the same runs, each query's own times (ms).
+    and, from the same runs, each query's own times and each page's CPU time: this process's
+    (every thread) plus the server's, if any (ms).
     """
-    out: dict[str, tuple[Times, Times]] = {name: ({}, {}) for name in engines}
+    out: dict[str, tuple[Times, Times, Times]] = {name: ({}, {}, {}) for name in engines}
     names = list(engines)
     every_page = list(dict.fromkeys(page for engine in engines.values() for page in engine.pages))
     for i, filters in enumerate(scenarios(runs)):
@@ -215,9 +217,11 @@ def measure_pages(runs: int, engines: dict[str, Engine]) -> dict[str, tuple[Time
                 engine = engines[engine_name]
                 if page not in engine.pages:
                     continue
-                pages, queries = out[engine_name]
+                pages, queries, cpu = out[engine_name]
                 session = None
                 total = 0.0
+                server_before = engine.server_cpu() if engine.server_cpu else 0.0
+                cpu_before = time.process_time()
                 try:
                     session = engine.start()
                     total = timed(lambda e=engine, s=session, f=filters: e.prepare(s, f))
@@ -229,8 +233,11 @@ def measure_pages(runs: int, engines: dict[str, Engine]) -> dict[str, tuple[Time
                 finally:
                     if session is not None:
                         engine.finish(session)
-                pages.setdefault(page, []).append(total)
-                pages.setdefault(page + (", searching" if filters.search else ", no search"), []).append(total)
+                used = time.process_time() - cpu_before
+                used += (engine.server_cpu() - server_before) if engine.server_cpu else 0.0
+                for name in (page, page + (", searching" if filters.search else ", no search")):
+                    pages.setdefault(name, []).append(total)
+                    cpu.setdefault(name, []).append(used * 1000)
     return out
 
 
@@ -324,12 +331,12 @@ def pg_engine(stack: contextlib.ExitStack, db: Path, results: dict[str, Any]) ->
     if why:
         print(f"\n{why}", flush=True)
         return None
-    conninfo = stack.enter_context(pg_baseline.cluster())
+    server = stack.enter_context(pg_baseline.cluster())
     started = time.perf_counter()
-    pg_baseline.load(db, conninfo)
+    pg_baseline.load(db, server.conninfo)
     results["postgres_load_s"] = load_s = time.perf_counter() - started
     print(f"\nPostgreSQL: tables copied, indexed and analysed in {load_s:.1f} s", flush=True)
-    pg = stack.enter_context(pg_baseline.session(conninfo))
+    pg = stack.enter_context(pg_baseline.session(server.conninfo))
     ids = [r[0] for r in pg.execute("select nct_id from studies order by random() limit 200").fetchall()]
     compared, differences = check_pg(db, pg, ids)
     results["postgres_differences"] = differences
@@ -341,6 +348,7 @@ def pg_engine(stack: contextlib.ExitStack, db: Path, results: dict[str, Any]) ->
         start=lambda: pg,
         prepare=lambda con, filters: pg_baseline.start_page(con, filters.params()["search"]),
         ask=lambda con, name, params: pg_baseline.run(con, name, params),
+        server_cpu=server.cpu_seconds,
     )
 
 
@@ -404,12 +412,17 @@ def main() -> int:
             engines["PostgreSQL"] = pg
         print(f"load average before the pages: {os.getloadavg()[0]:.1f} (1 min)", flush=True)
         measured = measure_pages(args.runs, engines)
-    pages, queries = measured.pop("DuckDB")
+    pages, queries, cpu = measured.pop("DuckDB")
     export = measure_export(args.db, args.runs)
     print(f"\n## DuckDB alone (ms; {args.runs} filter sets)")
     table({**pages, **queries, **export}, {})
     print(f"\n## Pages: each page's queries as it runs them (server-side, ms; {args.runs} filter sets, fresh session each)")
     results["pages"] = table(pages, {engine: times[0] for engine, times in measured.items()})
+    print(
+        "\n## Pages in CPU time, from the same runs (ms: this process's threads, plus the PostgreSQL server's processes;"
+        " a load-independent cost)"
+    )
+    results["pages_cpu"] = table(cpu, {engine: times[2] for engine, times in measured.items()})
     print("\n## Queries, from the same runs (ms; '(searching)' = the filters include a criteria search)")
     results["queries"] = table({**queries, **export}, {engine: times[1] for engine, times in measured.items()})
     if not args.no_browser:

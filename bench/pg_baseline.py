@@ -37,6 +37,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -195,9 +196,43 @@ def _as_owner(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
+@dataclass
+class Cluster:
+    conninfo: str
+    data: Path
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the server: the postmaster and every backend and worker, live or ended."""
+        return tree_cpu_seconds(int((self.data / "postmaster.pid").read_text().split()[0]))
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User and system CPU time of a process and its descendants, from /proc (an ended child's time is
+    in its parent's cutime and cstime once reaped)."""
+    children: dict[int, list[int]] = {}
+    ticks: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        ticks[pid] = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += ticks.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def cluster() -> Iterator[str]:
-    """A fresh cluster in a temporary folder, listening on a Unix socket only; yields its conninfo, removed after."""
+def cluster() -> Iterator[Cluster]:
+    """A fresh cluster in a temporary folder, listening on a Unix socket only; removed after."""
     folder = Path(tempfile.mkdtemp(prefix="bench-pg-"))
     data = folder / "data"
     if os.geteuid() == 0:
@@ -218,7 +253,7 @@ def cluster() -> Iterator[str]:
             capture_output=True,
         )
         try:
-            yield f"host={folder} user=postgres dbname=postgres"
+            yield Cluster(f"host={folder} user=postgres dbname=postgres", data)
         finally:
             subprocess.run(_as_owner([str(_bin("pg_ctl")), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
     finally:
