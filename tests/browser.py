@@ -113,13 +113,13 @@ def top_bar_point(page: Any) -> tuple[float, float]:
     for _ in range(20):
         try:
             chart.scroll_into_view_if_needed(timeout=2_000)
-            break
+            page.wait_for_timeout(1000)
+            box = chart.bounding_box()  # None if the chart was replaced meanwhile: try again
+            if box is not None:
+                return box["x"] + box["width"] * 0.45, box["y"] + 11
         except PlaywrightError:
             page.wait_for_timeout(500)
-    page.wait_for_timeout(1000)
-    box = chart.bounding_box()
-    assert box is not None
-    return box["x"] + box["width"] * 0.45, box["y"] + 11
+    raise AssertionError("the Exclusion themes chart never settled")
 
 
 def themes_top_bar(page: Any) -> None:
