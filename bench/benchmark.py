@@ -1,8 +1,10 @@
-"""Registry-scale benchmark: ingest, every dashboard query, CSV export, app cold start,
-and the same questions on SQLite, printed as tables (and saved as JSON).
+"""Registry-scale benchmark: ingest, every page's queries, CSV export, and the same pages on
+SQLite (embedded, same algorithms) and PostgreSQL (a throwaway local cluster, same tables and
+SQL), then what a user waits for in Chromium; printed as tables (and saved as JSON).
 
     python bench/generate_corpus.py                 # bench/out/registry-550000.zip
-    python bench/benchmark.py --corpus bench/out/registry-550000.zip
+    python bench/benchmark.py --ingest-only --db bench/out/r.duckdb
+    python bench/benchmark.py --skip-ingest --db bench/out/r.duckdb
 
 Not part of the test suite: timings are printed, never asserted.
 """
@@ -10,6 +12,7 @@ Not part of the test suite: timings are printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -19,6 +22,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import browser_benchmark  # noqa: E402
 import duckdb  # noqa: E402
+import pg_baseline  # noqa: E402
 import sqlite_baseline  # noqa: E402
 
 from eligibility.explore.export import to_csv_bytes  # noqa: E402
@@ -176,48 +182,70 @@ def _page_params(name: str, extra: dict[str, Any], filtered: bool, filters: Filt
     return {**(filters.params() if filtered else {}), **extra}
 
 
-def measure_pages(
-    runs: int,
-    ids: list[str],
-    start: Callable[[], Any],
-    prepare: Callable[[Any, Filters], Any],
-    ask: Callable[[Any, str, dict[str, Any]], Any],
-    finish: Callable[[Any], None],
-    pages_run: dict[str, list[tuple[str, dict[str, Any], bool]]] = PAGES,
-) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+@dataclass
+class Engine:
+    """How one engine runs a page: ``start`` a session, ``prepare`` it for the filters (timed with the page,
+    e.g. the one scan of a search), ``ask`` each query, ``finish`` the session."""
+
+    ids: list[str]  # trials for the detail page
+    start: Callable[[], Any]
+    prepare: Callable[[Any, Filters], Any]
+    ask: Callable[[Any, str, dict[str, Any]], Any]
+    finish: Callable[[Any], None] = lambda session: None
+    pages: dict[str, list[tuple[str, dict[str, Any], bool]]] = field(default_factory=lambda: PAGES)
+    server_cpu: Callable[[], float] | None = None  # a server's CPU seconds so far (PostgreSQL)
+
+
+Times = dict[str, list[float]]
+
+
+def measure_pages(runs: int, engines: dict[str, Engine]) -> dict[str, tuple[Times, Times, Times]]:
     """Each page's full set of queries per filter set, on a fresh session (a new search is scanned again).
 
-    ``prepare`` (timed with the page) is what an engine does once per page before its
-    queries. Returns the page times and, from the same runs, each query's own times (ms).
+    The engines take turns page by page (the first engine changes with each filter set), so a
+    change in the machine's load falls on all of them alike. Returns, per engine, the page times
+    and, from the same runs, each query's own times and each page's CPU time: this process's
+    (every thread) plus the server's, if any (ms).
     """
-    pages: dict[str, list[float]] = {}
-    queries: dict[str, list[float]] = {}
+    out: dict[str, tuple[Times, Times, Times]] = {name: ({}, {}, {}) for name in engines}
+    names = list(engines)
+    every_page = list(dict.fromkeys(page for engine in engines.values() for page in engine.pages))
     for i, filters in enumerate(scenarios(runs)):
-        for page, steps in pages_run.items():
-            session = None
-            total = 0.0
-            try:
-                session = start()
-                total = timed(lambda s=session, f=filters: prepare(s, f))
-                for name, extra, filtered in steps:
-                    params = _page_params(name, extra, filtered, filters, ids[i % len(ids)])
-                    took = timed(lambda s=session, n=name, p=params: ask(s, n, p))
-                    queries.setdefault(name + (" (searching)" if filtered and filters.search else ""), []).append(took)
-                    total += took
-            finally:
-                if session is not None:
-                    finish(session)
-            pages.setdefault(page, []).append(total)
-            pages.setdefault(page + (", searching" if filters.search else ", no search"), []).append(total)
-    return pages, queries
+        order = names[i % len(names) :] + names[: i % len(names)]
+        for page in every_page:
+            for engine_name in order:
+                engine = engines[engine_name]
+                if page not in engine.pages:
+                    continue
+                pages, queries, cpu = out[engine_name]
+                session = None
+                total = 0.0
+                server_before = engine.server_cpu() if engine.server_cpu else 0.0
+                cpu_before = time.process_time()
+                try:
+                    session = engine.start()
+                    total = timed(lambda e=engine, s=session, f=filters: e.prepare(s, f))
+                    for name, extra, filtered in engine.pages[page]:
+                        params = _page_params(name, extra, filtered, filters, engine.ids[i % len(engine.ids)])
+                        took = timed(lambda e=engine, s=session, n=name, p=params: e.ask(s, n, p))
+                        queries.setdefault(name + (" (searching)" if filtered and filters.search else ""), []).append(took)
+                        total += took
+                finally:
+                    if session is not None:
+                        engine.finish(session)
+                used = time.process_time() - cpu_before
+                used += (engine.server_cpu() - server_before) if engine.server_cpu else 0.0
+                for name in (page, page + (", searching" if filters.search else ", no search")):
+                    pages.setdefault(name, []).append(total)
+                    cpu.setdefault(name, []).append(used * 1000)
+    return out
 
 
-def measure_duckdb(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, list[float]]]:
-    """Page and query times on DuckDB, through the dashboard's own runner, plus the CSV export."""
-    probe = connect(db)
-    ids = [r[0] for r in probe.execute("select nct_id from studies using sample 200 rows").fetchall()]
-    probe.close()
-    con = connect(db)  # one connection, as the app keeps one per database
+def duckdb_engine(stack: contextlib.ExitStack, db: Path) -> Engine:
+    """DuckDB through the dashboard's own runner, on one connection, as the app keeps one per database."""
+    con = connect(db)
+    stack.callback(con.close)
+    ids = [r[0] for r in con.execute("select nct_id from studies using sample 200 rows").fetchall()]
 
     def fresh_session() -> duckdb.DuckDBPyConnection:
         # forget the searches already scanned, so a page's search costs what a new one does
@@ -225,110 +253,126 @@ def measure_duckdb(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[st
         con.execute("delete from memory.main.search_hits")
         return con
 
-    pages, queries = measure_pages(
-        runs,
+    return Engine(
         ids,
         start=fresh_session,
         prepare=lambda con, filters: None,  # the runner scans a new search in the page's first query
         ask=lambda con, name, params: run(con, name, **params),
-        finish=lambda con: None,
-        pages_run=PAGES | DUCKDB_ONLY_PAGES,
+        pages=PAGES | DUCKDB_ONLY_PAGES,
     )
-    export: dict[str, list[float]] = {}
+
+
+def measure_export(db: Path, runs: int) -> Times:
+    """The CSV download of 100,000 trials, on DuckDB."""
+    con = connect(db)
+    export: Times = {}
     for i in range(max(3, runs // 4)):
         p = Filters(preset="none", min_age=[None, 18.0, 0.0][i % 3], max_age=None).params()
         export.setdefault("CSV export of 100,000 trials", []).append(
             timed(lambda p=p: to_csv_bytes(run(con, "trials_table", **p, limit=100_000, offset=0)))
         )
     con.close()
-    return pages, queries, export
+    return export
 
 
-def measure_sqlite(db: Path, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]], float]:
+def sqlite_engine(stack: contextlib.ExitStack, db: Path, results: dict[str, Any]) -> Engine:
     lite_path = db.with_suffix(".sqlite")
     started = time.perf_counter()
     if not lite_path.exists():  # the same corpus gives the same tables: built once, reused
         sqlite_baseline.build(db, lite_path)
-    build_s = time.perf_counter() - started
+    results["sqlite_build_s"] = time.perf_counter() - started
     lite = sqlite3.connect(lite_path)
+    stack.callback(lite.close)
     ids = [r[0] for r in lite.execute("select nct_id from studies order by random() limit 200").fetchall()]
-    pages, queries = measure_pages(
-        runs,
+    return Engine(
         ids,
         start=lambda: lite,
         prepare=lambda con, filters: sqlite_baseline.start_page(con, filters.params()["search"]),
         ask=lambda con, name, params: sqlite_baseline.run(con, name, params),
-        finish=lambda con: None,
     )
-    lite.close()
-    return pages, queries, build_s
 
 
-def measure_cold_start(db: Path) -> float:
-    """Seconds from `streamlit run` to the Overview's numbers in a headless Chromium."""
-    from playwright.sync_api import sync_playwright
+def _answers_differ(duck: Any, pg_rows: list[tuple[Any, ...]]) -> str | None:
+    """Whether PostgreSQL's rows differ from DuckDB's frame: in number, or (for short answers) in value."""
+    if duck.height != len(pg_rows):
+        return f"{duck.height} rows on DuckDB, {len(pg_rows)} on PostgreSQL"
+    if duck.height <= 200:
+        for ours, theirs in zip(duck.rows(), pg_rows, strict=True):
+            for a, b in zip(ours, theirs, strict=True):
+                same = a == b or (isinstance(a, float) and b is not None and abs(a - float(b)) < 1e-9)
+                if not same and not (isinstance(a, list) and list(b or []) == a):
+                    return f"{ours} on DuckDB, {theirs} on PostgreSQL"
+    return None
 
-    port = 8765
-    env = {**os.environ, "ELIGIBILITY_DB": str(db)}
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+
+def check_pg(db: Path, pg: Any, ids: list[str], filter_sets: int = 4) -> tuple[int, list[str]]:
+    """Every page's queries on the first filter sets, on both engines: how many were compared, and the differences."""
+    con = connect(db)
+    out = []
+    compared = 0
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                ],
-            )
-            page = browser.new_page()
-            while True:
-                try:
-                    page.goto(f"http://127.0.0.1:{port}/", timeout=2000)
-                    break
-                except Exception:  # server not listening yet
-                    time.sleep(0.05)
-            page.get_by_test_id("stMetricValue").first.wait_for(timeout=120_000)
-            elapsed = time.perf_counter() - started
-            browser.close()
+        for i, filters in enumerate(scenarios(filter_sets)):
+            pg_baseline.start_page(pg, filters.params()["search"])
+            for steps in PAGES.values():
+                for name, extra, filtered in steps:
+                    params = _page_params(name, extra, filtered, filters, ids[i % len(ids)])
+                    problem = _answers_differ(run(con, name, **params), pg_baseline.run(pg, name, params))
+                    compared += 1
+                    if problem:
+                        out.append(f"{name} ({filters.describe() or 'no filter'}): {problem}")
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    return elapsed
+        con.close()
+    return compared, out
 
 
-def table(duck: dict[str, list[float]], lite: dict[str, list[float]]) -> list[dict[str, Any]]:
-    """Print p50/p95 per row with SQLite's figures and the ratio of medians; return the rows."""
-    print(f"{'':40} {'p50':>8} {'p95':>8} {'SQLite p50':>11} {'SQLite p95':>11} {'SQLite/DuckDB':>14}")
+def pg_engine(stack: contextlib.ExitStack, db: Path, results: dict[str, Any]) -> Engine | None:
+    """A throwaway PostgreSQL cluster holding the same tables, its answers checked (None when it cannot run)."""
+    why = pg_baseline.unavailable()
+    if why:
+        print(f"\n{why}", flush=True)
+        return None
+    server = stack.enter_context(pg_baseline.cluster())
+    started = time.perf_counter()
+    pg_baseline.load(db, server.conninfo)
+    results["postgres_load_s"] = load_s = time.perf_counter() - started
+    print(f"\nPostgreSQL: tables copied, indexed and analysed in {load_s:.1f} s", flush=True)
+    pg = stack.enter_context(pg_baseline.session(server.conninfo))
+    ids = [r[0] for r in pg.execute("select nct_id from studies order by random() limit 200").fetchall()]
+    compared, differences = check_pg(db, pg, ids)
+    results["postgres_differences"] = differences
+    print(f"PostgreSQL's answers compared with DuckDB's: {compared} queries (4 filter sets), {len(differences)} differ")
+    for line in differences:
+        print(f"  {line}")
+    return Engine(
+        ids,
+        start=lambda: pg,
+        prepare=lambda con, filters: pg_baseline.start_page(con, filters.params()["search"]),
+        ask=lambda con, name, params: pg_baseline.run(con, name, params),
+        server_cpu=server.cpu_seconds,
+    )
+
+
+def table(duck: dict[str, list[float]], others: dict[str, dict[str, list[float]]]) -> list[dict[str, Any]]:
+    """Print p50/p95 per row, then each other engine's p50/p95 and its ratio of medians to DuckDB's; return the rows."""
+    head = f"{'':44} {'p50':>8} {'p95':>8}"
+    for engine in others:
+        head += f" {engine + ' p50':>15} {engine + ' p95':>15} {engine + '/DuckDB':>17}"
+    print(head)
     rows = []
     for name, values in duck.items():
         p50, p95 = statistics.median(values), percentile(values, 0.95)
-        other = lite.get(name)
-        lp50 = statistics.median(other) if other else float("nan")
-        lp95 = percentile(other, 0.95) if other else float("nan")
-        rows.append({"name": name, "p50_ms": p50, "p95_ms": p95, "sqlite_p50_ms": lp50, "sqlite_p95_ms": lp95, "n": len(values)})
-        print(f"{name:40} {p50:8.1f} {p95:8.1f} {lp50:11.1f} {lp95:11.1f} {lp50 / p50:13.1f}x", flush=True)
+        row: dict[str, Any] = {"name": name, "p50_ms": p50, "p95_ms": p95, "n": len(values)}
+        line = f"{name:44} {p50:8.1f} {p95:8.1f}"
+        for engine, times in others.items():
+            other = times.get(name)
+            if not other:
+                line += f" {'':15} {'':15} {'':17}"
+                continue
+            op50, op95 = statistics.median(other), percentile(other, 0.95)
+            row |= {f"{engine.lower()}_p50_ms": op50, f"{engine.lower()}_p95_ms": op95}
+            line += f" {op50:15.1f} {op95:15.1f} {op50 / p50:16.1f}x"
+        rows.append(row)
+        print(line, flush=True)
     return rows
 
 
@@ -341,11 +385,14 @@ def main() -> int:
     parser.add_argument("--skip-ingest", action="store_true", help="reuse the database at --db")
     parser.add_argument("--ingest-only", action="store_true", help="measure the ingest and stop")
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite baseline (it is slow)")
-    parser.add_argument("--no-browser", action="store_true", help="skip the app cold start in Chromium")
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL baseline")
+    parser.add_argument("--no-browser", action="store_true", help="skip the browser benchmark (Chromium)")
+    parser.add_argument("--servers", type=int, default=3, help="fresh servers for the browser benchmark (median)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "results.json")
     args = parser.parse_args()
 
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    print(f"load average at start: {os.getloadavg()[0]:.1f} (1 min), {os.getloadavg()[1]:.1f} (5 min)", flush=True)
     if not args.skip_ingest:
         ingest = measure_ingest(args.corpus, args.db, args.workers)
         results["ingest"] = ingest
@@ -357,23 +404,33 @@ def main() -> int:
         print(ingest["summary"], flush=True)
         if args.ingest_only:
             return 0
-    pages, queries, export = measure_duckdb(args.db, args.runs)
+    with contextlib.ExitStack() as stack:
+        engines = {"DuckDB": duckdb_engine(stack, args.db)}
+        if not args.no_sqlite:
+            engines["SQLite"] = sqlite_engine(stack, args.db, results)
+        if not args.no_postgres and (pg := pg_engine(stack, args.db, results)):
+            engines["PostgreSQL"] = pg
+        print(f"load average before the pages: {os.getloadavg()[0]:.1f} (1 min)", flush=True)
+        measured = measure_pages(args.runs, engines)
+    pages, queries, cpu = measured.pop("DuckDB")
+    export = measure_export(args.db, args.runs)
     print(f"\n## DuckDB alone (ms; {args.runs} filter sets)")
     table({**pages, **queries, **export}, {})
-    lite_pages: dict[str, list[float]] = {}
-    lite_queries: dict[str, list[float]] = {}
-    if not args.no_sqlite:
-        lite_pages, lite_queries, results["sqlite_build_s"] = measure_sqlite(args.db, args.runs)
     print(f"\n## Pages: each page's queries as it runs them (server-side, ms; {args.runs} filter sets, fresh session each)")
-    results["pages"] = table(pages, lite_pages)
+    results["pages"] = table(pages, {engine: times[0] for engine, times in measured.items()})
+    print(
+        "\n## Pages in CPU time, from the same runs (ms: this process's threads, plus the PostgreSQL server's processes;"
+        " a load-independent cost)"
+    )
+    results["pages_cpu"] = table(cpu, {engine: times[2] for engine, times in measured.items()})
     print("\n## Queries, from the same runs (ms; '(searching)' = the filters include a criteria search)")
-    results["queries"] = table({**queries, **export}, lite_queries)
+    results["queries"] = table({**queries, **export}, {engine: times[1] for engine, times in measured.items()})
     if not args.no_browser:
-        cold = measure_cold_start(args.db)
-        results["cold_start_s"] = cold
-        print(f"\napp cold start to first rendered page: {cold:.2f} s")
+        results["browser_s"] = browser = browser_benchmark.measure(args.db, args.servers)
+        browser_benchmark.report(browser)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"load average at end: {os.getloadavg()[0]:.1f} (1 min), {os.getloadavg()[1]:.1f} (5 min)")
     print(f"results: {args.out}")
     return 0
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 # Run in a fresh interpreter: each step's seconds, in the order the Overview needs them.
 _IN_PROCESS = r"""
@@ -57,38 +57,20 @@ def in_process(db: Path) -> dict[str, float]:
 
 def in_browser(db: Path, port: int) -> dict[str, float]:
     """Seconds from `streamlit run` to the server answering, and from page load to the first number and chart."""
-    import urllib.request
+    from tests.browser import DRAWN_CHART, chromium, start_server, wait_healthy
 
-    from playwright.sync_api import sync_playwright
-
-    env = {**os.environ, "ELIGIBILITY_DB": str(db)}
     started = time.perf_counter()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true"]
-    proc = subprocess.Popen(
-        [*command, "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_server(db, port, output=subprocess.DEVNULL)
     try:
-        while True:
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.02)
+        wait_healthy(proc, f"http://127.0.0.1:{port}", poll=0.02)
         server = time.perf_counter() - started
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        with chromium() as browser:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             loaded = time.perf_counter()
             page.goto(f"http://127.0.0.1:{port}/")
             page.get_by_test_id("stMetricValue").first.wait_for(timeout=120_000)
             number = time.perf_counter() - loaded
-            page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first.wait_for(
-                timeout=120_000
-            )
+            page.locator(DRAWN_CHART).first.wait_for(timeout=120_000)
             chart = time.perf_counter() - loaded
             # A second visit in the same server: the script and queries are warm.
             page.goto(f"http://127.0.0.1:{port}/?sex=Any")
@@ -96,7 +78,6 @@ def in_browser(db: Path, port: int) -> dict[str, float]:
             page.reload()
             page.get_by_test_id("stMetricValue").first.wait_for(timeout=120_000)
             warm = time.perf_counter() - again
-            browser.close()
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -1,8 +1,7 @@
-"""Helpers for the end-to-end browser tests: a `streamlit run` server and headless Chromium pages.
-
-The `server` and `browser` fixtures (tests/conftest.py) start one of each per test module,
-so the browser test files can run side by side on separate pytest-xdist workers.
-"""
+"""Driving the app in headless Chromium: shared by the browser tests (tests/test_e2e*.py, whose
+`server` and `browser` fixtures in tests/conftest.py start one of each per test module, so the files
+run side by side on separate pytest-xdist workers) and the browser benchmarks
+(bench/browser_benchmark.py, bench/cold_start.py)."""
 
 from __future__ import annotations
 
@@ -17,13 +16,13 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.conftest import ROOT
-
-CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -32,19 +31,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PEDIATRIC = "is_b_all and coalesce(minimum_age_years, 0) < 18"
+# A chart is drawn once Vega has put its canvas or SVG in the chart element.
+DRAWN_CHART = "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-@contextlib.contextmanager
-def serve(db: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "ELIGIBILITY_DB": str(db)}
-    proc = subprocess.Popen(
+def start_server(db: Path, port: int, *, output: int | None = subprocess.PIPE) -> subprocess.Popen[bytes]:
+    """`streamlit run app.py` on ``db``, headless, on 127.0.0.1:``port`` (not yet answering)."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -61,21 +60,32 @@ def serve(db: Path) -> Iterator[str]:
             "false",
         ],
         cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
+        env={**os.environ, "ELIGIBILITY_DB": str(db)},
+        stdout=output,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], url: str, timeout: float = 60, poll: float = 0.3) -> None:
+    """Wait until the server answers its health check; kill it and raise if it does not in ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
+                return
         except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("streamlit did not start: " + (proc.stdout.read().decode() if proc.stdout else ""))
+            time.sleep(poll)
+    proc.kill()
+    raise RuntimeError("streamlit did not start: " + (proc.stdout.read().decode() if proc.stdout else ""))
+
+
+@contextlib.contextmanager
+def serve(db: Path) -> Iterator[str]:
+    """A running app on ``db``; yields its URL and stops it after."""
+    port = free_port()
+    proc = start_server(db, port)
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(proc, url)
     try:
         yield url
     finally:
@@ -83,17 +93,30 @@ def serve(db: Path) -> Iterator[str]:
         proc.wait(timeout=20)
 
 
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Headless Chromium (the system's, /usr/bin/chromium) through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_idle(page: Any, settle_ms: int = 300) -> None:
+    """Wait out Streamlit's run: it shows a "running" status widget while the script runs."""
+    page.wait_for_timeout(settle_ms)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
 def open_page(browser, url: str):
     page = browser.new_page(viewport={"width": 1500, "height": 2200}, accept_downloads=True)
     page.goto(url)
     page.get_by_test_id("stSidebar").get_by_text("Preset").wait_for(timeout=60_000)
     return page
-
-
-def wait_idle(page) -> None:
-    # Streamlit shows a "running" status widget while the script runs.
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
 
 
 # Every chart on view has drawn its marks (one in a closed expander never does). Tables are not
@@ -127,17 +150,23 @@ def download(page, button_text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
-def click_top_theme_bar(page) -> None:
+def top_bar_point(page: Any) -> tuple[float, float]:
+    """Where the top (longest) bar of the Exclusion themes chart is, once the chart has settled."""
     # Choosing a theme redraws the chart as a new element: scroll to it once it has settled.
     chart = page.get_by_test_id("stVegaLiteChart").first
     for _ in range(20):
         try:
             chart.scroll_into_view_if_needed(timeout=2_000)
-            break
+            page.wait_for_timeout(1000)
+            box = chart.bounding_box()  # None if the chart was replaced meanwhile: try again
+            if box is not None:
+                return box["x"] + box["width"] * 0.45, box["y"] + 11
         except PlaywrightError:
             page.wait_for_timeout(500)
-    page.wait_for_timeout(1000)
-    box = chart.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + 11)
+    raise AssertionError("the Exclusion themes chart never settled")
+
+
+def click_top_theme_bar(page: Any) -> None:
+    """Click the top (longest) bar of the Exclusion themes chart and wait for the page to settle."""
+    page.mouse.click(*top_bar_point(page))
     wait_idle(page)

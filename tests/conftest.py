@@ -84,15 +84,11 @@ def server(demo_db) -> Iterator[tuple[str, Path]]:
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium for the browser tests, one per test module."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser import CHROMIUM, chromium
 
     assert shutil.which("chromium") or Path(CHROMIUM).exists(), "Chromium is required: apt-get install -y chromium"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def sql(db: Path, query: str, params: dict | None = None) -> list[tuple]:

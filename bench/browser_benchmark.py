@@ -1,0 +1,137 @@
+"""What a user waits for: each interaction timed in headless Chromium against `streamlit run`,
+from the request (page load, Enter, click) to the settled page, on fresh servers.
+
+    python bench/browser_benchmark.py --db bench/out/r50k.duckdb [--servers 3]
+
+"Settled" means the element the interaction is for is on the page (with the value the
+database gives, computed here with the dashboard's own queries) and Streamlit's running
+indicator is gone. Per fresh server, in this order:
+
+1. first Overview render: load the page, to the first number and to every chart drawn;
+2. the Trials page: click it in the navigation, to the table shown;
+3. a theme bar click on the Exclusion themes page (opened on the last theme, not timed):
+   click the top bar, to its list of criteria shown;
+4. a criteria search of one phrase (a new one for the server) on the Overview: type it and
+   press Enter, to the headline number for the search shown.
+
+Prints the median and range over the servers (seconds). Timings are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from eligibility.explore.filters import Filters  # noqa: E402
+from eligibility.explore.queries import connect, run  # noqa: E402
+from tests.browser import DRAWN_CHART, chromium, serve, top_bar_point, wait_idle  # noqa: E402
+
+SEARCH = "brain metast"
+INTERACTIONS = {
+    "first Overview render, to the first number": "Overview (first render)",
+    "first Overview render, to charts settled": "Overview (first render)",
+    "Trials page, to the table shown": "Trials, no search",
+    "theme bar click, to the criteria list shown": "Themes, no search",
+    "criteria search of one phrase, to the page settled": "Overview (first render), searching",
+}
+
+
+def expected(db: Path) -> dict[str, str]:
+    """The texts that show each interaction is done, from the dashboard's own queries."""
+    con = connect(db)
+    try:
+        every = Filters().params()
+        themes = run(con, "theme_distribution", **every)
+        top = themes.row(0, named=True)
+        count = run(con, "theme_criteria_count", **every, theme=top["theme"], exclusion_kind="any").row(0, named=True)
+        found = run(con, "headline_counts", **Filters(search=SEARCH).params()).row(0, named=True)
+    finally:
+        con.close()
+    return {
+        "last_theme": themes.row(-1, named=True)["label"],
+        "listing": f"{top['label']}: {count['criteria']:,} exclusion criteria",
+        "search_trials": f"{found['trials']:,}",
+    }
+
+
+def settled(page: Any, locator: Any) -> None:
+    """Wait for ``locator``, then for Streamlit's running indicator to be gone."""
+    locator.wait_for(timeout=120_000)
+    wait_idle(page, settle_ms=0)
+
+
+def one_server(db: Path, texts: dict[str, str]) -> dict[str, float]:
+    """Each interaction once, on a fresh server (seconds)."""
+    out: dict[str, float] = {}
+    with serve(db) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1500, "height": 1200})
+        started = time.perf_counter()
+        page.goto(url)
+        page.get_by_test_id("stMetricValue").first.wait_for(timeout=120_000)
+        out["first Overview render, to the first number"] = time.perf_counter() - started
+        page.locator(DRAWN_CHART).first.wait_for(timeout=120_000)
+        page.wait_for_function(
+            """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+                   .every(c => c.querySelector('canvas, svg'))
+                 && !document.querySelector('[data-testid="stStatusWidget"]')""",
+            timeout=120_000,
+        )
+        out["first Overview render, to charts settled"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        page.get_by_test_id("stSidebarNav").get_by_text("Trials").click()
+        settled(page, page.get_by_test_id("stDataFrame").first)
+        out["Trials page, to the table shown"] = time.perf_counter() - started
+
+        page.goto(f"{url}/themes?{urllib.parse.urlencode({'theme': texts['last_theme']})}")
+        page.get_by_text("Share of trials excluding on each theme").wait_for(timeout=120_000)
+        wait_idle(page)
+        point = top_bar_point(page)
+        started = time.perf_counter()
+        page.mouse.click(*point)
+        settled(page, page.get_by_text(texts["listing"]).first)
+        out["theme bar click, to the criteria list shown"] = time.perf_counter() - started
+
+        page.goto(url)
+        page.get_by_test_id("stMetricValue").first.wait_for(timeout=120_000)
+        wait_idle(page)
+        box = page.get_by_test_id("stSidebar").get_by_label("Criteria contain (literal text)")
+        box.fill(SEARCH)
+        started = time.perf_counter()
+        box.press("Enter")
+        settled(page, page.get_by_test_id("stMetricValue").first.filter(has_text=texts["search_trials"]))
+        out["criteria search of one phrase, to the page settled"] = time.perf_counter() - started
+    return out
+
+
+def measure(db: Path, servers: int = 3) -> dict[str, list[float]]:
+    """Each interaction's seconds, one per fresh server."""
+    texts = expected(db)
+    runs = [one_server(db, texts) for _ in range(servers)]
+    return {name: [r[name] for r in runs] for name in runs[0]}
+
+
+def report(times: dict[str, list[float]]) -> None:
+    print(f"\n## In the browser (seconds; median of {len(next(iter(times.values())))} fresh servers, min-max)")
+    for name, values in times.items():
+        print(f"  {name:<52} {statistics.median(values):6.2f}   ({min(values):.2f}-{max(values):.2f})", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--servers", type=int, default=3)
+    args = parser.parse_args()
+    report(measure(args.db, args.servers))
+
+
+if __name__ == "__main__":
+    main()
