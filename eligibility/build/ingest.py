@@ -7,8 +7,6 @@ previous database untouched and a running dashboard keeps answering.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import multiprocessing
 import os
@@ -101,18 +99,11 @@ class IngestSummary:
 
 
 class _Writer:
-    """Offsets each chunk's local ids into global ones and writes the staging tables in batches.
+    """Offsets each chunk's local ids into global ones and writes the staging tables in batches."""
 
-    Each batch's criteria are classified by ``classify``, which returns a future: in
-    a process of its own when there are workers, so the classifier runs beside the
-    parsing and this process only writes. Themes are written in batch order.
-    """
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, classify: Callable[[pl.DataFrame], Future[pl.DataFrame]]) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-        self.classify = classify
-        self.frames: dict[str, list[pl.DataFrame]] = {"records": [], "criteria": [], "thresholds": []}
-        self.classifying: deque[Future[pl.DataFrame]] = deque()
+        self.frames: dict[str, list[pl.DataFrame]] = {"records": [], "criteria": [], "themes": [], "thresholds": []}
         self.buffered = 0
         self.issues: list[tuple[str | None, ...]] = []
         self.records = 0
@@ -132,41 +123,35 @@ class _Writer:
             self.issues.append((problem.kind, problem.file, problem.record, problem.nct_id, problem.reason))
         if self.buffered >= BATCH_RECORDS:
             self.flush()
-        self._write_themes(wait=False)
 
     def flush(self) -> None:
         if self.frames["criteria"]:
-            # Classified a batch of thousands of studies at a time, rather than per
-            # worker task: the classifier's regular expressions are compiled and
-            # warmed once per call, which costs far more than one task's criteria.
+            # Classified here, a batch of thousands of studies at a time, rather than
+            # per worker task: the classifier's regular expressions are compiled and
+            # warmed once per batch, and polars spreads the batch over every core.
             criteria = pl.concat(self.frames["criteria"], how="vertical")
             records = pl.concat(self.frames["records"], how="vertical")
-            self.classifying.append(self.classify(_with_context(criteria, records)))
-        for table, name in (("stage_records", "records"), ("stage_criteria", "criteria"), ("stage_thresholds", "thresholds")):
+            self.frames["themes"] = [themes.classify_frame(_with_context(criteria, records))]
+        for table, name in (
+            ("stage_records", "records"),
+            ("stage_criteria", "criteria"),
+            ("stage_themes", "themes"),
+            ("stage_thresholds", "thresholds"),
+        ):
             if self.frames[name]:
-                self._insert(table, pl.concat(self.frames[name], how="vertical"))
+                frame = pl.concat(self.frames[name], how="vertical")
+                self.con.register("batch", frame)
+                lowered = " replace (lower(search_text) as search_text)" if table == "stage_records" else ""
+                self.con.execute(f"insert into {table} by name select *{lowered} from batch")
+                self.con.unregister("batch")
             self.frames[name] = []
         if self.issues:
-            self._insert("ingest_issues", pl.DataFrame(self.issues, schema=_ISSUE_SCHEMA, orient="row"))
+            issues = pl.DataFrame(self.issues, schema=_ISSUE_SCHEMA, orient="row")
+            self.con.register("batch", issues)
+            self.con.execute("insert into ingest_issues by name select * from batch")
+            self.con.unregister("batch")
             self.issues = []
         self.buffered = 0
-        self._write_themes(wait=False)
-
-    def finish(self) -> None:
-        """Write what is buffered and wait for every batch's themes."""
-        self.flush()
-        self._write_themes(wait=True)
-
-    def _write_themes(self, *, wait: bool) -> None:
-        # At most two batches are being classified at once: their criteria stay in memory till then.
-        while self.classifying and (wait or self.classifying[0].done() or len(self.classifying) > 2):
-            self._insert("stage_themes", self.classifying.popleft().result())
-
-    def _insert(self, table: str, frame: pl.DataFrame) -> None:
-        self.con.register("batch", frame)
-        lowered = " replace (lower(search_text) as search_text)" if table == "stage_records" else ""
-        self.con.execute(f"insert into {table} by name select *{lowered} from batch")
-        self.con.unregister("batch")
 
 
 _open_zips: dict[str, zipfile.ZipFile] = {}
@@ -252,33 +237,9 @@ def _init_worker() -> None:
     os.environ["POLARS_MAX_THREADS"] = "1"
 
 
-def _classify(context: pl.DataFrame) -> pl.DataFrame:
-    return themes.classify_frame(context)
-
-
-def _submit(pool: ProcessPoolExecutor | None, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-    """``fn(*args)`` in a worker, or here and now when there is no pool."""
-    if pool is not None:
-        return pool.submit(fn, *args)
-    done: Future[Any] = Future()
-    done.set_result(fn(*args))
-    return done
-
-
-@contextlib.contextmanager
-def _pool(processes: int) -> Iterator[ProcessPoolExecutor | None]:
-    """A pool of ``processes`` worker processes, or None (0) to run the work in this process."""
-    if processes == 0:
-        yield None
-        return
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_init_worker) as pool:
-        yield pool
-
-
-def _run_tasks(tasks: Iterator[Task], pool: ProcessPoolExecutor | None, *, workers: int, limits: ZipLimits) -> Iterator[_Chunk]:
-    """Chunks in input order; in a pool, at most a few tasks are in flight (bounded memory)."""
-    if pool is None:
+def _run_tasks(tasks: Iterator[Task], *, workers: int, limits: ZipLimits) -> Iterator[_Chunk]:
+    """Chunks in input order; with several workers, at most a few tasks are in flight (bounded memory)."""
+    if workers <= 1:
         try:
             for task in tasks:
                 yield _process(task, limits)
@@ -288,13 +249,15 @@ def _run_tasks(tasks: Iterator[Task], pool: ProcessPoolExecutor | None, *, worke
                 archive.close()
             _open_zips.clear()
         return
-    window: deque[Future[_Chunk]] = deque()
-    for task in tasks:
-        window.append(pool.submit(_process, task, limits))
-        if len(window) >= 2 * workers:
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker) as pool:
+        window: deque[Future[_Chunk]] = deque()
+        for task in tasks:
+            window.append(pool.submit(_process, task, limits))
+            if len(window) >= 2 * workers:
+                yield window.popleft().result()
+        while window:
             yield window.popleft().result()
-    while window:
-        yield window.popleft().result()
 
 
 def _remove_abandoned_builds(db_path: Path) -> None:
@@ -312,39 +275,6 @@ def _remove_abandoned_builds(db_path: Path) -> None:
                 leftover.unlink(missing_ok=True)
         except PermissionError:
             continue  # another user's live process
-
-
-def _read_all(
-    paths: list[Path],
-    pool: ProcessPoolExecutor | None,
-    workers: int,
-    limits: ZipLimits,
-    writer: _Writer,
-    summary: IngestSummary,
-    bar: Any,
-    on_progress: Callable[[int, str], None] | None,
-) -> Counter[tuple[str, str]]:
-    """Read every task's chunk into the writer, counting into ``summary``; records per (file, format)."""
-    files: Counter[tuple[str, str]] = Counter()
-    for chunk in _run_tasks(plan_tasks(paths, limits=limits), pool, workers=workers, limits=limits):
-        summary.files_read += len(chunk.files)
-        files.update(chunk.file_formats)
-        for problem in chunk.problems:
-            if problem.kind == "rejected":
-                summary.rejected += 1
-                summary.records_read += 1
-                summary.reject_reasons[problem.reason] += 1
-            else:
-                summary.warnings += 1
-        summary.records_read += chunk.records.height
-        for fmt, count in chunk.records["source_format"].value_counts().iter_rows():
-            summary.formats[fmt] += count
-        writer.add(chunk)
-        if bar is not None:
-            bar.update(len(chunk.files))
-        if on_progress is not None and chunk.files:
-            on_progress(summary.files_read, chunk.files[-1])
-    return files
 
 
 def ingest(
@@ -396,16 +326,28 @@ def ingest(
     try:
         _attach_staging(con, staging)
         _create_staging(con)
-        # With workers, the classifier has a process of its own beside them: it loads the
-        # rules and the drug lexicon once, while the workers parse, and classifies
-        # whole batches with one polars thread (no thread overhead on busy cores).
-        parallel = workers > 1
-        with _pool(workers if parallel else 0) as pool, _pool(1 if parallel else 0) as classifier:
-            theme_table = _submit(classifier, themes.themes_table)
-            writer = _Writer(con, functools.partial(_submit, classifier, _classify))
-            files = _read_all(paths, pool, workers, limits, writer, summary, bar, on_progress)
-            writer.finish()
-            _create_themes_table(con, theme_table.result())
+        _create_themes_table(con)
+        writer = _Writer(con)
+        files: Counter[tuple[str, str]] = Counter()
+        for chunk in _run_tasks(plan_tasks(paths, limits=limits), workers=workers, limits=limits):
+            summary.files_read += len(chunk.files)
+            files.update(chunk.file_formats)
+            for problem in chunk.problems:
+                if problem.kind == "rejected":
+                    summary.rejected += 1
+                    summary.records_read += 1
+                    summary.reject_reasons[problem.reason] += 1
+                else:
+                    summary.warnings += 1
+            summary.records_read += chunk.records.height
+            for fmt, count in chunk.records["source_format"].value_counts().iter_rows():
+                summary.formats[fmt] += count
+            writer.add(chunk)
+            if bar is not None:
+                bar.update(len(chunk.files))
+            if on_progress is not None and chunk.files:
+                on_progress(summary.files_read, chunk.files[-1])
+        writer.flush()
         summary.read_s = time.perf_counter() - started
         con.execute("create table constants as select $study_url as study_url", {"study_url": STUDY_URL})
         con.execute((SQL_DIR / "finalise.sql").read_text())
@@ -467,7 +409,8 @@ def _create_staging(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("empty_frame")
 
 
-def _create_themes_table(con: duckdb.DuckDBPyConnection, theme_table: pl.DataFrame) -> None:
+def _create_themes_table(con: duckdb.DuckDBPyConnection) -> None:
+    theme_table = themes.themes_table()
     if theme_table.height > MAX_THEMES:
         raise ValueError(f"{theme_table.height} themes in the rules file; at most {MAX_THEMES} fit the theme bitmask")
     con.register("theme_table", theme_table)
