@@ -34,6 +34,7 @@ import browser_benchmark  # noqa: E402
 import duckdb  # noqa: E402
 import pg_baseline  # noqa: E402
 import sqlite_baseline  # noqa: E402
+from proc_tree import rss_bytes, tree_stats  # noqa: E402
 
 from eligibility.explore.export import to_csv_bytes  # noqa: E402
 from eligibility.explore.filters import Filters  # noqa: E402
@@ -43,25 +44,7 @@ from eligibility.explore.trends import RULE_DATE, THIN_YEAR  # noqa: E402
 
 def _tree_rss_bytes(root: int) -> int:
     """Resident memory of a process and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(entry.name)
-        children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
-    return total
+    return sum(rss_bytes(fields) for fields in tree_stats(root).values())
 
 
 def measure_ingest(corpus: Path, db: Path, workers: int) -> dict[str, Any]:

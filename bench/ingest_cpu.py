@@ -24,37 +24,17 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from proc_tree import rss_bytes, tree_stats
+
 PR_SET_CHILD_SUBREAPER = 36
 
 
 def _tree(root: int) -> tuple[dict[int, float], int]:
     """User+system seconds so far of ``root`` and each of its descendants, and their resident bytes, from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
-    page = os.sysconf("SC_PAGE_SIZE")
-    parents: dict[int, int] = {}
-    cpu: dict[int, float] = {}
-    rss: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(entry.name)
-        parents[pid] = int(fields[1])
-        cpu[pid] = (int(fields[11]) + int(fields[12])) / ticks
-        rss[pid] = int(fields[21]) * page
-    tree = {root}
-    grew = True
-    while grew:
-        grew = False
-        for pid, parent in parents.items():
-            if parent in tree and pid not in tree:
-                tree.add(pid)
-                grew = True
-    return {pid: cpu[pid] for pid in tree if pid in cpu}, sum(rss.get(pid, 0) for pid in tree)
+    tree = tree_stats(root)
+    cpu = {pid: (int(fields[11]) + int(fields[12])) / ticks for pid, fields in tree.items()}
+    return cpu, sum(rss_bytes(fields) for fields in tree.values())
 
 
 def main() -> int:
