@@ -18,10 +18,14 @@ import importlib.resources
 import pickle
 import re
 import tomllib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
+
+from eligibility.build.literals import required_literals
 
 RULES_PATH = Path(__file__).with_name("themes_rules.toml")
 
@@ -54,13 +58,11 @@ class ThemeRule:
 
     @property
     def cue_patterns(self) -> list[str]:
-        return [_word_pattern(group) for group in _cue_groups(self.cues)]
+        return _cue_patterns(self.cues)
 
     @property
     def ignore_patterns(self) -> list[str]:
-        # One pattern per entry: joined into one alternation, the regex engine's
-        # automaton outgrows its cache and masking runs several times slower.
-        return [_ascii_words(rf"(?i)\b(?:{entry})") for entry in self.ignore]
+        return _ignore_patterns(self.ignore)
 
     @property
     def unless_pattern(self) -> str:
@@ -104,6 +106,18 @@ class Taxonomy:
 
     def theme(self, theme_id: str) -> ThemeRule:
         return next(rule for rule in self.themes if rule.id == theme_id)
+
+
+@functools.cache
+def _cue_patterns(cues: tuple[str, ...]) -> list[str]:
+    return [_word_pattern(group) for group in _cue_groups(cues)]
+
+
+@functools.cache
+def _ignore_patterns(ignore: tuple[str, ...]) -> list[str]:
+    # One pattern per entry: joined into one alternation, the regex engine's
+    # automaton outgrows its cache and masking runs several times slower.
+    return [_ascii_words(rf"(?i)\b(?:{entry})") for entry in ignore]
 
 
 def _word_pattern(body: str) -> str:
@@ -281,6 +295,12 @@ def _lexicon_frame(terms: frozenset[str]) -> pl.DataFrame:
     return pl.DataFrame({"token": _lexicon_words(terms)})
 
 
+# Above this many rows, one Aho-Corasick pass (whose automaton of every drug name takes
+# about a tenth of a second to build) picks the rows worth cutting into words; below
+# it, cutting every row is cheaper. Either way the result is the same.
+_LEXICON_PREFILTER_ROWS = 10_000
+
+
 def _lexicon_cue(frame: pl.DataFrame, text: str, terms: frozenset[str]) -> pl.DataFrame:
     """Per `_row` of `frame`, the first drug name of the lexicon found in column `text` (`lexicon_cue`)."""
     if not terms or frame.is_empty():
@@ -288,10 +308,15 @@ def _lexicon_cue(frame: pl.DataFrame, text: str, terms: frozenset[str]) -> pl.Da
     lexicon = _lexicon_frame(terms)
     # One Aho-Corasick pass finds the few criteria that hold a name anywhere; only
     # those are cut into words and joined to the lexicon on whole words.
+    candidates = frame.lazy()
+    if frame.height > _LEXICON_PREFILTER_ROWS:
+        # A name is found as consecutive words of a row, whatever punctuation is between them
+        # ("alpha-interferon (alpha-IFN)" holds "interferon alpha"), so the rows are searched
+        # with their words joined by single spaces.
+        words = pl.col(text).str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ")
+        candidates = candidates.filter(words.str.contains_any(_lexicon_words(terms)))
     tokens = (
-        frame.lazy()
-        .filter(pl.col(text).str.contains_any(_lexicon_words(terms), ascii_case_insensitive=True))
-        .select("_row", token=pl.col(text).str.to_lowercase().str.extract_all(_TOKEN))
+        candidates.select("_row", token=pl.col(text).str.to_lowercase().str.extract_all(_TOKEN))
         .explode("token")
         .drop_nulls("token")
         .with_columns(position=pl.int_range(pl.len()).over("_row"))
@@ -307,28 +332,132 @@ def _lexicon_cue(frame: pl.DataFrame, text: str, terms: frozenset[str]) -> pl.Da
     return frame.lazy().select("_row").join(found, on="_row", how="left").collect()
 
 
+# --- which criteria a pattern could match ---------------------------------------------
+
+
+class _Routes:
+    """Per pattern, the rows of a frame that hold one of the pattern's required literal words.
+
+    One Aho-Corasick pass over the (lower-cased) column finds every required word of
+    every pattern the classifier may run (see `literals`); a pattern is then searched
+    only in its rows. A row outside them cannot match, so the results are those of
+    searching every row. Rows with text outside ASCII always count as possible: under
+    case-insensitive matching a cue's "k" or "s" also matches a non-ASCII letter.
+    """
+
+    def __init__(self, frame: pl.DataFrame, column: str, patterns: tuple[str, ...]) -> None:
+        words = _route_words(patterns)
+        self._ids = {pattern: index for index, pattern in enumerate(patterns)}
+        self._always = pl.Series("_row", [], dtype=pl.UInt32)
+        self._rows: dict[int, pl.Series] = {}
+        if frame.is_empty() or words.is_empty():
+            return
+        rows = frame.select("_row", text=pl.col(column))
+        self._always = rows.filter(pl.col("text").str.len_bytes() != pl.col("text").str.len_chars())["_row"]
+        found = (
+            rows.lazy()
+            .select("_row", word=pl.col("text").str.to_lowercase().str.extract_many(_word_list(patterns), overlapping=True))
+            .explode("word")
+            .join(words.lazy(), on="word")
+            .group_by("pattern")
+            .agg(pl.col("_row").unique())
+            .collect()
+        )
+        self._rows = dict(zip(found["pattern"].to_list(), found["_row"], strict=True))
+
+    def rows(self, pattern: str) -> pl.Series | None:
+        """The rows (`_row` values) where `pattern` could match; None when that is every row."""
+        if required_literals(pattern) is None:
+            return None
+        rows = self._rows.get(self._ids[pattern])
+        return self._always if rows is None else pl.concat([rows, self._always])
+
+
+@functools.cache
+def _route_words(patterns: tuple[str, ...]) -> pl.DataFrame:
+    """(word, pattern) for every required literal word of each pattern that has them, the pattern by its index."""
+    pairs = [(word, index) for index, pattern in enumerate(patterns) for word in required_literals(pattern) or ()]
+    return pl.DataFrame(pairs, schema={"word": pl.Utf8, "pattern": pl.UInt32}, orient="row")
+
+
+@functools.cache
+def _word_list(patterns: tuple[str, ...]) -> list[str]:
+    return sorted(_route_words(patterns)["word"].unique())
+
+
+@functools.cache
+def _routed_patterns(taxonomy: Taxonomy) -> tuple[str, ...]:
+    """Every cue group, ignore entry and qualifier the classifier searches criteria for, as written."""
+    patterns: list[str] = []
+    for rule in taxonomy.themes:
+        patterns += _cue_groups(rule.cues) + _cue_groups(rule.weak) + list(rule.ignore)
+    patterns += [kind.pattern for kind in taxonomy.qualifiers]
+    if taxonomy.not_qualifiers:
+        patterns.append("|".join(taxonomy.not_qualifiers))
+    return tuple(dict.fromkeys(patterns))
+
+
+def _search_possible(
+    frame: pl.DataFrame,
+    routes: _Routes | None,
+    pattern: str,
+    column: str,
+    search: Callable[[pl.Expr], pl.Expr],
+    name: str,
+    *,
+    keep: bool = False,
+    dtype: type[pl.DataType] = pl.Utf8,
+) -> pl.DataFrame:
+    """`frame` with column `name` = `search(column)` in the rows where `pattern` could match, in frame order.
+
+    Elsewhere `name` is null; with `keep` (a replacement written back to `column` itself) the column is unchanged."""
+    rows = routes.rows(pattern) if routes is not None else None
+    if rows is None:
+        return frame.with_columns(search(pl.col(column)).alias(name))
+    index = frame.select(pl.col("_row").is_in(rows.implode()).arg_true()).to_series() if len(rows) else rows.clear()
+    if not len(index):
+        return frame if keep else frame.with_columns(pl.lit(None, dtype=dtype).alias(name))
+    result = frame.get_column(column).clone() if keep else pl.repeat(None, frame.height, dtype=dtype, eager=True)
+    if len(index):
+        result.scatter(index, frame.select(search(pl.col(column).gather(index))).to_series())
+    return frame.with_columns(result.alias(name))
+
+
 # --- classification -------------------------------------------------------------------
 
 
-def _first_cue(text: pl.Expr, rule: ThemeRule) -> pl.Expr:
-    """A cue of `rule` found in `text` (from the first cue group that matches), or null."""
-    return pl.coalesce(text.str.extract(pattern, 1) for pattern in rule.cue_patterns)
-
-
-def _with_first_cue(frame: pl.DataFrame, text: str, rule: ThemeRule, name: str = "cue") -> pl.DataFrame:
-    """`frame` with column `name`: what `_first_cue` gives, but each cue group after the first searches only
-    the rows the groups before it left without a cue (a theme with many groups scans far less text).
+def _with_first_cue(
+    frame: pl.DataFrame, text: str, rule: ThemeRule, name: str = "cue", routes: _Routes | None = None
+) -> pl.DataFrame:
+    """`frame` with column `name`: a cue of `rule` found in column `text` (from the first cue group that
+    matches), or null. Each cue group after the first searches only the rows the groups before it left
+    without a cue (a theme with many groups scans far less text), and each group only the rows that hold
+    one of its literal words (`routes`).
     Rows come back grouped by the cue group that matched, those without a cue last."""
-    if len(rule.cue_patterns) < 2:
-        return frame.with_columns(_first_cue(pl.col(text), rule).alias(name))
     pending = frame
     matched = []
-    for pattern in rule.cue_patterns:
-        pending = pending.with_columns(pl.col(text).str.extract(pattern, 1).alias(name))
+    for group, pattern in zip(_cue_groups(rule.cues), rule.cue_patterns, strict=True):
+        pending = _search_possible(pending, routes, group, text, _extractor(pattern), name)
+        if pending.get_column(name).null_count() == pending.height:
+            continue
         found = pl.col(name).is_not_null()
         matched.append(pending.filter(found))
         pending = pending.filter(~found)
+    if name not in pending.columns:
+        pending = pending.with_columns(pl.lit(None, dtype=pl.Utf8).alias(name))
     return pl.concat([*matched, pending])
+
+
+def _extractor(pattern: str) -> Callable[[pl.Expr], pl.Expr]:
+    return lambda column: column.str.extract(pattern, 1)
+
+
+def _masker(pattern: str) -> Callable[[pl.Expr], pl.Expr]:
+    return lambda column: column.str.replace_all(pattern, _MASK)
+
+
+def _tester(pattern: str) -> Callable[[pl.Expr], pl.Expr]:
+    return lambda column: column.str.contains(pattern)
 
 
 def _with_lexicon_cue(found: pl.DataFrame, text: str, taxonomy: Taxonomy) -> pl.DataFrame:
@@ -355,7 +484,9 @@ def _with_lexicon_cue(found: pl.DataFrame, text: str, taxonomy: Taxonomy) -> pl.
     return pl.concat([found.filter(pl.col("cue").is_not_null()), filled.select(found.columns)])
 
 
-def _apply_suppression(found: pl.DataFrame, rule: ThemeRule, taxonomy: Taxonomy, *, lexicon: bool) -> pl.DataFrame:
+def _apply_suppression(
+    found: pl.DataFrame, rule: ThemeRule, taxonomy: Taxonomy, *, lexicon: bool, routes: _Routes | None
+) -> pl.DataFrame:
     """Re-find the cue of `rule` with its ignored phrases masked, and drop `unless` matches."""
     uses_lexicon = lexicon and rule.id == taxonomy.lexicon_theme and bool(taxonomy.lexicon_terms)
     if rule.ignore:
@@ -365,10 +496,10 @@ def _apply_suppression(found: pl.DataFrame, rule: ThemeRule, taxonomy: Taxonomy,
         # is one phrase to an ignore entry written with word gaps.
         masked = found.with_columns(_plain=pl.col("text").str.replace_all(r"[()\[\]{}]", " "))
         masked = masked.with_columns(_masked=pl.col("_plain"))
-        for pattern in rule.ignore_patterns:
-            masked = masked.with_columns(_masked=pl.col("_masked").str.replace_all(pattern, _MASK))
+        for entry, pattern in zip(rule.ignore, rule.ignore_patterns, strict=True):
+            masked = _search_possible(masked, routes, entry, "_masked", _masker(pattern), "_masked", keep=True)
         changed = pl.col("_masked") != pl.col("_plain")
-        again = _with_first_cue(masked.filter(changed).drop("cue"), "_masked", rule).select(masked.columns)
+        again = _with_first_cue(masked.filter(changed).drop("cue"), "_masked", rule, routes=routes).select(masked.columns)
         if uses_lexicon:
             again = _with_lexicon_cue(again, "_masked", taxonomy)
         found = pl.concat([masked.filter(~changed), again]).drop("_plain", "_masked")
@@ -476,7 +607,7 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
     if not around.is_empty():
         cued = {rule.id: rule for rule in taxonomy.themes if rule.cues and rule.id not in taxonomy.not_inherited}
         inherited = (
-            _find(around, cued, taxonomy, lexicon=False)
+            _find(around, cued, taxonomy, lexicon=False, routes=_Routes(around, "text", _routed_patterns(taxonomy)))
             .unique(["_row", "theme"], keep="first")
             .drop("text")
             .join(frame.select("_row", "text"), on="_row")
@@ -516,38 +647,25 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
     return found.select(columns)
 
 
-def _find(frame: pl.DataFrame, rules: dict[str, ThemeRule], taxonomy: Taxonomy, *, lexicon: bool) -> pl.DataFrame:
+def _find(
+    frame: pl.DataFrame, rules: dict[str, ThemeRule], taxonomy: Taxonomy, *, lexicon: bool, routes: _Routes | None
+) -> pl.DataFrame:
     """(criterion, theme, cue) for every theme of `rules` whose cue is in a criterion, after its ignore and unless rules."""
-    # Themes with one cue group are searched side by side; one with several, group by group.
-    single = [theme for theme, rule in rules.items() if len(rule.cue_patterns) == 1]
-    scanned = frame.select("_row", "criterion_id", "text").with_columns(
-        _first_cue(pl.col("text"), rules[theme]).alias(theme) for theme in single
-    )
-    candidates = pl.concat(
-        [
-            scanned.unpivot(single, index=["_row", "criterion_id", "text"], variable_name="theme", value_name="cue").cast(
-                {"theme": pl.Utf8, "cue": pl.Utf8}
-            ),
-            *(
-                _with_first_cue(frame.select("_row", "criterion_id", "text"), "text", rule).select(
-                    "_row", "criterion_id", "text", theme=pl.lit(theme), cue="cue"
-                )
-                for theme, rule in rules.items()
-                if theme not in single
-            ),
-        ]
-    )
     use_lexicon = lexicon and bool(taxonomy.lexicon_terms) and taxonomy.lexicon_theme in rules
-    if use_lexicon:
-        # A criterion without a cue of the lexicon's theme is searched for a drug name.
-        mine = pl.col("theme") == taxonomy.lexicon_theme
-        candidates = pl.concat([candidates.filter(~mine), _with_lexicon_cue(candidates.filter(mine), "text", taxonomy)])
-    parts = [
-        _apply_suppression(part, rules[theme], taxonomy, lexicon=use_lexicon)
-        if rules[theme].ignore or rules[theme].unless
-        else part
-        for (theme,), part in candidates.drop_nulls("cue").partition_by("theme", as_dict=True).items()
-    ]
+    base = frame.select("_row", "criterion_id", "text")
+    parts = []
+    for theme, rule in rules.items():
+        cued = _with_first_cue(base, "text", rule, routes=routes)
+        if use_lexicon and theme == taxonomy.lexicon_theme:
+            # A criterion without a cue of the lexicon's theme is searched for a drug name.
+            cued = _with_lexicon_cue(cued, "text", taxonomy)
+        cued = cued.drop_nulls("cue")
+        if cued.is_empty():
+            continue
+        cued = cued.select("_row", "criterion_id", "text", theme=pl.lit(theme), cue="cue")
+        if rule.ignore or rule.unless:
+            cued = _apply_suppression(cued, rule, taxonomy, lexicon=use_lexicon, routes=routes)
+        parts.append(cued)
     empty = pl.DataFrame(schema={"_row": pl.UInt32, "criterion_id": pl.Int64, "text": pl.Utf8, "theme": pl.Utf8, "cue": pl.Utf8})
     return pl.concat(parts) if parts else empty
 
@@ -559,22 +677,40 @@ def classify_frame(items: pl.DataFrame, *, rules: Taxonomy | None = None) -> pl.
     columns `heading`, `parent_text`, `study_title` and `study_conditions`. A criterion that fits no
     theme gets `other` with cue "". Rows come out in input order and, within a
     criterion, in taxonomy order.
+
+    Criteria are classified each on its own, so a large input is cut into consecutive
+    parts that run side by side on polars' threads (most of the work is in Rust, which
+    releases the GIL); the parts' rows, concatenated in order, are the rows of the whole.
     """
     taxonomy = rules or default_rules()
+    parts = min(pl.thread_pool_size(), items.height // _ROWS_PER_PART)
+    if parts < 2:
+        return _classify(items, taxonomy)
+    size = -(-items.height // parts)
+    with ThreadPoolExecutor(parts) as pool:
+        return pl.concat(pool.map(lambda start: _classify(items.slice(start, size), taxonomy), range(0, items.height, size)))
+
+
+# Below this many criteria per part, the classifier's fixed cost outweighs running in parallel.
+_ROWS_PER_PART = 20_000
+
+
+def _classify(items: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     cued = {rule.id: rule for rule in taxonomy.themes if not rule.is_fallback}
     fallback = taxonomy.fallback
     rank = {rule.id: position for position, rule in enumerate(taxonomy.themes)}
 
     frame = _prepare(items)
+    routes = _Routes(frame, "text", _routed_patterns(taxonomy))
     # Every criterion is scanned once per theme on its raw text. The ignore and
     # unless rules then run only on the few criteria where a theme's cue was found,
     # which keeps masking (a full string rewrite) off most of the column.
-    found = _find(frame, cued, taxonomy, lexicon=True)
+    found = _find(frame, cued, taxonomy, lexicon=True, routes=routes)
     weak = {rule.id: replace(rule, cues=rule.weak, weak=()) for rule in cued.values() if rule.weak}
     if weak:
         # Weak cues ("men", "children") give their theme only to a criterion that no
         # other cue explains: "ALT > 35 (men)" is about the liver, not about sex.
-        alone = _find(frame.join(found, on="_row", how="anti"), weak, taxonomy, lexicon=False)
+        alone = _find(frame.join(found, on="_row", how="anti"), weak, taxonomy, lexicon=False, routes=routes)
         found = pl.concat([found, alone])
     # Joins do not keep row order, so the cue kept for a (criterion, theme) is chosen explicitly: the
     # leftmost in the text, then the alphabetically first. The same input always gives the same cue.
@@ -590,7 +726,7 @@ def classify_frame(items: pl.DataFrame, *, rules: Taxonomy | None = None) -> pl.
     )
     tagged = pl.concat([found, unmatched])
     return (
-        _with_conditional(tagged, taxonomy)
+        _with_conditional(tagged, taxonomy, routes)
         .with_columns(_rank=pl.col("theme").replace_strict(rank, return_dtype=pl.Int32))
         .sort("_row", "_rank")
         .select(list(OUTPUT_SCHEMA))
@@ -605,7 +741,7 @@ def classify_frame(items: pl.DataFrame, *, rules: Taxonomy | None = None) -> pl.
 _CLAUSE = r"[^;]+?(?:\.\s+|;|$)"
 
 
-def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
+def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy, routes: _Routes | None = None) -> pl.DataFrame:
     """Add `conditional` and `qualifier` (the words that let part of the group in) to each (criterion, theme)."""
     kinds = taxonomy.qualifiers
     fallback = taxonomy.fallback.id
@@ -614,13 +750,16 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
         return tagged.with_columns(conditional=pl.lit(False), qualifier=pl.lit(""))
     names = [f"_q{index}" for index in range(len(kinds))]
     patterns = [_ascii_words(f"(?i)(?:^|[^\\w-])({kind.pattern})(?:\\W|$|(?-u:\\b))") for kind in kinds]
-    blank = _ascii_words(f"(?i)\\b(?:{'|'.join(taxonomy.not_qualifiers)})") if taxonomy.not_qualifiers else ""
+    blanks = "|".join(taxonomy.not_qualifiers)
+    blank = _ascii_words(f"(?i)\\b(?:{blanks})") if blanks else ""
 
-    def qualifiers(frame: pl.LazyFrame, column: str) -> pl.LazyFrame:
-        scan = pl.col(column).str.replace_all(blank, _MASK) if blank else pl.col(column)
-        return frame.with_columns(_scan=scan).with_columns(
-            pl.col("_scan").str.extract(pattern, 1).alias(name) for pattern, name in zip(patterns, names, strict=True)
-        )
+    def qualifiers(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+        frame = frame.with_columns(_scan=pl.col(column))
+        if blank:
+            frame = _search_possible(frame, routes, blanks, "_scan", _masker(blank), "_scan", keep=True)
+        for kind, pattern, name in zip(kinds, patterns, names, strict=True):
+            frame = _search_possible(frame, routes, kind.pattern, "_scan", _extractor(pattern), name)
+        return frame
 
     # `other` is never conditional, so only criteria with a theme are searched.
     themed = tagged.filter(pl.col("theme") != fallback)
@@ -628,20 +767,15 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     # sentence ends): each theme takes the qualifiers of the clauses that hold its cue.
     scoped = themed.filter((pl.col("cue") != "") & (pl.len().over("_row") > 1))
     clauses = (
-        scoped.lazy()
-        .select("_row", "text")
+        scoped.select("_row", "text")
         .unique("_row", maintain_order=True)
         .with_columns(clause=pl.col("text").str.extract_all(_CLAUSE))
         .filter(pl.col("clause").list.len() > 1)
         .explode("clause")
     )
     # Clauses stay in text order, which decides the qualifier a theme takes first.
-    in_clause = (
-        qualifiers(clauses, "clause")
-        .join(scoped.lazy().select("_row", "theme", "cue"), on="_row", maintain_order="left")
-        .collect()
-    )
-    holds = [_holding(part, rules[theme]) for (theme,), part in in_clause.partition_by("theme", as_dict=True).items()]
+    in_clause = qualifiers(clauses, "clause").join(scoped.select("_row", "theme", "cue"), on="_row", maintain_order="left")
+    holds = [_holding(part, rules[theme], routes) for (theme,), part in in_clause.partition_by("theme", as_dict=True).items()]
     per_theme = (
         (pl.concat(holds) if holds else in_clause.clear())
         .group_by("_row", "theme")
@@ -650,7 +784,7 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     # The other (criterion, theme) pairs take the qualifiers of the whole text,
     # which is searched only for the criteria that have such a pair.
     rest = themed.join(per_theme, on=["_row", "theme"], how="anti")
-    per_row = qualifiers(rest.lazy().select("_row", "text").unique("_row", maintain_order=True), "text").select("_row", *names)
+    per_row = qualifiers(rest.select("_row", "text").unique("_row", maintain_order=True), "text").select("_row", *names).lazy()
     found = pl.concat([rest.lazy().select("_row", "theme").join(per_row, on="_row"), per_theme.lazy()]).collect()
     qualifier = pl.lit(None, dtype=pl.Utf8)
     for kind, name in reversed(list(zip(kinds, names, strict=True))):
@@ -662,18 +796,19 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     )
 
 
-def _holding(clauses: pl.DataFrame, rule: ThemeRule) -> pl.DataFrame:
+def _holding(clauses: pl.DataFrame, rule: ThemeRule, routes: _Routes | None) -> pl.DataFrame:
     """The clauses that hold their row's theme `rule`: one of its cues is in the clause (a heading's or the drug
     lexicon's cue: the cue itself is). Each cue group searches only the clauses the ones before it did not place."""
     clauses = clauses.with_row_index("_clause")
     held = [clauses.filter(pl.col("clause").str.contains(pl.col("cue"), literal=True))["_clause"]]
-    pending = clauses.join(held[0].to_frame(), on="_clause", how="anti").select("_clause", "clause")
-    for pattern in rule.cue_patterns:
+    pending = clauses.join(held[0].to_frame(), on="_clause", how="anti").select("_row", "_clause", "clause")
+    for group, pattern in zip(_cue_groups(rule.cues), rule.cue_patterns, strict=True):
         if pending.is_empty():
             break
-        hit = pending.select(pl.col("clause").str.contains(pattern)).to_series()
-        held.append(pending["_clause"].filter(hit))
-        pending = pending.filter(~hit)
+        tested = _search_possible(pending, routes, group, "clause", _tester(pattern), "_hit", dtype=pl.Boolean)
+        hit = pl.col("_hit").fill_null(False)
+        held.append(tested.filter(hit)["_clause"])
+        pending = tested.filter(~hit).drop("_hit")
     return clauses.join(pl.concat(held).to_frame(), on="_clause", how="semi", maintain_order="left").drop("_clause")
 
 
