@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bz2
 import functools
-import importlib.resources
+import importlib.util
 import pickle
 import re
 import tomllib
@@ -253,7 +253,12 @@ _TOKEN = r"[a-z0-9]+"
 
 def _package_drug_names() -> list[str]:
     """Every generic drug name of the lexicon package (lower case), as it ships them."""
-    resource = importlib.resources.files(LEXICON_PACKAGE) / "drug_ner_dictionary.pkl.bz2"
+    # The file is located without importing the package: its import loads the package's
+    # own matching tables, which takes several seconds that the lexicon does not need.
+    spec = importlib.util.find_spec(LEXICON_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"the drug lexicon package {LEXICON_PACKAGE!r} is not installed (requirements.txt)")
+    resource = Path(next(iter(spec.submodule_search_locations))) / "drug_ner_dictionary.pkl.bz2"
     with resource.open("rb") as handle:
         # The package's own data file, installed from PyPI at a pinned version.
         dictionary = pickle.loads(bz2.decompress(handle.read()))
