@@ -588,12 +588,12 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
         # Only an item that no cue explains inherits the heading ("Foscarnet." under
         # "Prior Medication"); "Alcohol abuse." under the same heading keeps its own theme.
         under = (
-            frame.with_columns(
+            frame.join(found, on="_row", how="anti")
+            .join(is_header, on="_row", how="anti")
+            .with_columns(
                 cue=pl.coalesce(pl.col("heading").str.extract(heading, 1), pl.col("parent_text").str.extract(heading, 1))
             )
             .drop_nulls("cue")
-            .join(found, on="_row", how="anti")
-            .join(is_header, on="_row", how="anti")
         )
         # The cue is left empty: it is not in the item's text, where it would be highlighted.
         found = pl.concat([found, under.select(columns[:3], theme=pl.lit(taxonomy.lexicon_theme), cue=pl.lit(""))])
