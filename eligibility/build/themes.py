@@ -311,8 +311,8 @@ def _lexicon_cue(frame: pl.DataFrame, text: str, terms: frozenset[str]) -> pl.Da
     if not terms or frame.is_empty():
         return frame.select("_row", lexicon_cue=pl.lit(None, dtype=pl.Utf8))
     lexicon = _lexicon_frame(terms)
-    # One Aho-Corasick pass finds the few criteria that hold a name anywhere; only
-    # those are cut into words and joined to the lexicon on whole words.
+    # The criteria are cut into words and joined to the lexicon on whole words; in a
+    # large frame, one Aho-Corasick pass first picks the few that hold a name at all.
     candidates = frame.lazy()
     if frame.height > _LEXICON_PREFILTER_ROWS:
         # A name is found as consecutive words of a row, whatever punctuation is between them
@@ -423,8 +423,7 @@ def _search_possible(
     if not len(index):
         return frame if keep else frame.with_columns(pl.lit(None, dtype=dtype).alias(name))
     result = frame.get_column(column).clone() if keep else pl.repeat(None, frame.height, dtype=dtype, eager=True)
-    if len(index):
-        result.scatter(index, frame.select(search(pl.col(column).gather(index))).to_series())
+    result.scatter(index, frame.select(search(pl.col(column).gather(index))).to_series())
     return frame.with_columns(result.alias(name))
 
 
@@ -675,6 +674,10 @@ def _find(
     return pl.concat(parts) if parts else empty
 
 
+# Below this many criteria per part, the classifier's fixed cost outweighs running in parallel.
+_ROWS_PER_PART = 20_000
+
+
 def classify_frame(items: pl.DataFrame, *, rules: Taxonomy | None = None) -> pl.DataFrame:
     """One row per (criterion, theme) with the matched cue, whether it is conditional and why.
 
@@ -694,10 +697,6 @@ def classify_frame(items: pl.DataFrame, *, rules: Taxonomy | None = None) -> pl.
     size = -(-items.height // parts)
     with ThreadPoolExecutor(parts) as pool:
         return pl.concat(pool.map(lambda start: _classify(items.slice(start, size), taxonomy), range(0, items.height, size)))
-
-
-# Below this many criteria per part, the classifier's fixed cost outweighs running in parallel.
-_ROWS_PER_PART = 20_000
 
 
 def _classify(items: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
