@@ -412,14 +412,16 @@ def _search_possible(
     *,
     keep: bool = False,
     dtype: type[pl.DataType] = pl.Utf8,
+    key: str = "_row",
 ) -> pl.DataFrame:
     """`frame` with column `name` = `search(column)` in the rows where `pattern` could match, in frame order.
 
-    Elsewhere `name` is null; with `keep` (a replacement written back to `column` itself) the column is unchanged."""
+    `key` is the column of `frame` that holds the ids `routes` was built on. Elsewhere `name` is null;
+    with `keep` (a replacement written back to `column` itself) the column is unchanged."""
     rows = routes.rows(pattern) if routes is not None else None
     if rows is None:
         return frame.with_columns(search(pl.col(column)).alias(name))
-    index = frame.select(pl.col("_row").is_in(rows.implode()).arg_true()).to_series() if len(rows) else rows.clear()
+    index = frame.select(pl.col(key).is_in(rows.implode()).arg_true()).to_series() if len(rows) else rows.clear()
     if not len(index):
         return frame if keep else frame.with_columns(pl.lit(None, dtype=dtype).alias(name))
     result = frame.get_column(column).clone() if keep else pl.repeat(None, frame.height, dtype=dtype, eager=True)
@@ -517,7 +519,9 @@ def _prepare(items: pl.DataFrame) -> pl.DataFrame:
     columns = [pl.col("criterion_id").cast(pl.Int64), pl.col("text").fill_null("")]
     for name in CONTEXT_COLUMNS:
         columns.append(pl.col(name).cast(pl.Utf8).fill_null("") if name in items.columns else pl.lit("").alias(name))
-    return items.select(columns).with_row_index("_row")
+    frame = items.select(columns).with_row_index("_row")
+    # Criteria with the same text share a `_text` id (the rank of the text in sort order).
+    return frame.with_columns(_text=pl.col("text").rank("dense").cast(pl.UInt32) - 1)
 
 
 def _stemmed_words(text: pl.Expr) -> pl.Expr:
@@ -705,17 +709,26 @@ def _classify(items: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     rank = {rule.id: position for position, rule in enumerate(taxonomy.themes)}
 
     frame = _prepare(items)
-    routes = _Routes(frame, "text", _routed_patterns(taxonomy))
+    # The cues depend on the text alone, so a text that several criteria share (a
+    # quarter of the demo's: "Pregnant or breast-feeding women") is searched once:
+    # `texts` holds each distinct text once, its `_row` the `_text` id of `frame`.
+    texts = frame.select("_text", "text").unique("_text", maintain_order=True).rename({"_text": "_row"})
+    routes = _Routes(texts, "text", _routed_patterns(taxonomy))
+    texts = texts.with_columns(criterion_id=pl.lit(None, dtype=pl.Int64))
     # Every criterion is scanned once per theme on its raw text. The ignore and
     # unless rules then run only on the few criteria where a theme's cue was found,
     # which keeps masking (a full string rewrite) off most of the column.
-    found = _find(frame, cued, taxonomy, lexicon=True, routes=routes)
+    found = _find(texts, cued, taxonomy, lexicon=True, routes=routes)
     weak = {rule.id: replace(rule, cues=rule.weak, weak=()) for rule in cued.values() if rule.weak}
     if weak:
         # Weak cues ("men", "children") give their theme only to a criterion that no
         # other cue explains: "ALT > 35 (men)" is about the liver, not about sex.
-        alone = _find(frame.join(found, on="_row", how="anti"), weak, taxonomy, lexicon=False, routes=routes)
+        alone = _find(texts.join(found, on="_row", how="anti"), weak, taxonomy, lexicon=False, routes=routes)
         found = pl.concat([found, alone])
+    found = frame.select("_row", "criterion_id", "text", "_text").join(
+        found.select(_text="_row", theme="theme", cue="cue"), on="_text"
+    )
+    found = found.drop("_text")
     # Joins do not keep row order, so the cue kept for a (criterion, theme) is chosen explicitly: the
     # leftmost in the text, then the alphabetically first. The same input always gives the same cue.
     found = (
@@ -728,7 +741,7 @@ def _classify(items: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     unmatched = frame.join(found, on="_row", how="anti").select(
         "_row", "criterion_id", "text", theme=pl.lit(fallback.id), cue=pl.lit("")
     )
-    tagged = pl.concat([found, unmatched])
+    tagged = pl.concat([found, unmatched]).join(frame.select("_row", "_text"), on="_row", maintain_order="left")
     return (
         _with_conditional(tagged, taxonomy, routes)
         .with_columns(_rank=pl.col("theme").replace_strict(rank, return_dtype=pl.Int32))
@@ -760,9 +773,9 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy, routes: _Routes 
     def qualifiers(frame: pl.DataFrame, column: str) -> pl.DataFrame:
         frame = frame.with_columns(_scan=pl.col(column))
         if blank:
-            frame = _search_possible(frame, routes, blanks, "_scan", _masker(blank), "_scan", keep=True)
+            frame = _search_possible(frame, routes, blanks, "_scan", _masker(blank), "_scan", keep=True, key="_text")
         for kind, pattern, name in zip(kinds, patterns, names, strict=True):
-            frame = _search_possible(frame, routes, kind.pattern, "_scan", _extractor(pattern), name)
+            frame = _search_possible(frame, routes, kind.pattern, "_scan", _extractor(pattern), name, key="_text")
         return frame
 
     # `other` is never conditional, so only criteria with a theme are searched.
@@ -771,7 +784,7 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy, routes: _Routes 
     # sentence ends): each theme takes the qualifiers of the clauses that hold its cue.
     scoped = themed.filter((pl.col("cue") != "") & (pl.len().over("_row") > 1))
     clauses = (
-        scoped.select("_row", "text")
+        scoped.select("_row", "_text", "text")
         .unique("_row", maintain_order=True)
         .with_columns(clause=pl.col("text").str.extract_all(_CLAUSE))
         .filter(pl.col("clause").list.len() > 1)
@@ -788,7 +801,9 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy, routes: _Routes 
     # The other (criterion, theme) pairs take the qualifiers of the whole text,
     # which is searched only for the criteria that have such a pair.
     rest = themed.join(per_theme, on=["_row", "theme"], how="anti")
-    per_row = qualifiers(rest.select("_row", "text").unique("_row", maintain_order=True), "text").select("_row", *names).lazy()
+    per_row = (
+        qualifiers(rest.select("_row", "_text", "text").unique("_row", maintain_order=True), "text").select("_row", *names).lazy()
+    )
     found = pl.concat([rest.lazy().select("_row", "theme").join(per_row, on="_row"), per_theme.lazy()]).collect()
     qualifier = pl.lit(None, dtype=pl.Utf8)
     for kind, name in reversed(list(zip(kinds, names, strict=True))):
@@ -805,11 +820,11 @@ def _holding(clauses: pl.DataFrame, rule: ThemeRule, routes: _Routes | None) -> 
     lexicon's cue: the cue itself is). Each cue group searches only the clauses the ones before it did not place."""
     clauses = clauses.with_row_index("_clause")
     held = [clauses.filter(pl.col("clause").str.contains(pl.col("cue"), literal=True))["_clause"]]
-    pending = clauses.join(held[0].to_frame(), on="_clause", how="anti").select("_row", "_clause", "clause")
+    pending = clauses.join(held[0].to_frame(), on="_clause", how="anti").select("_text", "_clause", "clause")
     for group, pattern in zip(_cue_groups(rule.cues), rule.cue_patterns, strict=True):
         if pending.is_empty():
             break
-        tested = _search_possible(pending, routes, group, "clause", _tester(pattern), "_hit", dtype=pl.Boolean)
+        tested = _search_possible(pending, routes, group, "clause", _tester(pattern), "_hit", dtype=pl.Boolean, key="_text")
         hit = pl.col("_hit").fill_null(False)
         held.append(tested.filter(hit)["_clause"])
         pending = tested.filter(~hit).drop("_hit")
