@@ -426,6 +426,20 @@ GENERALISATION = [
     ("Person protect by article L1121-5 to L1121-8 of the French Health Public.", {"consent_compliance"}),
     ("Can not be depended upon to follow the instructions of the investigator.", {"consent_compliance"}),
     ("Diagnosed with chronic health conditions impacting study participation", {"consent_compliance"}),
+    # the need for treatment describes the condition unless a drug is named; consent and exposure as time points
+    ("Active infection requiring acute treatment within 14 days prior to study entry.", {"infection"}),
+    ("Systemic fungal infection requiring amphotericin therapy.", {"infection", "prior_concomitant_therapy"}),
+    (
+        "Had active serious infection not controlled by oral or intravenous antibiotics or antifungals.",
+        {"infection"},
+    ),
+    ("Subject has received an investigational drug within 30 days prior to signing consent", {"prior_concomitant_therapy"}),
+    ("Have been exposed to HIV within 6 months prior to study entry.", {"infection"}),
+    ("Active drug abuse (narcotic or alcohol abuse documented within the past 6 months).", {"psychiatric_substance"}),
+    ("Currently taking medications that control cholesterol or alter bone mineral density.", {"prior_concomitant_therapy"}),
+    ("Breakthrough menstrual bleeding.", {"other"}),
+    ("Recent URTI", {"infection"}),
+    ("Subjects working for a medical device or diagnostic company.", {"consent_compliance"}),
     # features of the studied disease: spread of a cancer, Kaposi's sarcoma, the cause of erectile dysfunction
     ("Any distant metastases", {"disease_characteristics"}),
     ("Visceral Kaposi's sarcoma.", {"disease_characteristics"}),
