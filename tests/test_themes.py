@@ -445,6 +445,8 @@ GENERALISATION = [
     ("Visceral Kaposi's sarcoma.", {"disease_characteristics"}),
     ("Kaposi's sarcoma requiring chemotherapy.", {"prior_concomitant_therapy", "disease_characteristics"}),
     ("Psychogenic ED", {"disease_characteristics"}),
+    ("IIEF score higher than 25", {"disease_characteristics"}),
+    ("AIDS-defining opportunistic infection on enrollment.", {"infection", "disease_characteristics"}),
 ]
 
 
