@@ -391,6 +391,13 @@ GENERALISATION = [
     ),
     # a condition set apart ("other than COPD") is not excluded
     ("Significant disease other than COPD", {"other"}),
+    ("Previous neurological disease unrelated to HIV infection.", {"cns_neurologic"}),
+    # generic words: a predisposition to priapism, a high-grade heart block, "candidates"
+    ("History of or predisposition to priapism;", {"other"}),
+    (
+        "History of documented congestive heart failure (CHF) or systolic dysfunction (LVEF <50%); High-risk uncontrolled arrhythmias (ventricular tachycardia, high-grade AV-block, supraventricular arrhythmias which are not adequately rate-controlled)",
+        {"cardiovascular"},
+    ),
     ("severe systemic disease other than diabetes mellitus;", {"other"}),
     # vocabulary and tokenisation: plural drug endings, prophylaxis, hyphens, drug classes
     ("Fluconazoles or other azoles within 4 weeks prior to study entry.", {"prior_concomitant_therapy"}),
