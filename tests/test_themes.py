@@ -348,6 +348,120 @@ def test_error_classes_of_issue_14(text: str, expected: set[str]) -> None:
     assert themes_of(text) == expected
 
 
+# Error classes found on fresh random exclusion items of the demo database (issue 14,
+# generalisation): each is a real criterion, none from the labelled files.
+GENERALISATION = [
+    # a generic word read out of context: a disc's height, the study's own time frame and
+    # medication as reference points, a doctor's staff, a department of medicine, a
+    # vascular shunt, cholesterol as a drug ending
+    ("Patient has less than 6 mm of disc height.", {"other"}),
+    (
+        "Female patients who are pregnant or wanting to become pregnant during the timeframe of study participation.",
+        {"pregnancy_lactation"},
+    ),
+    (
+        "Individuals who have had any significant physical illnesses during the two weeks prior to receiving study medication or during the medication treatment period prior to the withdrawal study.",
+        {"other"},
+    ),
+    (
+        "You have had significant heart disease as determined by your doctor in charge of this study or a member of the doctor's staff.",
+        {"cardiovascular"},
+    ),
+    ("Vascular shunt that cannot be corrected.", {"cardiovascular"}),
+    (
+        "HIV antibody/antigen positive or hepatitis B, C antigen positive. (Exceptions to this exclusion may be made on a case by case basis in consultation with the Transfusion Medicine staff where severe bacterial or fungal infection is present).",
+        {"infection"},
+    ),
+    ("Total plasma cholesterol < 3.5 mmol/L", {"metabolic_endocrine"}),
+    ("Spinal cord compression that could not be cured by surgery and/or radiotherapy;", {"cns_neurologic"}),
+    (
+        "Thrombolytic or embolic events such as a cerebrovascular accident including transient ischemic attacks within the past 6 months",
+        {"cns_neurologic", "cardiovascular"},
+    ),
+    # drugs named by their toxicity or their effect on liver enzymes are prior therapy only
+    ("Myelosuppressive, neurotoxic, or hepatotoxic drugs.", {"prior_concomitant_therapy"}),
+    ("Potential neutropenic agents.", {"prior_concomitant_therapy"}),
+    (
+        "Use of any drugs known to have clinical significance in inhibiting or inducing liver enzymes involved in drug metabolism",
+        {"prior_concomitant_therapy"},
+    ),
+    (
+        "Patients who have a history of psychotropic drug abuse and are unable to break the habit, or who have a psychogeny.",
+        {"psychiatric_substance"},
+    ),
+    # a condition set apart ("other than COPD") is not excluded
+    ("Significant disease other than COPD", {"other"}),
+    ("Previous neurological disease unrelated to HIV infection.", {"cns_neurologic"}),
+    # generic words: a predisposition to priapism, a high-grade heart block, "candidates"
+    ("History of or predisposition to priapism;", {"other"}),
+    (
+        "History of documented congestive heart failure (CHF) or systolic dysfunction (LVEF <50%); High-risk uncontrolled arrhythmias (ventricular tachycardia, high-grade AV-block, supraventricular arrhythmias which are not adequately rate-controlled)",
+        {"cardiovascular"},
+    ),
+    ("severe systemic disease other than diabetes mellitus;", {"other"}),
+    # vocabulary and tokenisation: plural drug endings, prophylaxis, hyphens, drug classes
+    ("Fluconazoles or other azoles within 4 weeks prior to study entry.", {"prior_concomitant_therapy"}),
+    ("Antipneumocystis prophylaxis.", {"prior_concomitant_therapy"}),
+    ("Requires therapeutic anti-coagulation", {"prior_concomitant_therapy", "hematologic_coagulation"}),
+    ("Levomepromazine.", {"prior_concomitant_therapy"}),
+    ("Colony-stimulating factors.", {"prior_concomitant_therapy"}),
+    ("neoadjuvant therapy", {"prior_concomitant_therapy"}),
+    ("Other central nervous diseases", {"cns_neurologic"}),
+    ("subjects with developmental delays", {"cns_neurologic"}),
+    ("Patients with GOG performance grade of 3 or 4", {"performance_status"}),
+    ("Any other advanced disease likely to cause death in <6 months.", {"performance_status"}),
+    ("History of bone marrow disorders", {"hematologic_coagulation"}),
+    ("Plasma donation within 14 days prior to Day 1.", {"hematologic_coagulation"}),
+    (
+        "History of seizures (this criterion does not apply to subjects who have had a single, uncomplicated febrile convulsion in the past) or progressive neurological disease.",
+        {"cns_neurologic"},
+    ),
+    # inhaled or topical steroids named beside immunosuppressants do not cancel immune status
+    (
+        "Chronic administration (defined as more than 14 days) of immunosuppressants or other immune-modifying drugs within six months prior to the first immunization. This exclusion includes any dose level of oral steroids or inhaled steroids, but not topical steroids.",
+        {"prior_concomitant_therapy", "autoimmune_immunodeficiency"},
+    ),
+    # consent and participation wording
+    ("Current involvement in another comparable study.", {"consent_compliance"}),
+    (
+        "Participation in any other investigational device or drug trial within 30 days prior to enrollment; or",
+        {"consent_compliance", "prior_concomitant_therapy"},
+    ),
+    ("Subjects who are involved in the planning and/or conduct of the study.", {"consent_compliance"}),
+    ("patients who decline participation of various reasons;", {"consent_compliance"}),
+    ("Doctors believe that there are other reasons for not being included in the treatment.", {"consent_compliance"}),
+    ("Person protect by article L1121-5 to L1121-8 of the French Health Public.", {"consent_compliance"}),
+    ("Can not be depended upon to follow the instructions of the investigator.", {"consent_compliance"}),
+    ("Diagnosed with chronic health conditions impacting study participation", {"consent_compliance"}),
+    # the need for treatment describes the condition unless a drug is named; consent and exposure as time points
+    ("Active infection requiring acute treatment within 14 days prior to study entry.", {"infection"}),
+    ("Systemic fungal infection requiring amphotericin therapy.", {"infection", "prior_concomitant_therapy"}),
+    (
+        "Had active serious infection not controlled by oral or intravenous antibiotics or antifungals.",
+        {"infection"},
+    ),
+    ("Subject has received an investigational drug within 30 days prior to signing consent", {"prior_concomitant_therapy"}),
+    ("Have been exposed to HIV within 6 months prior to study entry.", {"infection"}),
+    ("Active drug abuse (narcotic or alcohol abuse documented within the past 6 months).", {"psychiatric_substance"}),
+    ("Currently taking medications that control cholesterol or alter bone mineral density.", {"prior_concomitant_therapy"}),
+    ("Breakthrough menstrual bleeding.", {"other"}),
+    ("Recent URTI", {"infection"}),
+    ("Subjects working for a medical device or diagnostic company.", {"consent_compliance"}),
+    # features of the studied disease: spread of a cancer, Kaposi's sarcoma, the cause of erectile dysfunction
+    ("Any distant metastases", {"disease_characteristics"}),
+    ("Visceral Kaposi's sarcoma.", {"disease_characteristics"}),
+    ("Kaposi's sarcoma requiring chemotherapy.", {"prior_concomitant_therapy", "disease_characteristics"}),
+    ("Psychogenic ED", {"disease_characteristics"}),
+    ("IIEF score higher than 25", {"disease_characteristics"}),
+    ("AIDS-defining opportunistic infection on enrollment.", {"infection", "disease_characteristics"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GENERALISATION)
+def test_error_classes_found_on_fresh_demo_items(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
+
+
 def test_a_bare_item_under_a_medication_heading_is_prior_therapy() -> None:
     # "Chloramphenicol Isoniazid." lists drugs under NCT00000649's "Prior Medication";
     # a word the lexicon does not know takes the heading's theme only with the heading.
