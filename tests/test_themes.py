@@ -628,7 +628,7 @@ def test_conditional_extra_is_well_formed_and_mixed() -> None:
         for name in ("themes_sample.jsonl", "themes_holdout.jsonl")
         for line in (path / name).read_text(encoding="utf-8").splitlines()
     }
-    assert len({item["id"] for item in extra}) == len(extra) == 390
+    assert len({item["id"] for item in extra}) == len(extra) == 490
     assert all(item["id"].isdigit() and isinstance(item["conditional"], bool) for item in extra)
     assert not {item["text"] for item in extra} & others
     assert 0.3 < sum(item["conditional"] for item in extra) / len(extra) < 0.6
