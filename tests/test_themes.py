@@ -586,6 +586,7 @@ def test_evaluate_takes_a_named_study_s_context_from_the_database(demo_db, tmp_p
             {"that is contraindicative"},
         ),
         ("Agents such as IV pentamidine that may increase the risk of pancreatitis.", set()),
+        ("Psychiatric disturbance or illness that may affect compliance.", {"may affect compliance"}),
         # being able to stop a drug, a stable dose, or a stated use is let in
         (
             "Unable to stop the use of inducers or inhibitors of cytochrome P450 (CYP) 3A4 from Baseline until the end of the study.",
