@@ -13,6 +13,7 @@ def test_warm_imports_load_modules_once_in_the_background(monkeypatch) -> None:
     monkeypatch.delitem(sys.modules, "colorsys", raising=False)
     assert state.warm_imports_once(("colorsys",)) is True
     assert state.warm_imports_once(("colorsys",)) is False
-    warm = next(t for t in threading.enumerate() if t.name == "warm-imports")
-    warm.join(timeout=30)
+    for thread in threading.enumerate():
+        if thread.name == "warm-imports":
+            thread.join(timeout=30)
     assert "colorsys" in sys.modules
