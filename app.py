@@ -6,7 +6,7 @@ import streamlit as st
 
 from eligibility.ui.rebuild import ensure_database
 from eligibility.ui.sidebar import publish_filters, sidebar_filters
-from eligibility.ui.state import read_only, warm_imports_once
+from eligibility.ui.state import read_only
 
 st.set_page_config(page_title="Eligibility Explorer", page_icon=":material/groups:", layout="wide")
 if read_only():
@@ -27,7 +27,4 @@ pages = st.navigation(
     ]
 )
 publish_filters(sidebar_filters())
-try:
-    pages.run()
-finally:
-    warm_imports_once()
+pages.run()

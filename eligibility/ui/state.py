@@ -7,10 +7,8 @@ never share a statement.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -66,24 +64,3 @@ def options(field: str) -> list[str]:
 def theme_labels() -> dict[str, str]:
     frame = query("theme_labels")
     return dict(zip(frame["theme"], frame["label"], strict=True))
-
-
-# Modules the other pages need on their first draw and the Overview's numbers do not: st.dataframe loads
-# pandas' Arrow support (~0.5 s on a cold server), the charts altair. Loaded once per server process, in
-# the background, after the first page is drawn, so that the user's next page does not wait for them.
-_WARM_MODULES = ("pandas", "pyarrow", "pandas.core.arrays.arrow", "pyarrow.compute", "altair")
-_warm_started = threading.Event()
-
-
-def _import_all(names: tuple[str, ...]) -> None:
-    for name in names:
-        importlib.import_module(name)
-
-
-def warm_imports_once(names: tuple[str, ...] = _WARM_MODULES) -> bool:
-    """Start loading ``names`` in a background thread, the first time only; True if this call started it."""
-    if _warm_started.is_set():
-        return False
-    _warm_started.set()
-    threading.Thread(target=_import_all, args=(names,), name="warm-imports", daemon=True).start()
-    return True
