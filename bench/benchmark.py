@@ -111,6 +111,8 @@ TRIALS_PAGE_ROWS = 25  # pages/trials.py PAGE_SIZES[0]: the rows the Trials page
 DETAIL_PICKER_ROWS = 5_000  # pages/detail.py: the trials the picker lists
 THEME_CRITERIA_SHOWN = 300  # pages/themes.py CRITERIA_SHOWN
 THEME = "infection"
+THRESHOLD_CRITERIA_SHOWN = 300  # pages/thresholds.py CRITERIA_SHOWN
+THRESHOLD_BAR = {"measure": "lvef", "bound": "min", "unit": "%", "value": 50.0}  # a bar the Thresholds page lists
 
 # Each page's queries, in the order the page runs them (the sidebar's filter options
 # on the first page of a session): (query, extra parameters, whether the filters apply).
@@ -144,6 +146,11 @@ DUCKDB_ONLY_PAGES: dict[str, list[tuple[str, dict[str, Any], bool]]] = {
         ("trend_theme_shares", {"thin_below": THIN_YEAR}, True),
         ("trend_before_after", {"cutoff": RULE_DATE.isoformat(), "gap_years": 0}, True),
         ("trend_age_access", {"thin_below": THIN_YEAR}, True),
+    ],
+    "Thresholds": [
+        ("threshold_coverage", {}, True),
+        ("threshold_distribution", {}, True),
+        ("threshold_criteria", {**THRESHOLD_BAR, "limit": THRESHOLD_CRITERIA_SHOWN}, True),
     ],
 }
 
@@ -182,15 +189,16 @@ class Engine:
 Times = dict[str, list[float]]
 
 
-def measure_pages(runs: int, engines: dict[str, Engine]) -> dict[str, tuple[Times, Times, Times]]:
+def measure_pages(runs: int, engines: dict[str, Engine]) -> dict[str, tuple[Times, Times, Times, Times]]:
     """Each page's full set of queries per filter set, on a fresh session (a new search is scanned again).
 
     The engines take turns page by page (the first engine changes with each filter set), so a
     change in the machine's load falls on all of them alike. Returns, per engine, the page times
     and, from the same runs, each query's own times and each page's CPU time: this process's
-    (every thread) plus the server's, if any (ms).
+    (every thread) plus the server's, if any (ms), and each query's CPU time in this process (ms; for an
+    engine with a server, only the client's share).
     """
-    out: dict[str, tuple[Times, Times, Times]] = {name: ({}, {}, {}) for name in engines}
+    out: dict[str, tuple[Times, Times, Times, Times]] = {name: ({}, {}, {}, {}) for name in engines}
     names = list(engines)
     every_page = list(dict.fromkeys(page for engine in engines.values() for page in engine.pages))
     for i, filters in enumerate(scenarios(runs)):
@@ -200,7 +208,7 @@ def measure_pages(runs: int, engines: dict[str, Engine]) -> dict[str, tuple[Time
                 engine = engines[engine_name]
                 if page not in engine.pages:
                     continue
-                pages, queries, cpu = out[engine_name]
+                pages, queries, cpu, query_cpu = out[engine_name]
                 session = None
                 total = 0.0
                 server_before = engine.server_cpu() if engine.server_cpu else 0.0
@@ -210,8 +218,11 @@ def measure_pages(runs: int, engines: dict[str, Engine]) -> dict[str, tuple[Time
                     total = timed(lambda e=engine, s=session, f=filters: e.prepare(s, f))
                     for name, extra, filtered in engine.pages[page]:
                         params = _page_params(name, extra, filtered, filters, engine.ids[i % len(engine.ids)])
+                        query_cpu_before = time.process_time()
                         took = timed(lambda e=engine, s=session, n=name, p=params: e.ask(s, n, p))
-                        queries.setdefault(name + (" (searching)" if filtered and filters.search else ""), []).append(took)
+                        key = name + (" (searching)" if filtered and filters.search else "")
+                        queries.setdefault(key, []).append(took)
+                        query_cpu.setdefault(key, []).append((time.process_time() - query_cpu_before) * 1000)
                         total += took
                 finally:
                     if session is not None:
@@ -395,7 +406,7 @@ def main() -> int:
             engines["PostgreSQL"] = pg
         print(f"load average before the pages: {os.getloadavg()[0]:.1f} (1 min)", flush=True)
         measured = measure_pages(args.runs, engines)
-    pages, queries, cpu = measured.pop("DuckDB")
+    pages, queries, cpu, query_cpu = measured.pop("DuckDB")
     export = measure_export(args.db, args.runs)
     print(f"\n## DuckDB alone (ms; {args.runs} filter sets)")
     table({**pages, **queries, **export}, {})
@@ -408,6 +419,8 @@ def main() -> int:
     results["pages_cpu"] = table(cpu, {engine: times[2] for engine, times in measured.items()})
     print("\n## Queries, from the same runs (ms; '(searching)' = the filters include a criteria search)")
     results["queries"] = table({**queries, **export}, {engine: times[1] for engine, times in measured.items()})
+    print("\n## DuckDB queries in CPU time, from the same runs (ms: this process's threads; a load-independent cost)")
+    results["queries_cpu"] = table(query_cpu, {})
     if not args.no_browser:
         results["browser_s"] = browser = browser_benchmark.measure(args.db, args.servers)
         browser_benchmark.report(browser)

@@ -14,12 +14,16 @@ indicator is gone. Per fresh server, in this order:
 4. a criteria search of one phrase (a new one for the server) on the Overview: type it and
    press Enter, to the headline number for the search shown.
 
-Prints the median and range over the servers (seconds). Timings are printed, never asserted.
+Prints the median and range over the servers (seconds), and the server's CPU time for each
+interaction (the `streamlit run` process and its children, from /proc in clock ticks): on a shared
+machine the waits stretch with the load, the CPU time much less. Timings are printed, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import statistics
 import sys
 import time
@@ -30,9 +34,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from proc_tree import tree_stats  # noqa: E402
+
 from eligibility.explore.filters import Filters  # noqa: E402
 from eligibility.explore.queries import connect, run  # noqa: E402
-from tests.browser import DRAWN_CHART, chromium, serve, top_bar_point, wait_idle  # noqa: E402
+from tests.browser import DRAWN_CHART, chromium, free_port, start_server, top_bar_point, wait_healthy, wait_idle  # noqa: E402
 
 SEARCH = "brain metast"
 INTERACTIONS = {
@@ -68,10 +74,38 @@ def settled(page: Any, locator: Any) -> None:
     wait_idle(page, settle_ms=0)
 
 
+CPU_SUFFIX = ": server CPU"
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by the server process and its children (utime, stime, cutime, cstime)."""
+    ticks = sum(int(f) for fields in tree_stats(pid).values() for f in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def server(db: Path) -> Any:
+    """A fresh `streamlit run` on ``db``: yields its URL and process id, and stops it after."""
+    port = free_port()
+    proc = start_server(db, port)
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(proc, url)
+    try:
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
 def one_server(db: Path, texts: dict[str, str]) -> dict[str, float]:
-    """Each interaction once, on a fresh server (seconds)."""
+    """Each interaction once, on a fresh server (seconds of wait, and of the server's CPU)."""
     out: dict[str, float] = {}
-    with serve(db) as url, chromium() as browser:
+    with server(db) as (url, pid), chromium() as browser:
+        cpu_at = {"start": server_cpu_seconds(pid)}
+
+        def cpu_since(name: str, mark: str = "start") -> None:
+            out[name + CPU_SUFFIX] = server_cpu_seconds(pid) - cpu_at[mark]
+
         page = browser.new_page(viewport={"width": 1500, "height": 1200})
         started = time.perf_counter()
         page.goto(url)
@@ -85,30 +119,37 @@ def one_server(db: Path, texts: dict[str, str]) -> dict[str, float]:
             timeout=120_000,
         )
         out["first Overview render, to charts settled"] = time.perf_counter() - started
+        cpu_since("first Overview render, to charts settled")
 
+        cpu_at["start"] = server_cpu_seconds(pid)
         started = time.perf_counter()
         page.get_by_test_id("stSidebarNav").get_by_text("Trials").click()
         settled(page, page.get_by_test_id("stDataFrame").first)
         out["Trials page, to the table shown"] = time.perf_counter() - started
+        cpu_since("Trials page, to the table shown")
 
         page.goto(f"{url}/themes?{urllib.parse.urlencode({'theme': texts['last_theme']})}")
         page.get_by_text("Share of trials excluding on each theme").wait_for(timeout=120_000)
         wait_idle(page)
         point = top_bar_point(page)
+        cpu_at["start"] = server_cpu_seconds(pid)
         started = time.perf_counter()
         page.mouse.click(*point)
         settled(page, page.get_by_text(texts["listing"]).first)
         out["theme bar click, to the criteria list shown"] = time.perf_counter() - started
+        cpu_since("theme bar click, to the criteria list shown")
 
         page.goto(url)
         page.get_by_test_id("stMetricValue").first.wait_for(timeout=120_000)
         wait_idle(page)
         box = page.get_by_test_id("stSidebar").get_by_label("Criteria contain (literal text)")
         box.fill(SEARCH)
+        cpu_at["start"] = server_cpu_seconds(pid)
         started = time.perf_counter()
         box.press("Enter")
         settled(page, page.get_by_test_id("stMetricValue").first.filter(has_text=texts["search_trials"]))
         out["criteria search of one phrase, to the page settled"] = time.perf_counter() - started
+        cpu_since("criteria search of one phrase, to the page settled")
     return out
 
 
@@ -120,9 +161,13 @@ def measure(db: Path, servers: int = 3) -> dict[str, list[float]]:
 
 
 def report(times: dict[str, list[float]]) -> None:
-    print(f"\n## In the browser (seconds; median of {len(next(iter(times.values())))} fresh servers, min-max)")
-    for name, values in times.items():
-        print(f"  {name:<52} {statistics.median(values):6.2f}   ({min(values):.2f}-{max(values):.2f})", flush=True)
+    waits = {name: values for name, values in times.items() if not name.endswith(CPU_SUFFIX)}
+    cpu = {name.removesuffix(CPU_SUFFIX): values for name, values in times.items() if name.endswith(CPU_SUFFIX)}
+    servers = len(next(iter(times.values())))
+    for title, rows in (("In the browser", waits), ("The server's CPU time during each interaction", cpu)):
+        print(f"\n## {title} (seconds; median of {servers} fresh servers, min-max)")
+        for name, values in rows.items():
+            print(f"  {name:<52} {statistics.median(values):6.2f}   ({min(values):.2f}-{max(values):.2f})", flush=True)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from eligibility.explore.compare import compare_theme_shares, comparison_long
+from eligibility.explore.filters import Filters
 from eligibility.explore.shares import SMALL_BASE, with_intervals
 from eligibility.ui.render import (
     COHORT_COLOURS,
@@ -73,129 +74,144 @@ st.caption(
 if base < SMALL_BASE:
     st.warning(f"Every share here rests on only {base} trials (fewer than {SMALL_BASE}): read them with their intervals.")
 
-chart_box = bordered("Share of trials excluding on each theme")
-criteria_box = bordered("Criteria behind a theme")
-with criteria_box:
-    theme = st.selectbox(
-        "Theme", list(labels), format_func=labels.get, key="theme", bind="query-params", on_change=_on_theme_choice
-    )
 
-with chart_box:
-    pick = alt.selection_point(name="pick", fields=["theme"], on="click", clear=False, value=[{"theme": theme}])
-    chart_data = with_intervals(distribution, count="trials", base="trials_with_exclusions").with_columns(
-        (pl.col("share") * 100).round(1).alias("percent"),
-        (pl.col("ci_low") * 100).round(1).alias("ci_low_pct"),
-        (pl.col("ci_high") * 100).round(1).alias("ci_high_pct"),
-        pl.format(
-            "{}% ({}){}",
-            (pl.col("share") * 100).round(0).cast(pl.Int64),
-            pl.col("trials"),
-            pl.when(pl.col("small_base")).then(pl.lit(f" n<{SMALL_BASE}")).otherwise(pl.lit("")),
-        ).alias("bar_label"),
-    )
-    # One explicit order for every layer (a sort by field is dropped when layers disagree).
-    order = chart_data.sort("trials", descending=True, maintain_order=True)["label"].to_list()
-    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
-    tooltip = [
-        alt.Tooltip("label:N", title="Theme"),
-        alt.Tooltip("bar_label:N", title="Share (trials)"),
-        alt.Tooltip("ci_low_pct:Q", title="95% interval from (%)", format=".1f"),
-        alt.Tooltip("ci_high_pct:Q", title="95% interval to (%)", format=".1f"),
-    ]
-    # Each bar is split: trials with at least one criterion excluding the theme wholly, and trials whose
-    # criteria of the theme all let part of the group in (conditional).
-    stacked = chart_data.unpivot(
-        index=["theme", "label", "trials", "bar_label", "ci_low_pct", "ci_high_pct"],
-        on=["share_whole", "share_conditional"],
-        variable_name="kind",
-        value_name="kind_share",
-    ).with_columns(
-        pl.col("kind").replace_strict(KIND_LABELS).alias("kind"),
-        (pl.col("kind_share") * 100).round(1).alias("kind_percent"),
-    )
-    bars = (
-        alt.Chart(stacked)
-        .mark_bar()
-        .encode(
-            y=y,
-            x=alt.X(
-                "kind_percent:Q", stack="zero", title="% of trials with exclusion criteria", scale=alt.Scale(domain=[0, 100])
-            ),
-            color=alt.Color(
-                "kind:N",
-                title=None,
-                sort=list(KIND_LABELS.values()),
-                scale=alt.Scale(domain=list(KIND_LABELS.values()), range=[OKABE_ITO["blue"], OKABE_ITO["sky"]]),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            order=alt.Order("kind:N", sort="descending"),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),
-            tooltip=[
-                *tooltip,
-                alt.Tooltip("kind:N", title="Exclusion"),
-                alt.Tooltip("kind_percent:Q", title="% of trials", format=".1f"),
-            ],
+# The chart and the criteria behind its bars are one fragment: a bar click, a theme or kind choice reruns
+# only them (two queries and one chart), not the sidebar, the cohort comparison and the heatmap below.
+@st.fragment
+def theme_chart_and_criteria(filters: Filters, labels: dict[str, str], distribution: pl.DataFrame) -> None:
+    chart_box = bordered("Share of trials excluding on each theme")
+    criteria_box = bordered("Criteria behind a theme")
+    with criteria_box:
+        theme = st.selectbox(
+            "Theme", list(labels), format_func=labels.get, key="theme", bind="query-params", on_change=_on_theme_choice
         )
-        .add_params(pick)
-    )
-    interval = alt.Chart(chart_data).mark_rule(color="#000", strokeWidth=1.5).encode(y=y, x="ci_low_pct:Q", x2="ci_high_pct:Q")
-    text = (
-        alt.Chart(chart_data)
-        .mark_text(align="left", dx=4, color="#333")
-        .encode(y=y, x=alt.X("ci_high_pct:Q"), text="bar_label:N")
-    )
-    st.altair_chart(
-        (bars + interval + text).properties(height=alt.Step(22)),
-        width="stretch",
-        on_select=_on_bar_click,
-        selection_mode="pick",
-        key=_chart_key(),
-    )
-    st.caption(
-        "Click a bar to list its criteria below, or choose a theme there. Dark: at least one of the trial's criteria "
-        "excludes the theme wholly; light: every one of them lets part of the group in (an exception, a time window, "
-        "a severity or control qualifier)."
-    )
-    download_csv(
-        chart_data.drop("percent", "ci_low_pct", "ci_high_pct", "bar_label"),
-        what="theme distribution",
-        filters=filters,
-        key="dl_distribution",
-    )
 
-with criteria_box:
-    kind = (
-        st.segmented_control(
-            "Exclusion", list(EXCLUSION_KINDS), format_func=EXCLUSION_KINDS.get, default="any", key="kind", bind="query-params"
+    with chart_box:
+        pick = alt.selection_point(name="pick", fields=["theme"], on="click", clear=False, value=[{"theme": theme}])
+        chart_data = with_intervals(distribution, count="trials", base="trials_with_exclusions").with_columns(
+            (pl.col("share") * 100).round(1).alias("percent"),
+            (pl.col("ci_low") * 100).round(1).alias("ci_low_pct"),
+            (pl.col("ci_high") * 100).round(1).alias("ci_high_pct"),
+            pl.format(
+                "{}% ({}){}",
+                (pl.col("share") * 100).round(0).cast(pl.Int64),
+                pl.col("trials"),
+                pl.when(pl.col("small_base")).then(pl.lit(f" n<{SMALL_BASE}")).otherwise(pl.lit("")),
+            ).alias("bar_label"),
         )
-        or "any"
-    )
-    count = query("theme_criteria_count", filters, theme=theme, exclusion_kind=kind).row(0, named=True)
-    n_criteria = count["criteria"]
-    criteria = query("theme_criteria", filters, theme=theme, exclusion_kind=kind, limit=CRITERIA_SHOWN)
-    st.markdown(
-        f"**{labels[theme]}**: {n_criteria:,} {'' if kind == 'any' else kind + ' '}exclusion criteria in {count['trials']:,} trials"
-        + (f" (showing the first {CRITERIA_SHOWN})" if n_criteria > CRITERIA_SHOWN else "")
-        + ". The highlighted words are the cue that gave the theme"
-        + (f"; your criteria search ({md(filters.search)}) is marked in blue." if filters.search else ".")
-    )
-    rows = "".join(
-        f"<tr><td style='white-space:nowrap;vertical-align:top'>{trial_link(r['nct_id'])}</td>"
-        f"<td>{highlight(r['text'], r['cue'], filters.search)}{_kind_tag(r['exclusion_kind'] == 'conditional', r['qualifier'])}</td></tr>"
-        for r in criteria.iter_rows(named=True)
-    )
-    st.html(
-        "<div style='max-height:420px;overflow:auto'><table style='width:100%;border-collapse:collapse;font-size:.9em'>"
-        "<thead><tr><th style='text-align:left'>Trial</th><th style='text-align:left'>Exclusion criterion</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></div>"
-    )
-    download_csv(
-        lambda: query("theme_criteria", filters, theme=theme, exclusion_kind=kind, limit=10_000_000),
-        what=f"{theme} {'' if kind == 'any' else kind + ' '}criteria",
-        filters=filters,
-        key="dl_theme_criteria",
-        rows=n_criteria,
-    )
+        # One explicit order for every layer (a sort by field is dropped when layers disagree).
+        order = chart_data.sort("trials", descending=True, maintain_order=True)["label"].to_list()
+        y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+        tooltip = [
+            alt.Tooltip("label:N", title="Theme"),
+            alt.Tooltip("bar_label:N", title="Share (trials)"),
+            alt.Tooltip("ci_low_pct:Q", title="95% interval from (%)", format=".1f"),
+            alt.Tooltip("ci_high_pct:Q", title="95% interval to (%)", format=".1f"),
+        ]
+        # Each bar is split: trials with at least one criterion excluding the theme wholly, and trials whose
+        # criteria of the theme all let part of the group in (conditional).
+        stacked = chart_data.unpivot(
+            index=["theme", "label", "trials", "bar_label", "ci_low_pct", "ci_high_pct"],
+            on=["share_whole", "share_conditional"],
+            variable_name="kind",
+            value_name="kind_share",
+        ).with_columns(
+            pl.col("kind").replace_strict(KIND_LABELS).alias("kind"),
+            (pl.col("kind_share") * 100).round(1).alias("kind_percent"),
+        )
+        bars = (
+            alt.Chart(stacked)
+            .mark_bar()
+            .encode(
+                y=y,
+                x=alt.X(
+                    "kind_percent:Q", stack="zero", title="% of trials with exclusion criteria", scale=alt.Scale(domain=[0, 100])
+                ),
+                color=alt.Color(
+                    "kind:N",
+                    title=None,
+                    sort=list(KIND_LABELS.values()),
+                    scale=alt.Scale(domain=list(KIND_LABELS.values()), range=[OKABE_ITO["blue"], OKABE_ITO["sky"]]),
+                    legend=alt.Legend(orient="bottom"),
+                ),
+                order=alt.Order("kind:N", sort="descending"),
+                opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),
+                tooltip=[
+                    *tooltip,
+                    alt.Tooltip("kind:N", title="Exclusion"),
+                    alt.Tooltip("kind_percent:Q", title="% of trials", format=".1f"),
+                ],
+            )
+            .add_params(pick)
+        )
+        interval = (
+            alt.Chart(chart_data).mark_rule(color="#000", strokeWidth=1.5).encode(y=y, x="ci_low_pct:Q", x2="ci_high_pct:Q")
+        )
+        text = (
+            alt.Chart(chart_data)
+            .mark_text(align="left", dx=4, color="#333")
+            .encode(y=y, x=alt.X("ci_high_pct:Q"), text="bar_label:N")
+        )
+        st.altair_chart(
+            (bars + interval + text).properties(height=alt.Step(22)),
+            width="stretch",
+            on_select=_on_bar_click,
+            selection_mode="pick",
+            key=_chart_key(),
+        )
+        st.caption(
+            "Click a bar to list its criteria below, or choose a theme there. Dark: at least one of the trial's criteria "
+            "excludes the theme wholly; light: every one of them lets part of the group in (an exception, a time window, "
+            "a severity or control qualifier)."
+        )
+        download_csv(
+            chart_data.drop("percent", "ci_low_pct", "ci_high_pct", "bar_label"),
+            what="theme distribution",
+            filters=filters,
+            key="dl_distribution",
+        )
+
+    with criteria_box:
+        kind = (
+            st.segmented_control(
+                "Exclusion",
+                list(EXCLUSION_KINDS),
+                format_func=EXCLUSION_KINDS.get,
+                default="any",
+                key="kind",
+                bind="query-params",
+            )
+            or "any"
+        )
+        count = query("theme_criteria_count", filters, theme=theme, exclusion_kind=kind).row(0, named=True)
+        n_criteria = count["criteria"]
+        criteria = query("theme_criteria", filters, theme=theme, exclusion_kind=kind, limit=CRITERIA_SHOWN)
+        st.markdown(
+            f"**{labels[theme]}**: {n_criteria:,} {'' if kind == 'any' else kind + ' '}exclusion criteria in {count['trials']:,} trials"
+            + (f" (showing the first {CRITERIA_SHOWN})" if n_criteria > CRITERIA_SHOWN else "")
+            + ". The highlighted words are the cue that gave the theme"
+            + (f"; your criteria search ({md(filters.search)}) is marked in blue." if filters.search else ".")
+        )
+        rows = "".join(
+            f"<tr><td style='white-space:nowrap;vertical-align:top'>{trial_link(r['nct_id'])}</td>"
+            f"<td>{highlight(r['text'], r['cue'], filters.search)}{_kind_tag(r['exclusion_kind'] == 'conditional', r['qualifier'])}</td></tr>"
+            for r in criteria.iter_rows(named=True)
+        )
+        st.html(
+            "<div style='max-height:420px;overflow:auto'><table style='width:100%;border-collapse:collapse;font-size:.9em'>"
+            "<thead><tr><th style='text-align:left'>Trial</th><th style='text-align:left'>Exclusion criterion</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>"
+        )
+        download_csv(
+            lambda: query("theme_criteria", filters, theme=theme, exclusion_kind=kind, limit=10_000_000),
+            what=f"{theme} {'' if kind == 'any' else kind + ' '}criteria",
+            filters=filters,
+            key="dl_theme_criteria",
+            rows=n_criteria,
+        )
+
+
+theme_chart_and_criteria(filters, labels, distribution)
 
 with bordered("Cohort comparison"):
     st.caption(

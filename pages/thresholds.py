@@ -142,8 +142,7 @@ if picked in bars["bar"].to_list():
 
 def _trial_ids(bound: str, unit: str, value: float) -> list[str]:
     """The trials whose strictest limit of this bound and unit is ``value``, in NCT ID order."""
-    rows = query("threshold_criteria", filters, measure=measure, bound=bound, unit=unit, value=value, limit=100_000)
-    return rows["nct_id"].unique(maintain_order=True).to_list()
+    return query("threshold_trials", filters, measure=measure, bound=bound, unit=unit, value=value)["nct_id"].to_list()
 
 
 def _links(ids: list[str]) -> str:

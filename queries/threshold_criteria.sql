@@ -1,26 +1,27 @@
 -- threshold_criteria: the criteria behind one bar of threshold_distribution.sql:
--- the filtered trials whose strictest $measure $bound in $unit is $value, each
--- with every criterion that states that measure, bound and unit, and the span
--- the value was read from (to highlight). The first $limit rows in NCT ID and
--- document order.
+-- the filtered trials whose strictest $measure $bound in $unit is $value
+-- (threshold_trials.sql), each with every criterion that states that measure,
+-- bound and unit, and the span the value was read from (to highlight). The first
+-- $limit rows in NCT ID and document order: every trial of the bar has at least
+-- one row, so they come from its first $limit trials, and only those trials'
+-- facts are joined to the criteria text and the titles.
 -- Parameters: those of matching_studies.sql, $measure, $bound, $unit, $value, $limit.
-with filtered as (
-    -- @include matching_studies.sql
+with trials as (
+    -- @include threshold_trials.sql
+),
+
+first_trials as (
+    select nct_id
+    from trials
+    order by nct_id
+    limit $limit
 ),
 
 facts as (
     select t.*
     from criterion_thresholds as t
-    semi join filtered as f on f.nct_id = t.nct_id
+    semi join first_trials as b on b.nct_id = t.nct_id
     where t.measure = $measure and t.bound = $bound and t.unit = $unit
-),
-
-trials as (
-    select nct_id
-    from facts
-    group by nct_id
-    having abs(case when $bound = 'max' then min(value) else max(value) end - $value)
-        <= 1e-9 * greatest(1, abs($value))
 )
 
 select
@@ -34,7 +35,6 @@ select
     t.value,
     t.unit
 from facts as t
-semi join trials as b on b.nct_id = t.nct_id
 join criteria as c on c.criterion_id = t.criterion_id
 join studies as s on s.nct_id = t.nct_id
 order by t.nct_id, c.ordinal

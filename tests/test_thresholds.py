@@ -447,6 +447,9 @@ def test_bar_criteria_trial_facts_and_export_agree(fixture_db) -> None:
         behind = run(
             con, "threshold_criteria", **params, **{k: bar[k] for k in ("measure", "bound", "unit", "value")}, limit=1000
         )
+        bar_params = {k: bar[k] for k in ("measure", "bound", "unit", "value")}
+        trials = run(con, "threshold_trials", **params, **bar_params)
+        first = run(con, "threshold_criteria", **params, **bar_params, limit=3)
         nct_id = behind["nct_id"][0]
         trial = run(con, "threshold_trial", nct_id=nct_id)
         ages = run(con, "threshold_trial_ages", nct_id=nct_id)
@@ -454,6 +457,11 @@ def test_bar_criteria_trial_facts_and_export_agree(fixture_db) -> None:
         con.close()
     assert exported.height == sql(db, "select count(*) from criterion_thresholds")[0][0]
     assert behind["nct_id"].n_unique() == bar["trials"]
+    # the page's trial list, and a shorter page of criteria, are the same trials and rows in the same order
+    assert trials["nct_id"].to_list() == behind["nct_id"].unique(maintain_order=True).to_list()
+    order = ["nct_id", "ordinal"]
+    assert first.select(order).rows() == behind.head(first.height).select(order).rows()
+    assert first.height == min(3, behind.height)
     assert all(span in text for span, text in behind.select("span", "text").iter_rows())
     assert trial.height == sql(db, "select count(*) from criterion_thresholds where nct_id = $n", {"n": nct_id})[0][0]
     assert trial["ordinal"].is_sorted()

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from eligibility.build.b_all import b_all_basis
+from eligibility.build.codes import PRIMARY_PURPOSES, SPONSOR_CLASSES
 from eligibility.build.criteria import CriterionItem, split_criteria
 from eligibility.build.records import NCT_ID_FORMAT, NCT_ID_RE, Problem, StudyRecord
 
@@ -200,30 +201,6 @@ def normalise_partial_date(raw: object, *, what: str) -> tuple[date | None, str 
     return None, None, f"{what} {shown(raw)} is not a date (expected e.g. '2017-10-02', '2017-10' or 'October 2017')"
 
 
-# The registry's codes (v2 spelling) and how the dashboard names them; classic XML spellings map onto them.
-SPONSOR_CLASSES: dict[str, str] = {
-    "INDUSTRY": "Industry",
-    "NIH": "NIH",
-    "FED": "Other U.S. federal",
-    "OTHER_GOV": "Other government",
-    "NETWORK": "Network",
-    "INDIV": "Individual",
-    "AMBIG": "Ambiguous",
-    "UNKNOWN": "Unknown",
-    "OTHER": "Other",
-}
-PRIMARY_PURPOSES: dict[str, str] = {
-    "TREATMENT": "Treatment",
-    "PREVENTION": "Prevention",
-    "SUPPORTIVE_CARE": "Supportive care",
-    "DIAGNOSTIC": "Diagnostic",
-    "SCREENING": "Screening",
-    "HEALTH_SERVICES_RESEARCH": "Health services research",
-    "BASIC_SCIENCE": "Basic science",
-    "DEVICE_FEASIBILITY": "Device feasibility",
-    "ECT": "Educational/counseling/training",
-    "OTHER": "Other",
-}
 _CODE_ALIASES = {"U_S_FED": "FED", "EDUCATIONAL_COUNSELING_TRAINING": "ECT"}
 
 

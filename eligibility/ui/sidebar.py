@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from eligibility.build.b_all import DEFINITION as B_ALL_DEFINITION
-from eligibility.build.normalise import PRIMARY_PURPOSES, SPONSOR_CLASSES
+from eligibility.build.codes import PRIMARY_PURPOSES, SPONSOR_CLASSES
 from eligibility.explore.filters import (
     AGE_DISAGREE_LABELS,
     AGE_MODE_LABELS,
