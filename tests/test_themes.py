@@ -747,3 +747,15 @@ def test_conditional_extra_is_well_formed_and_mixed() -> None:
     assert all(item["id"].isdigit() and isinstance(item["conditional"], bool) for item in extra)
     assert not {item["text"] for item in extra} & others
     assert 0.3 < sum(item["conditional"] for item in extra) / len(extra) < 0.6
+
+
+def test_an_example_abbreviation_does_not_cut_the_clause_its_qualifier_is_in() -> None:
+    # NCT00001844: the full stop of "e.g." ends no sentence, so the example keeps the
+    # judgement of the clause it belongs to.
+    text = (
+        "Subjects will be excluded if it is deemed that they have a condition that would preclude their "
+        "participation for technical development (e.g. claustrophobia)"
+    )
+    rows = {row.theme: row for row in explain(text)}
+    assert rows["psychiatric_substance"].conditional
+    assert rows["psychiatric_substance"].qualifier == "deemed"

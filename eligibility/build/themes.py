@@ -754,8 +754,9 @@ def _classify(items: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
 # --- whole or conditional -------------------------------------------------------------------
 
 # Clauses are cut at semicolons and sentence ends: a qualifier counts for the themes
-# whose cue is in its clause.
-_CLAUSE = r"[^;]+?(?:\.\s+|;|$)"
+# whose cue is in its clause. The full stops of "e.g.", "i.e.", "etc." and "vs." end
+# no sentence: "(e.g. claustrophobia) that would preclude MRI" is one clause.
+_CLAUSE = r"(?:(?i:e\.g\.|i\.e\.|etc\.|vs\.)|[^;.]|\.[^\s;])+?(?:\.\s+|\.?;|\.?$)"
 
 
 def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy, routes: _Routes | None = None) -> pl.DataFrame:
