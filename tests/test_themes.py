@@ -759,3 +759,30 @@ def test_an_example_abbreviation_does_not_cut_the_clause_its_qualifier_is_in() -
     rows = {row.theme: row for row in explain(text)}
     assert rows["psychiatric_substance"].conditional
     assert rows["psychiatric_substance"].qualifier == "deemed"
+
+
+def test_a_shared_ignore_is_masked_first_in_the_themes_it_names_and_only_there(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        "[[theme]]\nid = 'lung'\nlabel = 'L'\ndescription = 'd'\ncues = ['asthma']\nignore = ['mild asthma']\n"
+        "[[theme]]\nid = 'skin'\nlabel = 'S'\ndescription = 'd'\ncues = ['eczema']\n"
+        "[[theme]]\nid = 'other'\nlabel = 'O'\ndescription = 'd'\n"
+        "[[shared_ignore]]\nthemes = ['lung']\npattern = 'other than \\w+'\n",
+        encoding="utf-8",
+    )
+    taxonomy = load_rules(rules, lexicon=False)
+    assert taxonomy.theme("lung").ignore == ("other than \\w+", "mild asthma")
+    assert taxonomy.theme("skin").ignore == ()
+    assert {row.theme for row in explain("Any lung disease other than asthma", rules=taxonomy)} == {"other"}
+    assert {row.theme for row in explain("Eczema other than asthma", rules=taxonomy)} == {"skin"}
+
+
+def test_a_shared_ignore_naming_an_unknown_theme_is_reported(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        "[[theme]]\nid = 'other'\nlabel = 'O'\ndescription = 'd'\n"
+        "[[shared_ignore]]\nthemes = ['lungs']\npattern = 'other than'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="shared_ignore #1 names unknown themes \\['lungs'\\]"):
+        load_rules(rules, lexicon=False)

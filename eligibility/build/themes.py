@@ -184,6 +184,7 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
             path, f"theme {rule.id!r}", {"cues": rule.cues, "ignore": rule.ignore, "unless": rule.unless, "weak": rule.weak}
         )
         rules.append(rule)
+    rules = _with_shared_ignore(path, rules, raw.get("shared_ignore", []))
     fallbacks = [rule.id for rule in rules if rule.is_fallback]
     if len(fallbacks) != 1:
         raise ValueError(f"{path}: need exactly one theme without cues, found {fallbacks}")
@@ -226,6 +227,24 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
     if lexicon and taxonomy.lexicon_theme:
         taxonomy = _with_lexicon(taxonomy)
     return taxonomy
+
+
+def _with_shared_ignore(path: Path, rules: list[ThemeRule], shared: list[dict]) -> list[ThemeRule]:
+    """The themes with each `[[shared_ignore]]` pattern put first in the ignore list of the themes it names."""
+    ids = {rule.id for rule in rules}
+    for index, entry in enumerate(shared, start=1):
+        pattern, themes = entry.get("pattern"), entry.get("themes", [])
+        if not isinstance(pattern, str) or not themes:
+            raise ValueError(f"{path}: shared_ignore #{index} needs a pattern and a list of themes")
+        unknown = sorted(set(themes) - ids)
+        if unknown:
+            raise ValueError(f"{path}: shared_ignore #{index} names unknown themes {unknown}")
+        _check_patterns(path, f"shared_ignore #{index}", {"pattern": (pattern,)})
+    # Shared patterns come first, in file order, before a theme's own ignore phrases.
+    return [
+        replace(rule, ignore=(*[entry["pattern"] for entry in shared if rule.id in entry["themes"]], *rule.ignore))
+        for rule in rules
+    ]
 
 
 @functools.cache
