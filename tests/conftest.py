@@ -24,7 +24,6 @@ SLOW_FILES_FIRST = (
     "test_e2e.py",
     "test_hostile.py",
     "test_e2e_pages.py",
-    "test_ingest_memory.py",
     "test_e2e_record_text.py",
     "test_themes.py",
     "test_app.py",
@@ -57,7 +56,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[P
     """
     if worker_id == "master":
         path = tmp_path_factory.mktemp("demo-db") / "demo.duckdb"
-        return path, ingest([DEMO], path)
+        return path, ingest([DEMO], path, keep_staged=_staged(path))
     shared = tmp_path_factory.getbasetemp().parent / "demo-db"
     shared.mkdir(exist_ok=True)
     path, saved = shared / "demo.duckdb", shared / "summary.pickle"
@@ -66,9 +65,19 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[P
         if saved.exists():
             summary = pickle.loads(saved.read_bytes())
         else:
-            summary = ingest([DEMO], path)
+            summary = ingest([DEMO], path, keep_staged=_staged(path))
             saved.write_bytes(pickle.dumps(summary))
     return path, summary
+
+
+def _staged(demo: Path) -> Path:
+    return demo.with_name("demo-staged.duckdb")
+
+
+@pytest.fixture(scope="session")
+def demo_staged(demo_db) -> Path:
+    """The demo build's staged rows (ingest's keep_staged), to publish again with publish_staged."""
+    return _staged(demo_db[0])
 
 
 @pytest.fixture(scope="module")
