@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from eligibility.build.ingest import IngestSummary, ingest
@@ -100,10 +101,16 @@ def browser():
         yield b
 
 
-def sql(db: Path, query: str, params: dict | None = None) -> list[tuple]:
-    """Ask the database file directly (its current contents, never a cached instance)."""
+def sql(db: Path | duckdb.DuckDBPyConnection, query: str, params: dict | None = None) -> list[tuple]:
+    """Ask the database file directly (its current contents, never a cached instance).
+
+    ``db`` may also be a connection from ``eligibility.explore.queries.connect``, for a test
+    that asks one unchanging file many questions: each new DuckDB instance costs ~30-50 ms CPU.
+    """
     from eligibility.explore.queries import connect
 
+    if isinstance(db, duckdb.DuckDBPyConnection):
+        return db.execute(query, params or {}).fetchall()
     con = connect(db)
     try:
         return con.execute(query, params or {}).fetchall()
