@@ -126,7 +126,12 @@ def app_runs_like_a_served_app(monkeypatch: pytest.MonkeyPatch) -> None:
     `pages/` as a legacy multipage folder and runs the page file alone; a server
     does that at most once per process (eligibility.ui.dashboard.current_filters
     redoes that run through app.py).
+
+    Each new AppTest also scans every installed package's metadata for Streamlit
+    components (~0.3 s CPU); a server scans once when it starts, and so does a test
+    process here (the installed packages do not change during a test run).
     """
+    from streamlit.components.v2 import manifest_scanner
     from streamlit.runtime.pages_manager import PagesManager
 
     original = PagesManager.__init__
@@ -136,3 +141,14 @@ def app_runs_like_a_served_app(monkeypatch: pytest.MonkeyPatch) -> None:
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+    scan = manifest_scanner.scan_component_manifests
+
+    def scan_once(max_workers: int | None = None) -> list:
+        if "manifests" not in _SCANNED:
+            _SCANNED["manifests"] = scan(max_workers)
+        return list(_SCANNED["manifests"])
+
+    monkeypatch.setattr(manifest_scanner, "scan_component_manifests", scan_once)
+
+
+_SCANNED: dict[str, list] = {}  # Streamlit's component scan, once per test process
