@@ -55,6 +55,22 @@ def test_a_whole_ingest_within_a_tiny_memory_budget_gives_the_same_database(fixt
         assert _rows_in_one_only(small, reference, table) == 0, table
 
 
+def test_publishing_kept_staged_rows_again_gives_the_same_database_or_leaves_nothing(fixture_db, tmp_path: Path) -> None:
+    reference, _ = fixture_db
+    kept, again = tmp_path / "kept.duckdb", tmp_path / "again.duckdb"
+    ingest([INGEST_FIXTURES], tmp_path / "first.duckdb", keep_staged=kept)
+    publish_staged(kept, again)
+    for table in (*TABLES, "criterion_thresholds"):
+        assert _rows_in_one_only(again, reference, table) == 0, table
+
+    con = duckdb.connect(str(kept))
+    con.execute("drop table stage_themes")
+    con.close()
+    with pytest.raises(duckdb.CatalogException, match="stage_themes"):
+        publish_staged(kept, tmp_path / "broken.duckdb")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again.duckdb", "first.duckdb", "kept.duckdb"]
+
+
 def _rows_in_one_only(one: Path, other: Path, table: str) -> int:
     """How many rows of ``table`` one database has and the other has not, counting duplicates (0: the same rows)."""
     columns = "* exclude (source_file)" if table == "studies" else "*"
