@@ -373,12 +373,11 @@ def publish_staged(kept: Path, db_path: Path, *, memory: str | None = None) -> N
     _remove_abandoned_builds(db_path)
     con, building, spill, staging = _connect_building(db_path, memory)
     try:
+        # A copy of the file as the staging file: its rows on disk, as an ingest's are when it publishes.
+        shutil.copyfile(kept, staging)
         _attach_staging(con, staging)
-        con.execute("attach $path as kept (read_only)", {"path": str(kept)})
-        for table in _PUBLISH_INPUTS:
-            target = f"stage.{table}" if table.startswith("stage_") else table
-            con.execute(f"create table {target} as select * from kept.{table}")
-        con.execute("detach kept")
+        con.execute("create table themes as select * from stage.themes")
+        con.execute("drop table stage.themes")
         _publish(con, staging)
         con.execute("checkpoint")
     except BaseException:
@@ -430,7 +429,7 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, path: Path, tables: Iterable[st
             source = f"stage.{table}" if table.startswith("stage_") else table
             con.execute(f"create table kept.{table} as select * from {source}")
     finally:
-        con.execute("detach kept")
+        con.execute("detach kept")  # checkpoints the copy: its rows are on disk
 
 
 _STAGING: dict[str, dict[str, Any]] = {
