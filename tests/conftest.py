@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from eligibility.build.ingest import IngestSummary, ingest
@@ -24,7 +25,6 @@ SLOW_FILES_FIRST = (
     "test_e2e.py",
     "test_hostile.py",
     "test_e2e_pages.py",
-    "test_ingest_memory.py",
     "test_e2e_record_text.py",
     "test_themes.py",
     "test_app.py",
@@ -57,7 +57,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[P
     """
     if worker_id == "master":
         path = tmp_path_factory.mktemp("demo-db") / "demo.duckdb"
-        return path, ingest([DEMO], path)
+        return path, ingest([DEMO], path, keep_staged=_staged(path))
     shared = tmp_path_factory.getbasetemp().parent / "demo-db"
     shared.mkdir(exist_ok=True)
     path, saved = shared / "demo.duckdb", shared / "summary.pickle"
@@ -66,9 +66,19 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[P
         if saved.exists():
             summary = pickle.loads(saved.read_bytes())
         else:
-            summary = ingest([DEMO], path)
+            summary = ingest([DEMO], path, keep_staged=_staged(path))
             saved.write_bytes(pickle.dumps(summary))
     return path, summary
+
+
+def _staged(demo: Path) -> Path:
+    return demo.with_name("demo-staged.duckdb")
+
+
+@pytest.fixture(scope="session")
+def demo_staged(demo_db) -> Path:
+    """The demo build's staged rows (ingest's keep_staged), to publish again with publish_staged."""
+    return _staged(demo_db[0])
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +101,16 @@ def browser():
         yield b
 
 
-def sql(db: Path, query: str, params: dict | None = None) -> list[tuple]:
-    """Ask the database file directly (its current contents, never a cached instance)."""
+def sql(db: Path | duckdb.DuckDBPyConnection, query: str, params: dict | None = None) -> list[tuple]:
+    """Ask the database file directly (its current contents, never a cached instance).
+
+    ``db`` may also be a connection from ``eligibility.explore.queries.connect``, for a test
+    that asks one unchanging file many questions: each new DuckDB instance costs ~30-50 ms CPU.
+    """
     from eligibility.explore.queries import connect
 
+    if isinstance(db, duckdb.DuckDBPyConnection):
+        return db.execute(query, params or {}).fetchall()
     con = connect(db)
     try:
         return con.execute(query, params or {}).fetchall()
@@ -110,7 +126,12 @@ def app_runs_like_a_served_app(monkeypatch: pytest.MonkeyPatch) -> None:
     `pages/` as a legacy multipage folder and runs the page file alone; a server
     does that at most once per process (eligibility.ui.dashboard.current_filters
     redoes that run through app.py).
+
+    Each new AppTest also scans every installed package's metadata for Streamlit
+    components (~0.3 s CPU); a server scans once when it starts, and so does a test
+    process here (the installed packages do not change during a test run).
     """
+    from streamlit.components.v2 import manifest_scanner
     from streamlit.runtime.pages_manager import PagesManager
 
     original = PagesManager.__init__
@@ -120,3 +141,14 @@ def app_runs_like_a_served_app(monkeypatch: pytest.MonkeyPatch) -> None:
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+    scan = manifest_scanner.scan_component_manifests
+
+    def scan_once(max_workers: int | None = None) -> list:
+        if "manifests" not in _SCANNED:
+            _SCANNED["manifests"] = scan(max_workers)
+        return list(_SCANNED["manifests"])
+
+    monkeypatch.setattr(manifest_scanner, "scan_component_manifests", scan_once)
+
+
+_SCANNED: dict[str, list] = {}  # Streamlit's component scan, once per test process

@@ -18,10 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from eligibility.build.ingest import ingest
 from eligibility.cli import main
+from eligibility.explore.queries import connect
 from tests.conftest import FIXTURES, INGEST_FIXTURES, ROOT, sql
 from tests.fixtures.hostile.generate import dumps, elig, study_b, study_c, text_document, with_eligibility, zip_bytes
 
@@ -35,6 +37,8 @@ LINES_IDS = ("NCT06751550", "NCT02753764")
 MB = 1024 * 1024
 DEEP = "[" * 100_000 + "]" * 100_000
 PASSWD = Path("/etc/passwd")
+# A database file, or one connection to it for many questions (see tests/conftest.py sql).
+Db = Path | duckdb.DuckDBPyConnection
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ class Case:
     rejected: tuple[Issue, ...] = ()  # every rejection the input must cause, and no other
     warned: tuple[Issue, ...] = ()  # warnings that must be there (others may be too)
     build: Callable[[Path], Path] | None = None  # builds a big or bomb-like input in tmp_path
-    check: Callable[[Path], None] | None = None  # further checks on the database
+    check: Callable[[Db], None] | None = None  # further checks on the database
 
     def path(self, tmp_path: Path) -> Path:
         return self.build(tmp_path) if self.build else HOSTILE / self.name
@@ -147,12 +151,12 @@ def _folder_special_files(tmp_path: Path) -> Path:
 # --- further checks ------------------------------------------------------------------------------
 
 
-def _study(db: Path, nct_id: str, columns: str) -> tuple:
+def _study(db: Db, nct_id: str, columns: str) -> tuple:
     (row,) = sql(db, f"select {columns} from studies where nct_id = $id", {"id": nct_id})
     return row
 
 
-def _newest_wins(db: Path) -> None:
+def _newest_wins(db: Db) -> None:
     assert _study(db, B, "sex, minimum_age_years, maximum_age_years, last_update::varchar") == (
         "FEMALE",
         20.0,
@@ -165,14 +169,14 @@ def _newest_wins(db: Path) -> None:
     ]
 
 
-def _last_read_wins_a_tie(db: Path) -> None:
+def _last_read_wins_a_tie(db: Db) -> None:
     assert _study(db, B, "sex, minimum_age_years, source_record") == ("FEMALE", 40.0, "[1] NCT05756322")
 
 
-def _literal(*fragments: str, nct_id: str = B) -> Callable[[Path], None]:
+def _literal(*fragments: str, nct_id: str = B) -> Callable[[Db], None]:
     """The criteria text holds the fragments exactly as written; the criteria items too, up to white space."""
 
-    def check(db: Path) -> None:
+    def check(db: Db) -> None:
         (text,) = _study(db, nct_id, "criteria_text")
         items = " ".join(" ".join(r[0].split()) for r in sql(db, "select text from criteria where nct_id = $id", {"id": nct_id}))
         for fragment in fragments:
@@ -185,33 +189,33 @@ def _literal(*fragments: str, nct_id: str = B) -> Callable[[Path], None]:
 SCRIPT, LINK = "<script>alert(1)</script>", "[x](javascript:alert(1))"
 
 
-def _script_kept_as_text(db: Path) -> None:
+def _script_kept_as_text(db: Db) -> None:
     _literal(SCRIPT, LINK)(db)
     assert _study(db, B, "title") == ("<b onmouseover=alert(1)>bold</b> **study**",)
 
 
-def _latin1_title(db: Path) -> None:
+def _latin1_title(db: Db) -> None:
     assert _study(db, B, "title") == ("Caf\ufffd study",)
 
 
-def _surrogates_replaced(db: Path) -> None:
+def _surrogates_replaced(db: Db) -> None:
     assert _study(db, B, "title, minimum_age_years") == ("lone \ufffd surrogate", None)
     _literal("half a pair \ufffd here")(db)
 
 
-def _reasons_are_short(db: Path) -> None:
+def _reasons_are_short(db: Db) -> None:
     assert all(len(r[0]) < 300 for r in sql(db, "select reason from ingest_issues"))
 
 
-def _criteria_kept_whole(nct_id: str) -> Callable[[Path], None]:
-    def check(db: Path) -> None:
+def _criteria_kept_whole(nct_id: str) -> Callable[[Db], None]:
+    def check(db: Db) -> None:
         assert _study(db, nct_id, "length(criteria_text)") == (MB,)
         assert _study(db, nct_id, "n_inclusion + n_exclusion + n_unspecified")[0] > 100
 
     return check
 
 
-def _wrong_types_left_unknown(db: Path) -> None:
+def _wrong_types_left_unknown(db: Db) -> None:
     row = _study(db, B, "title, conditions, keywords, phases, overall_status, criteria_text, healthy_volunteers, std_ages_source")
     assert row == (None, [], ["leukemia"], [], None, None, None, "derived")
 
@@ -427,7 +431,7 @@ def _matches(rows: list[tuple], path: Path, expected: Issue) -> bool:
     )
 
 
-def _assert_passwd_nowhere(db: Path) -> None:
+def _assert_passwd_nowhere(db: Db) -> None:
     """The first line of /etc/passwd is in no cell of any table of the database file."""
     secret = PASSWD.read_text().splitlines()[0]
     for (table,) in sql(db, "select table_name from information_schema.tables where table_catalog = current_database()"):
@@ -449,17 +453,21 @@ def test_hostile_input_costs_only_its_own_bad_records(case: Case, tmp_path: Path
     summary = ingest([path, GOOD_BESIDE], db, workers=1)
 
     assert summary.records_read == summary.studies_loaded + summary.duplicates_merged + summary.rejected
-    assert {r[0] for r in sql(db, "select nct_id from studies")} == {*case.good, GOOD_BESIDE_ID}
-    rejected = sql(db, "select file, record, reason from ingest_issues where kind = 'rejected'")
-    assert summary.rejected == len(rejected) == len(case.rejected), rejected
-    for expected in case.rejected:
-        assert _matches(rejected, path, expected), (expected, rejected)
-    warnings = sql(db, "select file, record, reason from ingest_issues where kind = 'warning'")
-    for expected in case.warned:
-        assert _matches(warnings, path, expected), (expected, warnings)
-    _assert_passwd_nowhere(db)
-    if case.check is not None:
-        case.check(db)
+    con = connect(db)
+    try:
+        assert {r[0] for r in sql(con, "select nct_id from studies")} == {*case.good, GOOD_BESIDE_ID}
+        rejected = sql(con, "select file, record, reason from ingest_issues where kind = 'rejected'")
+        assert summary.rejected == len(rejected) == len(case.rejected), rejected
+        for expected in case.rejected:
+            assert _matches(rejected, path, expected), (expected, rejected)
+        warnings = sql(con, "select file, record, reason from ingest_issues where kind = 'warning'")
+        for expected in case.warned:
+            assert _matches(warnings, path, expected), (expected, warnings)
+        _assert_passwd_nowhere(con)
+        if case.check is not None:
+            case.check(con)
+    finally:
+        con.close()
 
 
 def test_zip_bomb_is_refused_without_inflating(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -286,13 +286,15 @@ def ingest(
     workers: int = 1,
     on_progress: Callable[[int, str], None] | None = None,
     memory: str | None = None,
+    keep_staged: Path | None = None,
 ) -> IngestSummary:
     """Read every record under ``paths`` into a fresh database at ``db_path`` (atomically replaced).
 
     ``workers`` > 1 parses in that many worker processes (started with forkserver, so
     the caller must be an importable ``__main__``, as the CLI is). ``memory`` is
     DuckDB's limit (e.g. "96MB"; default ``memory_limit()``): the build spills to
-    disk beyond it, whatever the input size.
+    disk beyond it, whatever the input size. ``keep_staged`` (for tests) is a file to keep
+    a copy of the staged rows in, to publish them again with ``publish_staged``.
     """
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
@@ -302,22 +304,8 @@ def ingest(
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_builds(db_path)
-    building = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
-    building.unlink(missing_ok=True)
-    spill = building.with_name(f"{building.name}.tmp")
-    staging = building.with_name(f"{building.name}.stage")
-    staging.unlink(missing_ok=True)
+    con, building, spill, staging = _connect_building(db_path, memory)
     summary = IngestSummary()
-    # Bounded memory at any size: DuckDB spills its joins, sorts and aggregates to
-    # disk beyond the limit, and need not keep insertion order where a query does not ask.
-    con = duckdb.connect(
-        str(building),
-        config={
-            "memory_limit": memory or memory_limit(),
-            "temp_directory": str(spill),
-            "preserve_insertion_order": False,
-        },
-    )
     bar = None
     if progress:
         from tqdm import tqdm
@@ -349,11 +337,9 @@ def ingest(
                 on_progress(summary.files_read, chunk.files[-1])
         writer.flush()
         summary.read_s = time.perf_counter() - started
-        con.execute("create table constants as select $study_url as study_url", {"study_url": STUDY_URL})
-        con.execute((SQL_DIR / "finalise.sql").read_text())
-        con.execute("reset search_path")
-        con.execute("detach stage")
-        _remove_database_file(staging)
+        if keep_staged is not None:
+            _copy_tables(con, keep_staged, _PUBLISH_INPUTS)
+        _publish(con, staging)
         summary.studies_loaded = con.execute("select count(*) from studies").fetchall()[0][0]
         summary.duplicates_merged = writer.records - summary.studies_loaded
         summary.criteria = con.execute("select count(*) from criteria").fetchall()[0][0]
@@ -375,6 +361,77 @@ def ingest(
     return summary
 
 
+def publish_staged(kept: Path, db_path: Path, *, memory: str | None = None) -> None:
+    """Publish the staged rows that ``ingest(keep_staged=kept)`` kept again, into a fresh ``db_path``.
+
+    A test hook: the publishing step (finalise.sql, where DuckDB joins, sorts and
+    aggregates) within another memory limit, without reading and classifying the
+    input again. The database has the published tables but no ingest metadata.
+    """
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_builds(db_path)
+    con, building, spill, staging = _connect_building(db_path, memory)
+    try:
+        # A copy of the file as the staging file: its rows on disk, as an ingest's are when it publishes.
+        shutil.copyfile(kept, staging)
+        _attach_staging(con, staging)
+        con.execute("create table themes as select * from stage.themes")
+        con.execute("drop table stage.themes")
+        _publish(con, staging)
+        con.execute("checkpoint")
+    except BaseException:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+        _remove_database_file(staging)
+        _remove_database_file(building)
+        raise
+    con.close()
+    shutil.rmtree(spill, ignore_errors=True)
+    os.replace(building, db_path)
+
+
+def _connect_building(db_path: Path, memory: str | None) -> tuple[duckdb.DuckDBPyConnection, Path, Path, Path]:
+    """A connection to a new database file beside ``db_path``, and its file, spill folder and staging file."""
+    building = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
+    building.unlink(missing_ok=True)
+    spill = building.with_name(f"{building.name}.tmp")
+    staging = building.with_name(f"{building.name}.stage")
+    staging.unlink(missing_ok=True)
+    # Bounded memory at any size: DuckDB spills its joins, sorts and aggregates to
+    # disk beyond the limit, and need not keep insertion order where a query does not ask.
+    con = duckdb.connect(
+        str(building),
+        config={
+            "memory_limit": memory or memory_limit(),
+            "temp_directory": str(spill),
+            "preserve_insertion_order": False,
+        },
+    )
+    return con, building, spill, staging
+
+
+def _publish(con: duckdb.DuckDBPyConnection, staging: Path) -> None:
+    """Make the published tables from the staged ones (finalise.sql), then delete the staging file."""
+    con.execute("create table constants as select $study_url as study_url", {"study_url": STUDY_URL})
+    con.execute((SQL_DIR / "finalise.sql").read_text())
+    con.execute("reset search_path")
+    con.execute("detach stage")
+    _remove_database_file(staging)
+
+
+def _copy_tables(con: duckdb.DuckDBPyConnection, path: Path, tables: Iterable[str]) -> None:
+    """Copy ``tables`` (staging ones from the staging file, others from the database) to a new file at ``path``."""
+    _remove_database_file(path)
+    con.execute("attach $path as kept", {"path": str(path)})
+    try:
+        for table in tables:
+            source = f"stage.{table}" if table.startswith("stage_") else table
+            con.execute(f"create table kept.{table} as select * from {source}")
+    finally:
+        con.execute("detach kept")  # checkpoints the copy: its rows are on disk
+
+
 _STAGING: dict[str, dict[str, Any]] = {
     "stage_records": _STAGE_RECORD_SCHEMA,
     "stage_criteria": _CRITERIA_SCHEMA,
@@ -382,6 +439,10 @@ _STAGING: dict[str, dict[str, Any]] = {
     "stage_thresholds": thresholds.FACT_SCHEMA,
     "ingest_issues": _ISSUE_SCHEMA,
 }
+
+
+# What finalise.sql reads besides the constants: the staged rows and the themes table.
+_PUBLISH_INPUTS = ("stage_records", "stage_criteria", "stage_themes", "stage_thresholds", "themes")
 
 
 def _attach_staging(con: duckdb.DuckDBPyConnection, staging: Path) -> None:
