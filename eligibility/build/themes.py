@@ -416,8 +416,7 @@ def _routed_patterns(taxonomy: Taxonomy) -> tuple[str, ...]:
     for rule in taxonomy.themes:
         patterns += _cue_groups(rule.cues) + _cue_groups(rule.weak) + list(rule.ignore)
     patterns += [kind.pattern for kind in taxonomy.qualifiers]
-    if taxonomy.not_qualifiers:
-        patterns.append("|".join(taxonomy.not_qualifiers))
+    patterns += taxonomy.not_qualifiers
     return tuple(dict.fromkeys(patterns))
 
 
@@ -787,13 +786,14 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy, routes: _Routes 
         return tagged.with_columns(conditional=pl.lit(False), qualifier=pl.lit(""))
     names = [f"_q{index}" for index in range(len(kinds))]
     patterns = [_ascii_words(f"(?i)(?:^|[^\\w-])({kind.pattern})(?:\\W|$|(?-u:\\b))") for kind in kinds]
-    blanks = "|".join(taxonomy.not_qualifiers)
-    blank = _ascii_words(f"(?i)\\b(?:{blanks})") if blanks else ""
+    # One pattern per phrase, as for ignore entries: joined into one alternation, the
+    # regex engine's automaton outgrows its cache and blanking runs several times slower.
+    blanks = _ignore_patterns(taxonomy.not_qualifiers)
 
     def qualifiers(frame: pl.DataFrame, column: str) -> pl.DataFrame:
         frame = frame.with_columns(_scan=pl.col(column))
-        if blank:
-            frame = _search_possible(frame, routes, blanks, "_scan", _masker(blank), "_scan", keep=True, key="_text")
+        for phrase, blank in zip(taxonomy.not_qualifiers, blanks, strict=True):
+            frame = _search_possible(frame, routes, phrase, "_scan", _masker(blank), "_scan", keep=True, key="_text")
         for kind, pattern, name in zip(kinds, patterns, names, strict=True):
             frame = _search_possible(frame, routes, kind.pattern, "_scan", _extractor(pattern), name, key="_text")
         return frame
