@@ -42,19 +42,14 @@ from pathlib import Path
 from typing import Any
 
 from proc_tree import tree_stats
+from sqlite_baseline import FILTER_INDEXES
 
 from eligibility.explore.queries import connect, sorted_sql
 
 # The tables the timed pages read, all columns, in the DuckDB database's own types.
 TABLES = ["studies", "criteria", "criterion_themes", "study_sources", "themes", "filter_options"]
 INDEXES = [
-    "create unique index studies_nct on studies (nct_id)",
-    "create index studies_age on studies (minimum_age_years, maximum_age_years)",
-    "create index studies_sex on studies (sex)",
-    "create index studies_healthy on studies (healthy_volunteers)",
-    "create index studies_b_all on studies (is_b_all, minimum_age_years)",
-    "create index studies_status on studies (overall_status)",
-    "create index studies_type on studies (study_type)",
+    *FILTER_INDEXES,
     "create index studies_search on studies using gin (search_text gin_trgm_ops)",
     "create index criteria_nct on criteria (nct_id, ordinal)",
     "create unique index criteria_id on criteria (criterion_id)",

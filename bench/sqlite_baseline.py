@@ -40,7 +40,8 @@ TABLES = {
     "as kept from study_sources",
     "themes": "select position, theme, label from themes",
 }
-INDEXES = [
+# The studies' filter columns, indexed alike on SQLite and PostgreSQL (pg_baseline.py).
+FILTER_INDEXES = [
     "create unique index studies_nct on studies (nct_id)",
     "create index studies_age on studies (minimum_age_years, maximum_age_years)",
     "create index studies_sex on studies (sex)",
@@ -48,6 +49,9 @@ INDEXES = [
     "create index studies_b_all on studies (is_b_all, minimum_age_years)",
     "create index studies_status on studies (overall_status)",
     "create index studies_type on studies (study_type)",
+]
+INDEXES = [
+    *FILTER_INDEXES,
     "create unique index study_text_nct on study_text (nct_id)",
     "create index criteria_nct on criteria (nct_id, ordinal)",
     "create index criteria_id on criteria (criterion_id)",

@@ -7,6 +7,7 @@ previous database untouched and a running dashboard keeps answering.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -301,62 +302,50 @@ def ingest(
     for path in paths:
         if not path.exists():
             raise FileNotFoundError(f"{path}: no such file or folder")
-    db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_builds(db_path)
-    con, building, spill, staging = _connect_building(db_path, memory)
     summary = IngestSummary()
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(unit=" files", desc="ingest", mininterval=0.5, leave=False)
-    try:
-        _attach_staging(con, staging)
-        _create_staging(con)
-        _create_themes_table(con)
-        writer = _Writer(con)
-        files: Counter[tuple[str, str]] = Counter()
-        for chunk in _run_tasks(plan_tasks(paths, limits=limits), workers=workers, limits=limits):
-            summary.files_read += len(chunk.files)
-            files.update(chunk.file_formats)
-            for problem in chunk.problems:
-                if problem.kind == "rejected":
-                    summary.rejected += 1
-                    summary.records_read += 1
-                    summary.reject_reasons[problem.reason] += 1
-                else:
-                    summary.warnings += 1
-            summary.records_read += chunk.records.height
-            for fmt, count in chunk.records["source_format"].value_counts().iter_rows():
-                summary.formats[fmt] += count
-            writer.add(chunk)
+    with _new_database(db_path, memory) as (con, staging):
+        try:
+            _attach_staging(con, staging)
+            _create_staging(con)
+            _create_themes_table(con)
+            writer = _Writer(con)
+            files: Counter[tuple[str, str]] = Counter()
+            for chunk in _run_tasks(plan_tasks(paths, limits=limits), workers=workers, limits=limits):
+                summary.files_read += len(chunk.files)
+                files.update(chunk.file_formats)
+                for problem in chunk.problems:
+                    if problem.kind == "rejected":
+                        summary.rejected += 1
+                        summary.records_read += 1
+                        summary.reject_reasons[problem.reason] += 1
+                    else:
+                        summary.warnings += 1
+                summary.records_read += chunk.records.height
+                for fmt, count in chunk.records["source_format"].value_counts().iter_rows():
+                    summary.formats[fmt] += count
+                writer.add(chunk)
+                if bar is not None:
+                    bar.update(len(chunk.files))
+                if on_progress is not None and chunk.files:
+                    on_progress(summary.files_read, chunk.files[-1])
+            writer.flush()
+            summary.read_s = time.perf_counter() - started
+            if keep_staged is not None:
+                _copy_tables(con, keep_staged, _PUBLISH_INPUTS)
+            _publish(con, staging)
+            summary.studies_loaded = con.execute("select count(*) from studies").fetchall()[0][0]
+            summary.duplicates_merged = writer.records - summary.studies_loaded
+            summary.criteria = con.execute("select count(*) from criteria").fetchall()[0][0]
+            _write_metadata(con, paths, files, summary, started)
+            con.execute("checkpoint")
+        finally:
             if bar is not None:
-                bar.update(len(chunk.files))
-            if on_progress is not None and chunk.files:
-                on_progress(summary.files_read, chunk.files[-1])
-        writer.flush()
-        summary.read_s = time.perf_counter() - started
-        if keep_staged is not None:
-            _copy_tables(con, keep_staged, _PUBLISH_INPUTS)
-        _publish(con, staging)
-        summary.studies_loaded = con.execute("select count(*) from studies").fetchall()[0][0]
-        summary.duplicates_merged = writer.records - summary.studies_loaded
-        summary.criteria = con.execute("select count(*) from criteria").fetchall()[0][0]
-        _write_metadata(con, paths, files, summary, started)
-        con.execute("checkpoint")
-    except BaseException:
-        con.close()
-        shutil.rmtree(spill, ignore_errors=True)
-        _remove_database_file(staging)
-        _remove_database_file(building)
-        raise
-    finally:
-        if bar is not None:
-            bar.close()
-    con.close()
-    shutil.rmtree(spill, ignore_errors=True)
-    os.replace(building, db_path)
+                bar.close()
     summary.elapsed_s = time.perf_counter() - started
     return summary
 
@@ -368,11 +357,7 @@ def publish_staged(kept: Path, db_path: Path, *, memory: str | None = None) -> N
     aggregates) within another memory limit, without reading and classifying the
     input again. The database has the published tables but no ingest metadata.
     """
-    db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_builds(db_path)
-    con, building, spill, staging = _connect_building(db_path, memory)
-    try:
+    with _new_database(db_path, memory) as (con, staging):
         # A copy of the file as the staging file: its rows on disk, as an ingest's are when it publishes.
         shutil.copyfile(kept, staging)
         _attach_staging(con, staging)
@@ -380,6 +365,22 @@ def publish_staged(kept: Path, db_path: Path, *, memory: str | None = None) -> N
         con.execute("drop table stage.themes")
         _publish(con, staging)
         con.execute("checkpoint")
+
+
+@contextlib.contextmanager
+def _new_database(db_path: Path, memory: str | None) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
+    """A connection to a new database built beside ``db_path``, and its staging file.
+
+    When the block completes, the new file replaces ``db_path`` in one rename; when it
+    fails, the new file, its staging file and its spill folder are removed and ``db_path``
+    is left as it was.
+    """
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_builds(db_path)
+    con, building, spill, staging = _connect_building(db_path, memory)
+    try:
+        yield con, staging
     except BaseException:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
