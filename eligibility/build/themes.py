@@ -480,6 +480,11 @@ def _masker(pattern: str) -> Callable[[pl.Expr], pl.Expr]:
     return lambda column: column.str.replace_all(pattern, _MASK)
 
 
+def _blanker(pattern: str) -> Callable[[pl.Expr], pl.Expr]:
+    # A blank phrase's `keep` group is context that stays; without one, `${keep}` is empty.
+    return lambda column: column.str.replace_all(pattern, "${keep}" + _MASK)
+
+
 def _tester(pattern: str) -> Callable[[pl.Expr], pl.Expr]:
     return lambda column: column.str.contains(pattern)
 
@@ -793,7 +798,7 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy, routes: _Routes 
     def qualifiers(frame: pl.DataFrame, column: str) -> pl.DataFrame:
         frame = frame.with_columns(_scan=pl.col(column))
         for phrase, blank in zip(taxonomy.not_qualifiers, blanks, strict=True):
-            frame = _search_possible(frame, routes, phrase, "_scan", _masker(blank), "_scan", keep=True, key="_text")
+            frame = _search_possible(frame, routes, phrase, "_scan", _blanker(blank), "_scan", keep=True, key="_text")
         for kind, pattern, name in zip(kinds, patterns, names, strict=True):
             frame = _search_possible(frame, routes, kind.pattern, "_scan", _extractor(pattern), name, key="_text")
         return frame
