@@ -1,0 +1,90 @@
+"""Whole or conditional: constructions that decide it, not the wording of one example.
+
+Each case is a construction from /work/shared/themes.md ("Whole and conditional
+exclusions"); texts marked "demo" are copied from the registry records in data/demo,
+the others are written in the registry's style. None come from a labelled file.
+A criterion is conditional when any of its themes is.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eligibility.build.themes import explain
+
+
+def is_conditional(text: str) -> bool:
+    return any(row.conditional for row in explain(text))
+
+
+WHOLE = [
+    # a positive pregnancy test is pregnancy itself, not a test required of those let in (demo)
+    "A positive pregnancy test or lactating mothers.",
+    "Women who are lactating or have a positive pregnancy test result before the first dose of study treatment;",
+    "Women who are pregnant (positive serum beta-hCG test) or breastfeeding",
+    # an exception for the trial's own disease lets nobody with another one in (first: demo)
+    "Patients with malignancies other than the primary disease",
+    "History of cancer other than CLL",
+    "Known chronic infection other than HIV",
+    "Prior malignancy other than the cancer under study",
+    # a denied allowance or a ruled-out exception
+    "Patients with brain metastases will not be included, even if treated.",
+    "Patients with hepatitis B may not participate.",
+    "Any other malignancy, without exception.",
+    # a judgement on a catch-all beside a named condition qualifies the catch-all only
+    "Known HIV infection or any other medical condition that, in the opinion of the investigator, would interfere with the study.",
+    "Psychiatric illness, substance abuse or any other factors which may compromise compliance.",
+    "Pregnancy or other medical illnesses that would preclude participation.",
+    # a distance is not a time window
+    "Coronary lesion within 5 mm of the ostium of the left anterior descending artery.",
+    # an age says who is meant, not how severe a condition is
+    "Children less than 2 years of age with congenital heart disease",
+    # a person's need for a treatment is what is excluded (first: demo)
+    "Patients requiring posterior cervical surgery, anterior cervical corpectomy, or revision surgery.",
+    "Subjects who are likely to require radiotherapy during the course of the study.",
+    # "provided" as a plain verb
+    "Prior radiotherapy provided by an outside institution.",
+    # a test requirement that is only about when the test is done
+    "Abnormal ECG; the ECG must be performed within 14 days prior to registration.",
+]
+
+CONDITIONAL = [
+    # a required pregnancy test lets people who could become pregnant in
+    "Pregnancy or positive pregnancy test. A pregnancy test must be performed within 7 days prior to day 1.",
+    # an exception that carves out part of the theme's group (first: demo)
+    "Had any cancer other than non-melanoma skin cancer treated with curative intent within the past 5 years",
+    "Acute intercurrent infection other than oral candidiasis.",
+    "Other malignancy except adequately treated carcinoma in situ of the cervix",
+    # a judgement on the named condition itself
+    "Psychiatric illness that would compromise compliance with the protocol.",
+    "History of myocardial infarction or any other cardiac disease that would, in the investigator's opinion, put the patient at risk.",
+    "Uncontrolled hypertension or any other condition that would interfere with the study.",
+    # judgement verbs that limit a condition to those it keeps from taking part
+    "Dementia or altered mental status that would prohibit informed consent.",
+    "Claustrophobia or other psychiatric condition that will make the patient unable to tolerate MRI.",
+    "Cognitive impairment (inability to complete study questionnaires).",
+    "Peripheral neuropathy causing inability to walk unaided.",
+    # a condition's need for treatment still lets untreated forms in
+    "Patients with COPD requiring home oxygen.",
+    "Active infection requiring intravenous antibiotics within 14 days.",
+    # an allowance in a later sentence
+    "Known HIV infection. Patients on stable antiretroviral therapy with undetectable viral load are eligible.",
+    # an allowance is not denied by a nearby negation elsewhere
+    "HIV-positive patients may not participate unless CD4 count is above 350 cells/uL.",
+]
+
+
+@pytest.mark.parametrize("text", WHOLE)
+def test_whole(text: str) -> None:
+    assert not is_conditional(text), [(row.theme, row.qualifier) for row in explain(text)]
+
+
+@pytest.mark.parametrize("text", CONDITIONAL)
+def test_conditional(text: str) -> None:
+    assert is_conditional(text), [row.theme for row in explain(text)]
+
+
+def test_a_required_pregnancy_test_is_the_qualifier_not_its_timing() -> None:
+    rows = {row.theme: row for row in explain("Pregnancy test must be performed within 72 hours before the first dose.")}
+    assert rows["pregnancy_lactation"].conditional
+    assert rows["pregnancy_lactation"].qualifier.lower().startswith("pregnancy test")
