@@ -69,6 +69,9 @@ CONDITIONAL = [
     "Active infection requiring intravenous antibiotics within 14 days.",
     # an allowance in a later sentence
     "Known HIV infection. Patients on stable antiretroviral therapy with undetectable viral load are eligible.",
+    # ... also when that sentence names no theme and the criterion has several
+    "Brain metastases; pregnancy or lactation. Those treated and stable for 4 weeks are allowed.",
+    "History of another malignancy or autoimmune disease. Exceptions: basal cell carcinoma, vitiligo.",
     # an allowance is not denied by a nearby negation elsewhere
     "HIV-positive patients may not participate unless CD4 count is above 350 cells/uL.",
 ]

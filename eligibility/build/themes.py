@@ -814,12 +814,27 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy, routes: _Routes 
         .with_columns(clause=pl.col("text").str.extract_all(_CLAUSE))
         .filter(pl.col("clause").list.len() > 1)
         .explode("clause")
+        .with_columns(_pos=pl.int_range(pl.len()).over("_row"))
     )
-    # Clauses stay in text order, which decides the qualifier a theme takes first.
-    in_clause = qualifiers(clauses, "clause").join(scoped.select("_row", "theme", "cue"), on="_row", maintain_order="left")
+    searched = qualifiers(clauses, "clause")
+    in_clause = searched.join(scoped.select("_row", "theme", "cue"), on="_row", maintain_order="left")
     holds = [_holding(part, rules[theme], routes) for (theme,), part in in_clause.partition_by("theme", as_dict=True).items()]
+    held = pl.concat(holds) if holds else in_clause.clear()
+    # A clause that holds no theme's cue ("Brain metastases; pregnancy. Those treated and
+    # stable are allowed.") qualifies the themes of the nearest clause before it that does.
+    placed = held.select("_row", "_pos", "theme").unique()
+    orphans = searched.join(placed, on=["_row", "_pos"], how="anti")
+    before = (
+        orphans.select("_row", "_pos")
+        .join(placed.rename({"_pos": "_held"}), on="_row")
+        .filter(pl.col("_held") < pl.col("_pos"))
+        .filter(pl.col("_held") == pl.col("_held").max().over("_row", "_pos"))
+    )
+    inherited = orphans.join(before.select("_row", "_pos", "theme"), on=["_row", "_pos"])
+    # Clauses in text order, which decides the qualifier a theme takes first.
     per_theme = (
-        (pl.concat(holds) if holds else in_clause.clear())
+        pl.concat([held, inherited], how="diagonal")
+        .sort("_pos", maintain_order=True)
         .group_by("_row", "theme")
         .agg(pl.col(name).drop_nulls().first() for name in names)
     )
