@@ -42,6 +42,10 @@ WHOLE = [
     # a person's need for a treatment is what is excluded (first: demo)
     "Patients requiring posterior cervical surgery, anterior cervical corpectomy, or revision surgery.",
     "Subjects who are likely to require radiotherapy during the course of the study.",
+    # a plan's window is in the future, and "since" can give a reason (first two: demo)
+    "Planning to move out of the geographic area within 2 months",
+    "Study agents cannot be obtained for any reason since this study does not provide free agents.",
+    "Are taking aspirin or expect to use aspirin 6 weeks after a study vaccination.",
     # "provided" as a plain verb
     "Prior radiotherapy provided by an outside institution.",
     # a test requirement that is only about when the test is done
@@ -64,6 +68,9 @@ CONDITIONAL = [
     "Claustrophobia or other psychiatric condition that will make the patient unable to tolerate MRI.",
     "Cognitive impairment (inability to complete study questionnaires).",
     "Peripheral neuropathy causing inability to walk unaided.",
+    # a functional class lets the lower classes in (demo)
+    "New York Heart Association classification III or IV",
+    "Medical or psychiatric conditions that would make compliance unlikely.",
     # a condition's need for treatment still lets untreated forms in
     "Patients with COPD requiring home oxygen.",
     "Active infection requiring intravenous antibiotics within 14 days.",
