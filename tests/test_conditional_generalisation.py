@@ -35,6 +35,10 @@ WHOLE = [
     "Known HIV infection or any other medical condition that, in the opinion of the investigator, would interfere with the study.",
     "Psychiatric illness, substance abuse or any other factors which may compromise compliance.",
     "Pregnancy or other medical illnesses that would preclude participation.",
+    # a milder form named as included is not let in, to the end of its phrase (first two: demo)
+    "Prior invasive colon or rectal malignancy, regardless of disease-free interval",
+    "Patients taking anticonvulsants are not eligible to participate even if they are willing to washout anticonvulsants for the trial.",
+    "Brain metastases, even if treated and stable for 4 weeks.",
     # a distance is not a time window
     "Coronary lesion within 5 mm of the ostium of the left anterior descending artery.",
     # an age says who is meant, not how severe a condition is
