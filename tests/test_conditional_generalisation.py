@@ -39,6 +39,8 @@ WHOLE = [
     "Prior invasive colon or rectal malignancy, regardless of disease-free interval",
     "Patients taking anticonvulsants are not eligible to participate even if they are willing to washout anticonvulsants for the trial.",
     "Brain metastases, even if treated and stable for 4 weeks.",
+    # a parenthesis that only defines the condition is no judgement on it
+    "Is non-ambulatory (unable to walk).",
     # a distance is not a time window
     "Coronary lesion within 5 mm of the ostium of the left anterior descending artery.",
     # an age says who is meant, not how severe a condition is
@@ -75,8 +77,16 @@ CONDITIONAL = [
     # a functional class lets the lower classes in (demo)
     "New York Heart Association classification III or IV",
     "Medical or psychiatric conditions that would make compliance unlikely.",
+    # a statement that a group is not excluded, or only until a treatment ends (demo)
+    "Identification of Mycobacterium avium or CMV in sputum or BAL fluid does not exclude, since these organisms may be present without causing disease.",
+    "Subjects who require treatment with an aminoglycoside antibiotic, until treatment is complete.",
+    "Patients requiring corticosteroids who have not been on a stable or decreasing dose of corticosteroid for the prior 7 days",
+    # a judgement on a catch-all with named examples qualifies the examples
+    "Any other medical conditions (including mental illness or substance abuse) deemed by the clinician to be likely to interfere with the study.",
     # a condition's need for treatment still lets untreated forms in
     "Patients with COPD requiring home oxygen.",
+    "Subjects requiring dialysis;",
+    "Is non-ambulatory (unable to walk) or has severe peripheral neuropathy.",
     "Active infection requiring intravenous antibiotics within 14 days.",
     # an allowance in a later sentence
     "Known HIV infection. Patients on stable antiretroviral therapy with undetectable viral load are eligible.",
