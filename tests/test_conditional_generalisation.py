@@ -41,6 +41,8 @@ WHOLE = [
     "Brain metastases, even if treated and stable for 4 weeks.",
     # a parenthesis that only defines the condition is no judgement on it
     "Is non-ambulatory (unable to walk).",
+    # abstaining during the study is a behaviour asked of everyone, not a drug to stop
+    "Inability to abstain from alcohol or any other drug during the study period.",
     # a distance is not a time window
     "Coronary lesion within 5 mm of the ostium of the left anterior descending artery.",
     # an age says who is meant, not how severe a condition is
@@ -83,6 +85,13 @@ CONDITIONAL = [
     "Patients requiring corticosteroids who have not been on a stable or decreasing dose of corticosteroid for the prior 7 days",
     # a judgement on a catch-all with named examples qualifies the examples
     "Any other medical conditions (including mental illness or substance abuse) deemed by the clinician to be likely to interfere with the study.",
+    # a degree stated as what the condition must be enough to do (demo)
+    "Psychiatric condition sufficient to impair compliance with protocol requirements.",
+    "Patients with mental disorders or other conditions whereby informed consent cannot be obtained.",
+    "Infection exhibiting ongoing signs or symptoms without improvement despite appropriate antibiotics.",
+    "Patients with cognitive disorders and Mini Mental Status Examination (MMSE) score of less or equal to 24.",
+    # being unable to stop a drug lets those who can stop it in (demo)
+    "Unwillingness to discontinue current ineffective psycho- or pharmacotherapy",
     # a condition's need for treatment still lets untreated forms in
     "Patients with COPD requiring home oxygen.",
     "Subjects requiring dialysis;",
