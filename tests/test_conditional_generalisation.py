@@ -43,6 +43,10 @@ WHOLE = [
     "Is non-ambulatory (unable to walk).",
     # abstaining during the study is a behaviour asked of everyone, not a drug to stop
     "Inability to abstain from alcohol or any other drug during the study period.",
+    # both forms named leave no form out (first two: demo)
+    "Males suffering from treated or untreated hypo- or hypertension",
+    "Stable or unstable angina pectoris",
+    "Hypertension, whether controlled or not.",
     # a distance is not a time window
     "Coronary lesion within 5 mm of the ostium of the left anterior descending artery.",
     # an age says who is meant, not how severe a condition is
@@ -85,6 +89,8 @@ CONDITIONAL = [
     "Patients requiring corticosteroids who have not been on a stable or decreasing dose of corticosteroid for the prior 7 days",
     # a judgement on a catch-all with named examples qualifies the examples
     "Any other medical conditions (including mental illness or substance abuse) deemed by the clinician to be likely to interfere with the study.",
+    # one form of two named (demo)
+    "Symptomatic or untreated brain metastases or carcinomatous meningitis",
     # a degree stated as what the condition must be enough to do (demo)
     "Psychiatric condition sufficient to impair compliance with protocol requirements.",
     "Patients with mental disorders or other conditions whereby informed consent cannot be obtained.",
