@@ -96,8 +96,9 @@ def test_disease_characteristics_from_text_alone(text: str, expected: set[str]) 
         # "candidate" is no Candida
         ("Not a suitable candidate for surgery in the opinion of the investigator", set()),
         ("Oesophageal candidiasis", {"gastrointestinal", "infection"}),
-        # rheumatic fever is no infection to exclude
-        ("History of rheumatic fever", {"autoimmune_immunodeficiency"}),
+        # rheumatic fever is no infection to exclude (its heart disease is cardiovascular)
+        ("History of rheumatic fever", {"other"}),
+        ("Rheumatic heart disease", {"cardiovascular"}),
     ],
 )
 def test_infection_precision(text: str, expected: set[str]) -> None:
@@ -147,6 +148,7 @@ def test_organ_theme_precision(text: str, expected: set[str]) -> None:
         ("Grave's disease", {"autoimmune_immunodeficiency"}),
         ("History of long-term treatment with immuno-suppressants", {"autoimmune_immunodeficiency"}),
         ("Hb A1c above 9%", {"metabolic_endocrine"}),
+        ("Continuous use of glucocorticoids", {"autoimmune_immunodeficiency"}),
         ("Recurrent epistaxis", {"hematologic_coagulation"}),
     ],
 )
