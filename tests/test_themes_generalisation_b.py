@@ -150,6 +150,11 @@ def test_organ_theme_precision(text: str, expected: set[str]) -> None:
         ("Hb A1c above 9%", {"metabolic_endocrine"}),
         ("Continuous use of glucocorticoids", {"autoimmune_immunodeficiency"}),
         ("Recurrent epistaxis", {"hematologic_coagulation"}),
+        # "ALK PHOS" is the liver enzyme, not the ALK gene; SCID as the psychiatric interview is no immunodeficiency
+        ("ALK PHOS above 3 times the upper limit of normal", {"hepatic"}),
+        ("ALK-rearranged tumour", {"disease_characteristics"}),
+        ("Current major depression as determined by the SCID", set()),
+        ("Severe combined immunodeficiency", {"autoimmune_immunodeficiency"}),
     ],
 )
 def test_organ_vocabulary_and_tokens(text: str, expected: set[str]) -> None:
