@@ -73,6 +73,8 @@ def test_the_treated_cancer_is_not_another_malignancy(text: str, expected: set[s
         # recurrence and duration, when nothing else explains the criterion
         ("Recurrent disease after two previous repairs", {"disease_characteristics"}),
         ("Symptom duration of less than 3 months", {"disease_characteristics"}),
+        ("Bone marrow involvement", {"disease_characteristics"}),
+        ("Target lesion diameter above 4 mm", {"disease_characteristics"}),
         # ... but a recurrence of a condition another theme names is that theme's
         ("Recurrent urinary tract infections", {"infection"}),
         ("Recurrent seizures in the last year", {"cns_neurologic"}),
