@@ -121,6 +121,10 @@ def test_infection_precision(text: str, expected: set[str]) -> None:
         ("Strong inducers of tacrolimus metabolism", set()),
         ("Ongoing treatment with cholesterol-lowering drugs", set()),
         ("Poorly controlled type 2 DM", {"metabolic_endocrine"}),
+        # minerals and vitamins taken as supplements are medications; low levels of them are metabolic
+        ("Taking calcium or magnesium supplements", set()),
+        ("Low serum vitamin B12", {"metabolic_endocrine"}),
+        ("Glucose-6-phosphate dehydrogenase deficiency", {"hematologic_coagulation"}),
         # a transplant still to come is no transplant history
         ("Patients who are candidates for an allogeneic stem cell transplant", {"other"}),
         ("Prior allogeneic stem cell transplant", {"transplant_gvhd"}),
