@@ -95,6 +95,9 @@ def test_disease_characteristics_from_text_alone(text: str, expected: set[str]) 
         ("Immunization against yellow fever within 30 days", set()),
         ("Inactivated vaccines (e.g., influenza) within 14 days", set()),
         ("Known HIV infection", {"infection"}),
+        ("Evidence of HIV infection prior to vaccination", {"infection"}),
+        ("Meningococcal conjugate vaccine within 30 days", set()),
+        ("History of meningococcal disease", {"infection"}),
         # "candidate" is no Candida
         ("Not a suitable candidate for surgery in the opinion of the investigator", set()),
         ("Oesophageal candidiasis", {"gastrointestinal", "infection"}),
@@ -156,6 +159,10 @@ def test_organ_theme_precision(text: str, expected: set[str]) -> None:
         ("Hb A1c above 9%", {"metabolic_endocrine"}),
         ("Continuous use of glucocorticoids", {"autoimmune_immunodeficiency"}),
         ("Recurrent epistaxis", {"hematologic_coagulation"}),
+        # "heartburn" is no heart, "thrombopenia" no thrombosis, a breath alcohol test no lung test
+        ("Frequent heartburn", {"gastrointestinal"}),
+        ("Thrombopenia below 100 x 10^9/L", {"hematologic_coagulation"}),
+        ("Positive breath alcohol test", set()),
         # "ALK PHOS" is the liver enzyme, not the ALK gene; SCID as the psychiatric interview is no immunodeficiency
         ("ALK PHOS above 3 times the upper limit of normal", {"hepatic"}),
         ("ALK-rearranged tumour", {"disease_characteristics"}),
