@@ -490,8 +490,11 @@ def test_the_studied_disease_is_not_another_cancer() -> None:
 
 
 def test_features_of_a_studied_non_cancer_disease_are_disease_characteristics() -> None:
-    # NCT00498810 studies incisional hernia
-    assert themes_of("All recurrent hernias") == {"other"}
+    # NCT00498810 studies incisional hernia: the study's condition names the disease a criterion describes
+    assert themes_of("Hernia defect wider than 10 cm") == {"other"}
+    assert themes_of("Hernia defect wider than 10 cm", study_conditions="Incisional Hernia") == {"disease_characteristics"}
+    # text alone, a recurrence that no other theme explains is the studied disease's (a weak cue)
+    assert themes_of("All recurrent hernias") == {"disease_characteristics"}
     assert themes_of("All recurrent hernias", study_conditions="Incisional Hernia") == {"disease_characteristics"}
 
 

@@ -1,0 +1,174 @@
+"""Theme classifier, text alone: general constructions of the disease and organ themes.
+
+The criteria below were written for these tests in the style of registry criteria
+(none is copied from a labelled file). Each pins one construction the rules must
+read the same way on criteria they have never seen: the disease and organ themes a
+criterion gets from its text alone, without heading or study context. Themes about
+treatments, consent and the person (prior therapy, consent, demographics...) are
+left out of the comparison; `other` is kept, as it means no theme at all.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eligibility.build.themes import explain
+
+# The themes these tests pin; the others' own rules are tested in test_themes.py.
+DISEASE_AND_ORGAN = {
+    "other_malignancy",
+    "disease_characteristics",
+    "infection",
+    "cns_neurologic",
+    "cardiovascular",
+    "pulmonary",
+    "renal",
+    "hepatic",
+    "hematologic_coagulation",
+    "transplant_gvhd",
+    "autoimmune_immunodeficiency",
+    "metabolic_endocrine",
+    "gastrointestinal",
+    "other",
+}
+
+
+def themes_of(text: str) -> set[str]:
+    return {row.theme for row in explain(text)} & DISEASE_AND_ORGAN
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a treatment of a named cancer is the studied cancer's treatment history, not another cancer
+        ("More than two prior regimens for lymphoma", set()),
+        ("Previous systemic therapy for metastatic colorectal cancer", set()),
+        ("Prior radiotherapy for their cancer within 4 weeks", set()),
+        # ... while a cancer that is not named, or is named as another one, still is
+        ("Chemotherapy for a malignancy within the past 5 years", {"other_malignancy"}),
+        ("Prior chemotherapy for another cancer", {"other_malignancy"}),
+        ("History of other malignancies within 3 years", {"other_malignancy"}),
+    ],
+)
+def test_the_treated_cancer_is_not_another_malignancy(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # response to earlier treatment of the disease
+        ("Failed at least two prior lines of systemic therapy", {"disease_characteristics"}),
+        ("Intolerant to standard first-line treatment", {"disease_characteristics"}),
+        ("Confirmed virologic failure", {"disease_characteristics"}),
+        # a failed treatment for an infection describes the studied infection
+        (
+            "Has failed two approved treatments for chronic hepatitis C infection",
+            {"disease_characteristics"},
+        ),
+        # stage on the TNM and on other named scales
+        ("Clinical T4 disease", {"disease_characteristics"}),
+        ("Kellgren-Lawrence grade 4 knee osteoarthritis", {"disease_characteristics"}),
+        ("Hoehn and Yahr stage 5", {"disease_characteristics"}),
+        # recurrence and duration, when nothing else explains the criterion
+        ("Recurrent disease after two previous repairs", {"disease_characteristics"}),
+        ("Symptom duration of less than 3 months", {"disease_characteristics"}),
+        ("Bone marrow involvement", {"disease_characteristics"}),
+        ("Target lesion diameter above 4 mm", {"disease_characteristics"}),
+        # ... but a recurrence of a condition another theme names is that theme's
+        ("Recurrent urinary tract infections", {"infection"}),
+        ("Recurrent seizures in the last year", {"cns_neurologic"}),
+        # a toxicity grade is no stage of the disease
+        ("Any grade 3 laboratory abnormality per CTCAE", {"other"}),
+        ("Residual toxicity of grade 2 or higher from earlier treatment", set()),
+    ],
+)
+def test_disease_characteristics_from_text_alone(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # vaccines named by their pathogen are prior exposure, not an infection
+        ("Receipt of an experimental HIV vaccine at any time", set()),
+        ("Immunization against yellow fever within 30 days", set()),
+        ("Inactivated vaccines (e.g., influenza) within 14 days", set()),
+        ("Known HIV infection", {"infection"}),
+        ("Evidence of HIV infection prior to vaccination", {"infection"}),
+        ("Meningococcal conjugate vaccine within 30 days", set()),
+        ("History of meningococcal disease", {"infection"}),
+        # "candidate" is no Candida
+        ("Not a suitable candidate for surgery in the opinion of the investigator", set()),
+        ("Oesophageal candidiasis", {"gastrointestinal", "infection"}),
+        # rheumatic fever is no infection to exclude (its heart disease is cardiovascular)
+        ("History of rheumatic fever", {"other"}),
+        ("Rheumatic heart disease", {"cardiovascular"}),
+    ],
+)
+def test_infection_precision(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # drugs named by their effect on the QT interval are prior therapy only
+        ("Concomitant drugs known to prolong the QT interval", set()),
+        ("QTcF > 480 ms", {"cardiovascular"}),
+        # a heart finding on chest imaging is the heart's, an unexplained one the lungs'
+        ("Cardiomegaly on screening chest x-ray", {"cardiovascular"}),
+        ("Clinically significant abnormality on chest x-ray", {"pulmonary"}),
+        # drugs named by their effect on metabolism are prior therapy
+        ("Use of medications that affect glucose metabolism", set()),
+        ("Strong inducers of tacrolimus metabolism", set()),
+        ("Ongoing treatment with cholesterol-lowering drugs", set()),
+        ("Poorly controlled type 2 DM", {"metabolic_endocrine"}),
+        # minerals and vitamins taken as supplements are medications; low levels of them are metabolic
+        ("Taking calcium or magnesium supplements", set()),
+        ("Low serum vitamin B12", {"metabolic_endocrine"}),
+        ("Glucose-6-phosphate dehydrogenase deficiency", {"hematologic_coagulation"}),
+        # a transplant still to come is no transplant history
+        ("Patients who are candidates for an allogeneic stem cell transplant", {"other"}),
+        ("Prior allogeneic stem cell transplant", {"transplant_gvhd"}),
+    ],
+)
+def test_organ_theme_precision(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # each organ named in a list gets its theme, blood included
+        (
+            "Serious disease of the heart, lungs, liver, kidneys or blood",
+            {"cardiovascular", "pulmonary", "hepatic", "renal", "hematologic_coagulation"},
+        ),
+        ("Disorders of the nervous system or urinary system", {"cns_neurologic", "renal"}),
+        ("Blood pressure above 160/100 mmHg despite treatment", {"cardiovascular"}),
+        # an organ's disease set apart is not excluded
+        ("Significant illness other than liver disease", {"other"}),
+        # abbreviations with full stops, possessives and hyphens
+        ("History of M.I. within 6 months", {"cardiovascular"}),
+        ("Positive test for H.I.V.", {"infection"}),
+        ("Hep C antibody positive", {"infection"}),
+        ("Uncontrolled HTN", {"cardiovascular"}),
+        ("Grave's disease", {"autoimmune_immunodeficiency"}),
+        ("History of long-term treatment with immuno-suppressants", {"autoimmune_immunodeficiency"}),
+        ("Hb A1c above 9%", {"metabolic_endocrine"}),
+        ("Continuous use of glucocorticoids", {"autoimmune_immunodeficiency"}),
+        ("Recurrent epistaxis", {"hematologic_coagulation"}),
+        # "heartburn" is no heart, "thrombopenia" no thrombosis, a breath alcohol test no lung test
+        ("Frequent heartburn", {"gastrointestinal"}),
+        ("Thrombopenia below 100 x 10^9/L", {"hematologic_coagulation"}),
+        ("Positive breath alcohol test", set()),
+        # "ALK PHOS" is the liver enzyme, not the ALK gene; SCID as the psychiatric interview is no immunodeficiency
+        ("ALK PHOS above 3 times the upper limit of normal", {"hepatic"}),
+        ("ALK-rearranged tumour", {"disease_characteristics"}),
+        ("Current major depression as determined by the SCID", set()),
+        ("Severe combined immunodeficiency", {"autoimmune_immunodeficiency"}),
+    ],
+)
+def test_organ_vocabulary_and_tokens(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
