@@ -96,3 +96,21 @@ def test_routing_changes_no_row_on_real_criteria(monkeypatch: pytest.MonkeyPatch
     routed = classify_frame(items)
     monkeypatch.setattr(themes, "required_literals", lambda pattern: None)
     assert classify_frame(items).equals(routed)
+
+
+def test_a_parent_searched_as_an_item_passes_down_what_searching_it_again_would() -> None:
+    # A parent's text that is also an item of the batch is not searched again for its
+    # children: they take the themes its own search found without the drug lexicon. Items
+    # under every labelled text, with and without those texts in the batch, get the same rows.
+    texts = [*_labelled_texts(), "Foscarnet.", "Prior treatment with foscarnet."]
+    children = pl.DataFrame(
+        {"criterion_id": range(len(texts)), "text": "Item of the list.", "parent_text": texts},
+        schema={"criterion_id": pl.Int64, "text": pl.Utf8, "parent_text": pl.Utf8},
+    )
+    parents = pl.DataFrame({"criterion_id": range(-len(texts), 0), "text": texts, "parent_text": ""})
+    alone = classify_frame(children)
+    with_parents = classify_frame(pl.concat([parents, children], how="vertical_relaxed"))
+    assert with_parents.filter(pl.col("criterion_id") >= 0).equals(alone)
+    # "Foscarnet." is a drug only to the lexicon, which a child does not inherit from.
+    assert alone.filter(pl.col("criterion_id") == len(texts) - 2)["theme"].to_list() == ["other"]
+    assert alone["theme"].n_unique() > 10
