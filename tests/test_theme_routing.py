@@ -114,3 +114,27 @@ def test_a_parent_searched_as_an_item_passes_down_what_searching_it_again_would(
     # "Foscarnet." is a drug only to the lexicon, which a child does not inherit from.
     assert alone.filter(pl.col("criterion_id") == len(texts) - 2)["theme"].to_list() == ["other"]
     assert alone["theme"].n_unique() > 10
+
+
+def test_only_the_kelvin_sign_and_the_long_s_fold_to_ascii_and_routing_folds_them() -> None:
+    # Text outside ASCII is routed by the same words: the only letters outside ASCII that
+    # match an ASCII letter or digit case-insensitively are the Kelvin sign and the long s.
+    others = pl.Series([chr(code) for code in range(128, 0x110000) if not 0xD800 <= code <= 0xDFFF])
+    folding = others.filter(others.str.contains("(?i)^[a-z0-9]$")).to_list()
+    assert folding == ["\u017f", "\u212a"]
+    texts = pl.DataFrame(
+        {"_row": [0, 1, 2], "text": ["\u017feizure", "\u212aidney", "seizure"]}, schema={"_row": pl.UInt32, "text": pl.Utf8}
+    )
+    routes = themes._Routes(texts, "text", ("seizures?", "kidneys?"))
+    assert sorted(routes.rows("seizures?").to_list()) == [0, 2]
+    assert routes.rows("kidneys?").to_list() == [1]
+
+
+def test_routing_changes_no_row_on_text_outside_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _labelled_texts()
+    odd = [text.replace("s", "\u017f").replace("k", "\u212a") for text in texts] + [f"{text} \u2265 é" for text in texts]
+    items = pl.DataFrame({"criterion_id": range(len(odd)), "text": odd})
+    routed = classify_frame(items)
+    monkeypatch.setattr(themes, "required_literals", lambda pattern: None)
+    assert classify_frame(items).equals(routed)
+    assert routed.filter(pl.col("criterion_id") < len(texts))["theme"].n_unique() > 10
