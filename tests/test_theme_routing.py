@@ -43,6 +43,9 @@ def _labelled_texts() -> list[str]:
         (r"\w{3,}(?:mab|tinib)", {"mab", "tinib"}),
         # Case is folded: the patterns are matched case-insensitively.
         (r"(?-i:CAD|AF)", {"cad", "af"}),
+        # Punctuation is part of a word: no edit of a text before a search makes one.
+        (r"g\.i\.|i\.q\.?", {"g.i.", "i.q"}),
+        (r"t\(\d+;\d+\)", {"t("}),
     ],
 )
 def test_required_literals_are_the_words_no_match_lacks(pattern: str, words: set[str]) -> None:
@@ -54,7 +57,8 @@ def test_required_literals_are_the_words_no_match_lacks(pattern: str, words: set
     [
         r"(?:cortico)?",  # may match nothing at all
         r"heart|[<>]",  # one alternative has no word
-        r"g\.i\.",  # only one-letter words, which every criterion has
+        r"g[- ]?i",  # only one-letter words, which every criterion has
+        r"a\>b",  # \> is a word boundary to Rust's regex crate, not a character
         r"i{1,3}v?",
         r"unclosed (group",  # not a pattern: searched everywhere rather than never
     ],
@@ -96,3 +100,45 @@ def test_routing_changes_no_row_on_real_criteria(monkeypatch: pytest.MonkeyPatch
     routed = classify_frame(items)
     monkeypatch.setattr(themes, "required_literals", lambda pattern: None)
     assert classify_frame(items).equals(routed)
+
+
+def test_a_parent_searched_as_an_item_passes_down_what_searching_it_again_would() -> None:
+    # A parent's text that is also an item of the batch is not searched again for its
+    # children: they take the themes its own search found without the drug lexicon. Items
+    # under every labelled text, with and without those texts in the batch, get the same rows.
+    texts = [*_labelled_texts(), "Foscarnet.", "Prior treatment with foscarnet."]
+    children = pl.DataFrame(
+        {"criterion_id": range(len(texts)), "text": "Item of the list.", "parent_text": texts},
+        schema={"criterion_id": pl.Int64, "text": pl.Utf8, "parent_text": pl.Utf8},
+    )
+    parents = pl.DataFrame({"criterion_id": range(-len(texts), 0), "text": texts, "parent_text": ""})
+    alone = classify_frame(children)
+    with_parents = classify_frame(pl.concat([parents, children], how="vertical_relaxed"))
+    assert with_parents.filter(pl.col("criterion_id") >= 0).equals(alone)
+    # "Foscarnet." is a drug only to the lexicon, which a child does not inherit from.
+    assert alone.filter(pl.col("criterion_id") == len(texts) - 2)["theme"].to_list() == ["other"]
+    assert alone["theme"].n_unique() > 10
+
+
+def test_only_the_kelvin_sign_and_the_long_s_fold_to_ascii_and_routing_folds_them() -> None:
+    # Text outside ASCII is routed by the same words: the only letters outside ASCII that
+    # match an ASCII letter or digit case-insensitively are the Kelvin sign and the long s.
+    others = pl.Series([chr(code) for code in range(128, 0x110000) if not 0xD800 <= code <= 0xDFFF])
+    folding = others.filter(others.str.contains("(?i)^[a-z0-9]$")).to_list()
+    assert folding == ["\u017f", "\u212a"]
+    texts = pl.DataFrame(
+        {"_row": [0, 1, 2], "text": ["\u017feizure", "\u212aidney", "seizure"]}, schema={"_row": pl.UInt32, "text": pl.Utf8}
+    )
+    routes = themes._Routes(texts, "text", ("seizures?", "kidneys?"))
+    assert sorted(routes.rows("seizures?").to_list()) == [0, 2]
+    assert routes.rows("kidneys?").to_list() == [1]
+
+
+def test_routing_changes_no_row_on_text_outside_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _labelled_texts()
+    odd = [text.replace("s", "\u017f").replace("k", "\u212a") for text in texts] + [f"{text} \u2265 é" for text in texts]
+    items = pl.DataFrame({"criterion_id": range(len(odd)), "text": odd})
+    routed = classify_frame(items)
+    monkeypatch.setattr(themes, "required_literals", lambda pattern: None)
+    assert classify_frame(items).equals(routed)
+    assert routed.filter(pl.col("criterion_id") < len(texts))["theme"].n_unique() > 10

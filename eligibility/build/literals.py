@@ -6,9 +6,11 @@ every pattern in one Aho-Corasick pass over the criteria, and then runs each pat
 only on the criteria that hold one of its words. A criterion without them cannot
 match, so the result is the same as searching every criterion, only cheaper.
 
-The words are ASCII letters and digits, lower-cased: the patterns are matched case-
-insensitively, and a word of letters survives the edits the classifier makes to a
-text before searching it again (brackets made spaces, ignored phrases masked). The
+The words are ASCII letters, digits and punctuation (`g.i.`, `t(`), lower-cased: the
+patterns are matched case-insensitively. A word has no space, so the edits the classifier
+makes to a text before searching it again (brackets made spaces, ignored phrases masked to
+one character) cannot make a word that the text itself lacks. `<` and `>` are left out:
+escaped (`\\<`, `\\>`) they are word boundaries to Rust's regex crate, not characters. The
 patterns are parsed with Python's own regular-expression parser; the cue syntax (Rust's
 regex crate, which polars uses) agrees with it on everything that yields a literal. A
 pattern the parser does not accept, or one that can match without any word of at least
@@ -38,8 +40,12 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     return _sequence(list(parsed))
 
 
+# ASCII punctuation that is itself whether escaped or not, in Python's syntax and in Rust's.
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;=?@[]^_`{|}~")
+
+
 def _is_word_char(code: int) -> bool:
-    return code < 128 and chr(code).isalnum()
+    return code < 128 and (chr(code).isalnum() or chr(code) in _PUNCTUATION)
 
 
 def _better(found: frozenset[str] | None, best: frozenset[str] | None) -> frozenset[str] | None:

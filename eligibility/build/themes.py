@@ -359,28 +359,35 @@ def _lexicon_cue(frame: pl.DataFrame, text: str, terms: frozenset[str]) -> pl.Da
 # --- which criteria a pattern could match ---------------------------------------------
 
 
+# LATIN SMALL LETTER LONG S, which matches "s" case-insensitively and is lower case already.
+_LONG_S = "\u017f"
+
+
 class _Routes:
     """Per pattern, the rows of a frame that hold one of the pattern's required literal words.
 
     One Aho-Corasick pass over the (lower-cased) column finds every required word of
     every pattern the classifier may run (see `literals`); a pattern is then searched
     only in its rows. A row outside them cannot match, so the results are those of
-    searching every row. Rows with text outside ASCII always count as possible: under
-    case-insensitive matching a cue's "k" or "s" also matches a non-ASCII letter.
+    searching every row. Under case-insensitive matching a cue's "k" also matches the
+    Kelvin sign and its "s" the long s, the only letters outside ASCII that fold to one
+    inside it (`tests/test_theme_routing.py` checks every code point): lower-casing turns
+    the Kelvin sign into "k", and the long s is made "s", so those rows are routed too.
+    Rows with text outside ASCII are worth routing: searching them is several times slower
+    (a Unicode word boundary, `\b`, takes the regex engine off its fastest automaton).
     """
 
     def __init__(self, frame: pl.DataFrame, column: str, patterns: tuple[str, ...]) -> None:
         words = _route_words(patterns)
         self._ids = {pattern: index for index, pattern in enumerate(patterns)}
-        self._always = pl.Series("_row", [], dtype=pl.UInt32)
         self._rows: dict[int, pl.Series] = {}
         if frame.is_empty() or words.is_empty():
             return
         rows = frame.select("_row", text=pl.col(column))
-        self._always = rows.filter(pl.col("text").str.len_bytes() != pl.col("text").str.len_chars())["_row"]
+        folded = pl.col("text").str.to_lowercase().str.replace_all(_LONG_S, "s", literal=True)
         found = (
             rows.lazy()
-            .select("_row", word=pl.col("text").str.to_lowercase().str.extract_many(_word_list(patterns), overlapping=True))
+            .select("_row", word=folded.str.extract_many(_word_list(patterns), overlapping=True))
             .explode("word")
             .join(words.lazy(), on="word")
             .group_by("pattern")
@@ -394,7 +401,7 @@ class _Routes:
         if required_literals(pattern) is None:
             return None
         rows = self._rows.get(self._ids[pattern])
-        return self._always if rows is None else pl.concat([rows, self._always])
+        return pl.Series("_row", [], dtype=pl.UInt32) if rows is None else rows
 
 
 @functools.cache
@@ -528,7 +535,11 @@ def _apply_suppression(
         for entry, pattern in zip(rule.ignore, rule.ignore_patterns, strict=True):
             masked = _search_possible(masked, routes, entry, "_masked", _masker(pattern), "_masked", keep=True)
         changed = pl.col("_masked") != pl.col("_plain")
-        again = _with_first_cue(masked.filter(changed).drop("cue"), "_masked", rule, routes=routes).select(masked.columns)
+        again = (
+            _with_first_cue(masked.filter(changed).drop("cue"), "_masked", rule, routes=routes)
+            .select(masked.columns)
+            .with_columns(_regex=pl.col("_regex") & pl.col("cue").is_not_null())
+        )
         if uses_lexicon:
             again = _with_lexicon_cue(again, "_masked", taxonomy)
         found = pl.concat([masked.filter(~changed), again]).drop("_plain", "_masked")
@@ -596,8 +607,18 @@ def _studied_disease(frame: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     )
 
 
-def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
-    """Headers stay `other`; medication headings add prior therapy; the studied disease is not another cancer."""
+def _apply_context(
+    found: pl.DataFrame,
+    frame: pl.DataFrame,
+    taxonomy: Taxonomy,
+    searched: pl.DataFrame | None = None,
+    strong: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Headers stay `other`; medication headings add prior therapy; the studied disease is not another cancer.
+
+    `searched` (`_parent`, `parent_text`) are texts already searched for cues, and `strong` (`_parent`, `theme`,
+    `_regex`) what `_find` found in them with the drug lexicon: a parent item with one of these texts is not
+    searched again."""
     columns = ["_row", "criterion_id", "text", "theme", "cue"]
     header = _ascii_words(f"(?i)^\\W*(?:{'|'.join(taxonomy.headers)})\\W*$") if taxonomy.headers else "^$"
     is_header = frame.filter(pl.col("text").str.contains(header)).select("_row")
@@ -637,12 +658,22 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
     )
     if not around.is_empty():
         cued = {rule.id: rule for rule in taxonomy.themes if rule.cues and rule.id not in taxonomy.not_inherited}
-        inherited = (
-            _find(around, cued, taxonomy, lexicon=False, routes=_Routes(around, "text", _routed_patterns(taxonomy)))
-            .unique(["_row", "theme"], keep="first")
-            .drop("text")
-            .join(frame.select("_row", "text"), on="_row")
-        )
+        parts = []
+        if searched is not None and strong is not None:
+            # A parent's text that is also an item's text was searched with every theme already; its
+            # themes without the drug lexicon are those `_regex` marks. Only other parents are searched.
+            around = around.join(searched, left_on="text", right_on="parent_text", how="left")
+            known = strong.filter(pl.col("theme").is_in(list(cued)) & pl.col("_regex")).select("_parent", "theme").unique()
+            parts.append(around.drop_nulls("_parent").join(known, on="_parent").select("_row", "criterion_id", "theme"))
+            around = around.filter(pl.col("_parent").is_null()).drop("_parent")
+        if not around.is_empty():
+            parents = _Routes(around, "text", _routed_patterns(taxonomy))
+            parts.append(
+                _find(around, cued, taxonomy, lexicon=False, routes=parents)
+                .unique(["_row", "theme"], keep="first")
+                .select("_row", "criterion_id", "theme")
+            )
+        inherited = pl.concat(parts).join(frame.select("_row", "text"), on="_row")
         found = pl.concat([found, inherited.select(columns[:4], cue=pl.lit(""))])
     if ((frame["study_conditions"] != "") | (frame["study_title"] != "")).any():
         shared = _studied_disease(frame, taxonomy).join(is_header, on="_row", how="anti")
@@ -681,23 +712,36 @@ def _apply_context(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy)
 def _find(
     frame: pl.DataFrame, rules: dict[str, ThemeRule], taxonomy: Taxonomy, *, lexicon: bool, routes: _Routes | None
 ) -> pl.DataFrame:
-    """(criterion, theme, cue) for every theme of `rules` whose cue is in a criterion, after its ignore and unless rules."""
+    """(criterion, theme, cue) for every theme of `rules` whose cue is in a criterion, after its ignore and unless rules.
+
+    Column `_regex` tells whether the theme would be found without the drug lexicon too (a cue
+    of its own survived the ignore rules), which is what a child item inherits from its parent.
+    """
     use_lexicon = lexicon and bool(taxonomy.lexicon_terms) and taxonomy.lexicon_theme in rules
     base = frame.select("_row", "criterion_id", "text")
     parts = []
     for theme, rule in rules.items():
-        cued = _with_first_cue(base, "text", rule, routes=routes)
+        cued = _with_first_cue(base, "text", rule, routes=routes).with_columns(_regex=pl.col("cue").is_not_null())
         if use_lexicon and theme == taxonomy.lexicon_theme:
             # A criterion without a cue of the lexicon's theme is searched for a drug name.
             cued = _with_lexicon_cue(cued, "text", taxonomy)
         cued = cued.drop_nulls("cue")
         if cued.is_empty():
             continue
-        cued = cued.select("_row", "criterion_id", "text", theme=pl.lit(theme), cue="cue")
+        cued = cued.select("_row", "criterion_id", "text", theme=pl.lit(theme), cue="cue", _regex="_regex")
         if rule.ignore or rule.unless:
             cued = _apply_suppression(cued, rule, taxonomy, lexicon=use_lexicon, routes=routes)
         parts.append(cued)
-    empty = pl.DataFrame(schema={"_row": pl.UInt32, "criterion_id": pl.Int64, "text": pl.Utf8, "theme": pl.Utf8, "cue": pl.Utf8})
+    empty = pl.DataFrame(
+        schema={
+            "_row": pl.UInt32,
+            "criterion_id": pl.Int64,
+            "text": pl.Utf8,
+            "theme": pl.Utf8,
+            "cue": pl.Utf8,
+            "_regex": pl.Boolean,
+        }
+    )
     return pl.concat(parts) if parts else empty
 
 
@@ -742,6 +786,9 @@ def _classify(items: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     # unless rules then run only on the few criteria where a theme's cue was found,
     # which keeps masking (a full string rewrite) off most of the column.
     found = _find(texts, cued, taxonomy, lexicon=True, routes=routes)
+    # What each text's own cues found, for the items that sit under it (their parent's text).
+    searched = texts.select(_parent="_row", parent_text="text")
+    strong = found.select(_parent="_row", theme="theme", _regex="_regex")
     weak = {rule.id: replace(rule, cues=rule.weak, weak=()) for rule in cued.values() if rule.weak}
     if weak:
         # Weak cues ("men", "children") give their theme only to a criterion that no
@@ -755,7 +802,7 @@ def _classify(items: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     # Joins do not keep row order, so the cue kept for a (criterion, theme) is chosen explicitly: the
     # leftmost in the text, then the alphabetically first. The same input always gives the same cue.
     found = (
-        _apply_context(found, frame, taxonomy)
+        _apply_context(found, frame, taxonomy, searched, strong)
         .with_columns(_at=pl.col("text").str.find(pl.col("cue"), literal=True))
         .sort("_row", "theme", "_at", "cue", nulls_last=True)
         .unique(["_row", "theme"], keep="first", maintain_order=True)
