@@ -260,3 +260,18 @@ def test_organ_vocabulary_round_two(text: str, expected: set[str]) -> None:
 )
 def test_studied_disease_round_two(text: str, expected: set[str]) -> None:
     assert themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a benign tumour is no malignancy; nodal status is the studied cancer's stage
+        ("Benign ovarian tumour on ultrasound", {"other"}),
+        ("Two or more involved axillary lymph nodes", {"disease_characteristics"}),
+        # hormone levels named adjective first, and blood pressure abbreviations with a value
+        ("Raised serum prolactin at screening", {"metabolic_endocrine"}),
+        ("Seated SBP > 160 mmHg despite treatment", {"cardiovascular"}),
+    ],
+)
+def test_vocabulary_from_random_demo_reading(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
