@@ -323,7 +323,8 @@ ERROR_CLASSES = [
     ("Nitroglycerin.", {"prior_concomitant_therapy"}),
     ("Digitoxin.", {"prior_concomitant_therapy"}),
     ("Wasting syndrome characterized by failure to thrive and malnutrition.", {"metabolic_endocrine"}),
-    ("erectile dysfunction due to hormone disorders", {"metabolic_endocrine"}),
+    # (the stated cause of erectile dysfunction also describes the studied disease)
+    ("erectile dysfunction due to hormone disorders", {"metabolic_endocrine", "disease_characteristics"}),
     ("Hemoglobinopathy including sickle cell anemia.", {"hematologic_coagulation"}),
     # tokenisation: letter prefixes, a cue ending in a symbol before a digit,
     # abbreviations with full stops, brackets, possessives, inflections
@@ -453,7 +454,8 @@ GENERALISATION = [
     ("Kaposi's sarcoma requiring chemotherapy.", {"prior_concomitant_therapy", "disease_characteristics"}),
     ("Psychogenic ED", {"disease_characteristics"}),
     ("IIEF score higher than 25", {"disease_characteristics"}),
-    ("AIDS-defining opportunistic infection on enrollment.", {"infection", "disease_characteristics"}),
+    # (an AIDS-defining opportunistic infection is an infection, as the labelled sets have it)
+    ("AIDS-defining opportunistic infection on enrollment.", {"infection"}),
 ]
 
 

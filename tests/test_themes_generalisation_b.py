@@ -172,3 +172,106 @@ def test_organ_theme_precision(text: str, expected: set[str]) -> None:
 )
 def test_organ_vocabulary_and_tokens(text: str, expected: set[str]) -> None:
     assert themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # prophylaxis against a pathogen is a medication, the infection itself is not there
+        ("Ongoing chemoprophylaxis for toxoplasmosis or cryptococcal disease", set()),
+        ("Current antifungal prophylactic therapy for candida", set()),
+        ("Ongoing PJP chemoprophylaxis with co-trimoxazole", set()),
+        # ... while a treated or prevented infection that is present still counts
+        ("Active cryptococcal meningitis requiring prophylaxis", {"infection", "cns_neurologic"}),
+        ("Prophylaxis is allowed; active toxoplasmosis is not", {"infection"}),
+        # non-infectious pneumonias are lung disease
+        ("Known cryptogenic organising pneumonia", {"pulmonary"}),
+        ("Evidence of interstitial pneumonia on the screening CT", {"pulmonary"}),
+        # a T-cell virus or T-cell count is no lineage of the studied disease
+        ("Seropositive for human T-cell lymphotropic virus type 1", {"infection"}),
+    ],
+)
+def test_infection_is_the_disease_not_its_prevention(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the abdomen as a site of treatment or imaging is no GI disease
+        ("Radiotherapy to the upper abdominal field within 8 weeks", set()),
+        ("Major abdominal surgery in the previous 3 months", set()),
+        ("Enterocutaneous fistula or bowel perforation in the past year", {"gastrointestinal"}),
+        ("Persistent abdominal pain of unknown cause", {"gastrointestinal"}),
+        # loss of bladder and bowel control is a spinal sign
+        ("New urinary and faecal incontinence", {"cns_neurologic"}),
+        # bleeding from the gut is a GI event; a bleeding disorder beside an ulcer is haematological
+        ("Upper GI haemorrhage within 6 months", {"gastrointestinal"}),
+        ("Duodenal ulcer or bleeding disorder", {"gastrointestinal", "hematologic_coagulation"}),
+        ("Oesophageal variceal bleeding in the past year", {"gastrointestinal"}),
+    ],
+)
+def test_gut_site_sign_and_bleeding(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an aneurysm is vascular, inside the skull neurologic
+        ("Thoracic aortic aneurysm larger than 5 cm", {"cardiovascular"}),
+        ("Unsecured intracranial aneurysm", {"cns_neurologic"}),
+        ("Bilateral papilloedema on fundoscopy", {"cns_neurologic"}),
+        ("Acutely altered mental status", {"cns_neurologic"}),
+        ("Currently receiving cognitive behavioural therapy", set()),
+        ("History of blood clots in the deep veins", {"cardiovascular"}),
+        ("Raised CK-MB at screening", {"cardiovascular"}),
+        # non-English spelling of creatinine
+        ("Serum creatinin above 2 mg/dL", {"renal"}),
+        # immune status, bone and body-composition measures
+        ("Impaired humoral immune response", {"autoimmune_immunodeficiency"}),
+        ("Medication to prevent graft rejection", {"autoimmune_immunodeficiency"}),
+        ("Femoral neck bone mineral density T-score below -2.5", {"metabolic_endocrine"}),
+        ("Visceral fat area above 150 cm2 on MRI", {"metabolic_endocrine"}),
+        ("Drugs known to lower bone mineral density", set()),
+    ],
+)
+def test_organ_vocabulary_round_two(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the present or studied cancer, and its spread to the meninges, are no other malignancy
+        ("Palliative radiotherapy for the current breast cancer is permitted", set()),
+        ("Leptomeningeal carcinomatosis or carcinomatous meningitis", {"cns_neurologic"}),
+        # ... while another cancer still is
+        ("A second cancer diagnosed in the last 2 years", {"other_malignancy"}),
+        # the studied disease's stage, lesions, deformity and cause (weak cues only when nothing else fits)
+        ("Patients suitable for curative resection", {"disease_characteristics"}),
+        ("Culprit lesion in a saphenous vein graft", {"disease_characteristics"}),
+        ("Thoracic kyphosis greater than 45 degrees", {"disease_characteristics"}),
+        ("Impotence secondary to pelvic radiotherapy", {"disease_characteristics"}),
+        # an AIDS-defining infection is an infection; family circumstances are no hereditary form
+        ("Active AIDS-defining opportunistic infection", {"infection"}),
+        ("Social or familial circumstances that would interfere with compliance", set()),
+    ],
+)
+def test_studied_disease_round_two(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a benign tumour is no malignancy; nodal status is the studied cancer's stage
+        ("Benign ovarian tumour on ultrasound", {"other"}),
+        ("Two or more involved axillary lymph nodes", {"disease_characteristics"}),
+        # hormone levels named adjective first, and blood pressure abbreviations with a value
+        ("Raised serum prolactin at screening", {"metabolic_endocrine"}),
+        ("Seated SBP > 160 mmHg despite treatment", {"cardiovascular"}),
+    ],
+)
+def test_vocabulary_from_random_demo_reading(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
