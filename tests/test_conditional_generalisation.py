@@ -62,6 +62,8 @@ WHOLE = [
     "Prior radiotherapy provided by an outside institution.",
     # a test requirement that is only about when the test is done
     "Abnormal ECG; the ECG must be performed within 14 days prior to registration.",
+    # a response status of the studied disease names which disease, not how severe it is
+    "Relapsed or refractory disease.",
 ]
 
 CONDITIONAL = [
@@ -108,6 +110,9 @@ CONDITIONAL = [
     # ... also when that sentence names no theme and the criterion has several
     "Brain metastases; pregnancy or lactation. Those treated and stable for 4 weeks are allowed.",
     "History of another malignancy or autoimmune disease. Exceptions: basal cell carcinoma, vitiligo.",
+    # a feature of the studied disease takes a degree like any theme's condition
+    "Grade 3 or higher spondylolisthesis at the index level.",
+    "Kaposi sarcoma needing systemic treatment.",
     # an allowance is not denied by a nearby negation elsewhere
     "HIV-positive patients may not participate unless CD4 count is above 350 cells/uL.",
 ]
