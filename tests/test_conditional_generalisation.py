@@ -33,6 +33,7 @@ WHOLE = [
     "Any other malignancy, without exception.",
     # a judgement on a catch-all beside a named condition qualifies the catch-all only
     "Known HIV infection or any other medical condition that, in the opinion of the investigator, would interfere with the study.",
+    "HIV infection or any medical condition that would result in increased risk from apheresis.",
     "Psychiatric illness, substance abuse or any other factors which may compromise compliance.",
     "Pregnancy or other medical illnesses that would preclude participation.",
     # a milder form named as included is not let in, to the end of its phrase (first two: demo)
@@ -91,6 +92,9 @@ CONDITIONAL = [
     "Patients requiring corticosteroids who have not been on a stable or decreasing dose of corticosteroid for the prior 7 days",
     # a judgement on a catch-all with named examples qualifies the examples
     "Any other medical conditions (including mental illness or substance abuse) deemed by the clinician to be likely to interfere with the study.",
+    "Any illness, such as epilepsy, that would interfere with follow-up.",
+    # a consequence that only some forms of a condition have
+    "Congenital kidney anomalies that may result in early death.",
     # one form of two named (demo)
     "Symptomatic or untreated brain metastases or carcinomatous meningitis",
     # a degree stated as what the condition must be enough to do (demo)
