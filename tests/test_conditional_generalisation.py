@@ -48,6 +48,8 @@ WHOLE = [
     "Males suffering from treated or untreated hypo- or hypertension",
     "Stable or unstable angina pectoris",
     "Hypertension, whether controlled or not.",
+    # "in the past" with no span is any time before, like "history of"
+    "Has received interferon in the past.",
     # a distance is not a time window
     "Coronary lesion within 5 mm of the ostium of the left anterior descending artery.",
     # an age says who is meant, not how severe a condition is
@@ -114,6 +116,9 @@ CONDITIONAL = [
     # ... also when that sentence names no theme and the criterion has several
     "Brain metastases; pregnancy or lactation. Those treated and stable for 4 weeks are allowed.",
     "History of another malignancy or autoimmune disease. Exceptions: basal cell carcinoma, vitiligo.",
+    # a span after "in the past" or "in the last" is a window
+    "Myocardial infarction in the last year.",
+    "Chemotherapy in the past 4weeks.",
     # a feature of the studied disease takes a degree like any theme's condition
     "Grade 3 or higher spondylolisthesis at the index level.",
     "Kaposi sarcoma needing systemic treatment.",
