@@ -27,6 +27,9 @@ WHOLE = [
     "History of cancer other than CLL",
     "Known chronic infection other than HIV",
     "Prior malignancy other than the cancer under study",
+    # an exception for the study's own treatment lets nobody taking another one in
+    "Antifungal agents other than the study medication.",
+    "Radiotherapy other than that specified in the protocol.",
     # a denied allowance or a ruled-out exception
     "Patients with brain metastases will not be included, even if treated.",
     "Patients with hepatitis B may not participate.",
