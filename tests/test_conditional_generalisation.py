@@ -57,6 +57,8 @@ WHOLE = [
     "Coronary lesion within 5 mm of the ostium of the left anterior descending artery.",
     # an age says who is meant, not how severe a condition is
     "Children less than 2 years of age with congenital heart disease",
+    "Infants under 6 months of age or breastfeeding mothers.",
+    "Sexual partner is < 18 years of age or nursing.",
     # a person's need for a treatment is what is excluded (first: demo)
     "Patients requiring posterior cervical surgery, anterior cervical corpectomy, or revision surgery.",
     "Subjects who are likely to require radiotherapy during the course of the study.",
