@@ -104,6 +104,8 @@ CONDITIONAL = [
     "Congenital kidney anomalies that may result in early death.",
     # one form of two named (demo)
     "Symptomatic or untreated brain metastases or carcinomatous meningitis",
+    # a plan's window is blanked, not the plan's own degree
+    "Planned major surgery within the study period.",
     # a degree stated as what the condition must be enough to do (demo)
     "Psychiatric condition sufficient to impair compliance with protocol requirements.",
     "Patients with mental disorders or other conditions whereby informed consent cannot be obtained.",
