@@ -118,6 +118,8 @@ CONDITIONAL = [
     "Subjects requiring dialysis;",
     "Is non-ambulatory (unable to walk) or has severe peripheral neuropathy.",
     "Active infection requiring intravenous antibiotics within 14 days.",
+    # an allowance to keep taking a drug
+    "Use of oral steroids (patients may continue inhaled steroids).",
     # an allowance in a later sentence
     "Known HIV infection. Patients on stable antiretroviral therapy with undetectable viral load are eligible.",
     # ... also when that sentence names no theme and the criterion has several
