@@ -66,6 +66,8 @@ WHOLE = [
     "Planning to move out of the geographic area within 2 months",
     "Study agents cannot be obtained for any reason since this study does not provide free agents.",
     "Are taking aspirin or expect to use aspirin 6 weeks after a study vaccination.",
+    # a relative clause that names what a drug does is no judgement on taking part
+    "Medication that prevents migraine attacks.",
     # "provided" as a plain verb
     "Prior radiotherapy provided by an outside institution.",
     # a test requirement that is only about when the test is done
@@ -90,6 +92,7 @@ CONDITIONAL = [
     "Claustrophobia or other psychiatric condition that will make the patient unable to tolerate MRI.",
     "Cognitive impairment (inability to complete study questionnaires).",
     "Peripheral neuropathy causing inability to walk unaided.",
+    "Dementia that impairs the ability to give consent.",
     # a functional class lets the lower classes in (demo)
     "New York Heart Association classification III or IV",
     "Medical or psychiatric conditions that would make compliance unlikely.",
