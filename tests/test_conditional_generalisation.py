@@ -53,6 +53,9 @@ WHOLE = [
     "Hypertension, whether controlled or not.",
     # "in the past" with no span is any time before, like "history of"
     "Has received interferon in the past.",
+    # a diagnosis whose name holds a severity word names a type, not a degree
+    "History of unstable angina or myocardial infarction.",
+    "Secondary progressive multiple sclerosis.",
     # a distance is not a time window
     "Coronary lesion within 5 mm of the ostium of the left anterior descending artery.",
     # an age says who is meant, not how severe a condition is
