@@ -124,6 +124,9 @@ CONDITIONAL = [
     "Subjects requiring dialysis;",
     "Is non-ambulatory (unable to walk) or has severe peripheral neuropathy.",
     "Active infection requiring intravenous antibiotics within 14 days.",
+    # how often a drug is taken lets occasional use in, like "long-term use"
+    "Regular use of sleeping pills.",
+    "Takes antacids on a regular basis.",
     # an allowance to keep taking a drug
     "Use of oral steroids (patients may continue inhaled steroids).",
     # an allowance in a later sentence
