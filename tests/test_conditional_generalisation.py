@@ -30,6 +30,8 @@ WHOLE = [
     # an exception for the study's own treatment lets nobody taking another one in
     "Antifungal agents other than the study medication.",
     "Radiotherapy other than that specified in the protocol.",
+    # oral contraceptives named as an example of the drugs excluded are a drug, not a requirement
+    "Sex hormones, such as oral contraceptives.",
     # a denied allowance or a ruled-out exception
     "Patients with brain metastases will not be included, even if treated.",
     "Patients with hepatitis B may not participate.",
@@ -86,6 +88,8 @@ CONDITIONAL = [
     "Had any cancer other than non-melanoma skin cancer treated with curative intent within the past 5 years",
     "Acute intercurrent infection other than oral candidiasis.",
     "Other malignancy except adequately treated carcinoma in situ of the cervix",
+    # ... but a contraceptive that people must use still lets them in
+    "Women of childbearing potential who do not use condoms or oral contraceptives.",
     # a judgement on the named condition itself
     "Psychiatric illness that would compromise compliance with the protocol.",
     "History of myocardial infarction or any other cardiac disease that would, in the investigator's opinion, put the patient at risk.",
