@@ -27,12 +27,18 @@ WHOLE = [
     "History of cancer other than CLL",
     "Known chronic infection other than HIV",
     "Prior malignancy other than the cancer under study",
+    # an exception for the study's own treatment lets nobody taking another one in
+    "Antifungal agents other than the study medication.",
+    "Radiotherapy other than that specified in the protocol.",
+    # oral contraceptives named as an example of the drugs excluded are a drug, not a requirement
+    "Sex hormones, such as oral contraceptives.",
     # a denied allowance or a ruled-out exception
     "Patients with brain metastases will not be included, even if treated.",
     "Patients with hepatitis B may not participate.",
     "Any other malignancy, without exception.",
     # a judgement on a catch-all beside a named condition qualifies the catch-all only
     "Known HIV infection or any other medical condition that, in the opinion of the investigator, would interfere with the study.",
+    "HIV infection or any medical condition that would result in increased risk from apheresis.",
     "Psychiatric illness, substance abuse or any other factors which may compromise compliance.",
     "Pregnancy or other medical illnesses that would preclude participation.",
     # a milder form named as included is not let in, to the end of its phrase (first two: demo)
@@ -47,10 +53,17 @@ WHOLE = [
     "Males suffering from treated or untreated hypo- or hypertension",
     "Stable or unstable angina pectoris",
     "Hypertension, whether controlled or not.",
+    # "in the past" with no span is any time before, like "history of"
+    "Has received interferon in the past.",
+    # a diagnosis whose name holds a severity word names a type, not a degree
+    "History of unstable angina or myocardial infarction.",
+    "Secondary progressive multiple sclerosis.",
     # a distance is not a time window
     "Coronary lesion within 5 mm of the ostium of the left anterior descending artery.",
     # an age says who is meant, not how severe a condition is
     "Children less than 2 years of age with congenital heart disease",
+    "Infants under 6 months of age or breastfeeding mothers.",
+    "Sexual partner is < 18 years of age or nursing.",
     # a person's need for a treatment is what is excluded (first: demo)
     "Patients requiring posterior cervical surgery, anterior cervical corpectomy, or revision surgery.",
     "Subjects who are likely to require radiotherapy during the course of the study.",
@@ -58,10 +71,14 @@ WHOLE = [
     "Planning to move out of the geographic area within 2 months",
     "Study agents cannot be obtained for any reason since this study does not provide free agents.",
     "Are taking aspirin or expect to use aspirin 6 weeks after a study vaccination.",
+    # a relative clause that names what a drug does is no judgement on taking part
+    "Medication that prevents migraine attacks.",
     # "provided" as a plain verb
     "Prior radiotherapy provided by an outside institution.",
     # a test requirement that is only about when the test is done
     "Abnormal ECG; the ECG must be performed within 14 days prior to registration.",
+    # a response status of the studied disease names which disease, not how severe it is
+    "Relapsed or refractory disease.",
 ]
 
 CONDITIONAL = [
@@ -71,6 +88,8 @@ CONDITIONAL = [
     "Had any cancer other than non-melanoma skin cancer treated with curative intent within the past 5 years",
     "Acute intercurrent infection other than oral candidiasis.",
     "Other malignancy except adequately treated carcinoma in situ of the cervix",
+    # ... but a contraceptive that people must use still lets them in
+    "Women of childbearing potential who do not use condoms or oral contraceptives.",
     # a judgement on the named condition itself
     "Psychiatric illness that would compromise compliance with the protocol.",
     "History of myocardial infarction or any other cardiac disease that would, in the investigator's opinion, put the patient at risk.",
@@ -80,6 +99,7 @@ CONDITIONAL = [
     "Claustrophobia or other psychiatric condition that will make the patient unable to tolerate MRI.",
     "Cognitive impairment (inability to complete study questionnaires).",
     "Peripheral neuropathy causing inability to walk unaided.",
+    "Dementia that impairs the ability to give consent.",
     # a functional class lets the lower classes in (demo)
     "New York Heart Association classification III or IV",
     "Medical or psychiatric conditions that would make compliance unlikely.",
@@ -89,8 +109,13 @@ CONDITIONAL = [
     "Patients requiring corticosteroids who have not been on a stable or decreasing dose of corticosteroid for the prior 7 days",
     # a judgement on a catch-all with named examples qualifies the examples
     "Any other medical conditions (including mental illness or substance abuse) deemed by the clinician to be likely to interfere with the study.",
+    "Any illness, such as epilepsy, that would interfere with follow-up.",
+    # a consequence that only some forms of a condition have
+    "Congenital kidney anomalies that may result in early death.",
     # one form of two named (demo)
     "Symptomatic or untreated brain metastases or carcinomatous meningitis",
+    # a plan's window is blanked, not the plan's own degree
+    "Planned major surgery within the study period.",
     # a degree stated as what the condition must be enough to do (demo)
     "Psychiatric condition sufficient to impair compliance with protocol requirements.",
     "Patients with mental disorders or other conditions whereby informed consent cannot be obtained.",
@@ -103,11 +128,22 @@ CONDITIONAL = [
     "Subjects requiring dialysis;",
     "Is non-ambulatory (unable to walk) or has severe peripheral neuropathy.",
     "Active infection requiring intravenous antibiotics within 14 days.",
+    # how often a drug is taken lets occasional use in, like "long-term use"
+    "Regular use of sleeping pills.",
+    "Takes antacids on a regular basis.",
+    # an allowance to keep taking a drug
+    "Use of oral steroids (patients may continue inhaled steroids).",
     # an allowance in a later sentence
     "Known HIV infection. Patients on stable antiretroviral therapy with undetectable viral load are eligible.",
     # ... also when that sentence names no theme and the criterion has several
     "Brain metastases; pregnancy or lactation. Those treated and stable for 4 weeks are allowed.",
     "History of another malignancy or autoimmune disease. Exceptions: basal cell carcinoma, vitiligo.",
+    # a span after "in the past" or "in the last" is a window
+    "Myocardial infarction in the last year.",
+    "Chemotherapy in the past 4weeks.",
+    # a feature of the studied disease takes a degree like any theme's condition
+    "Grade 3 or higher spondylolisthesis at the index level.",
+    "Kaposi sarcoma needing systemic treatment.",
     # an allowance is not denied by a nearby negation elsewhere
     "HIV-positive patients may not participate unless CD4 count is above 350 cells/uL.",
 ]
