@@ -72,7 +72,9 @@ CASES = [
     ("History of injection drug use", {"psychiatric_substance"}),
     ("Current Axis I or II disorder", {"psychiatric_substance"}),
     ("Positive urine cotinine at screening", {"psychiatric_substance"}),
-    ("Unwilling to refrain from smoking during the inpatient stay", {"psychiatric_substance"}),
+    ("Unable to abstain from nicotine for 4 weeks before the first visit", {"psychiatric_substance"}),
+    # a rule to abstain during the study is also compliance
+    ("Unwilling to refrain from smoking during the inpatient stay", {"psychiatric_substance", "consent_compliance"}),
     ("Substance-dependent individuals", {"psychiatric_substance"}),
     # allergy and adverse reactions
     ("History of a severe local or systemic reaction to any vaccination", {"allergy_hypersensitivity"}),
