@@ -31,6 +31,7 @@ CASES = [
     ("Co-medication with strong CYP3A inducers", {"prior_concomitant_therapy"}),
     ("Regular use of St. John's wort or other herbal preparations", {"prior_concomitant_therapy"}),
     ("Prior AB-12345 or any other experimental compound", {"prior_concomitant_therapy"}),
+    ("Ergot alkaloids or their derivatives", {"prior_concomitant_therapy"}),
     # the study's own product or procedure is a reference point, not a prior treatment
     ("Unable to comply with the study treatment schedule", {"consent_compliance"}),
     ("A screening test done within 14 days before the first dose of the trial drug", {"other"}),
@@ -66,6 +67,7 @@ CASES = [
     ("Any other condition deemed by the investigator to make the patient unsuitable", {"consent_compliance"}),
     ("Significant renal disease as judged by the investigator", {"renal"}),
     ("Major medical problems", {"other"}),
+    ("History of clinically relevant disease other than hypertension", {"consent_compliance"}),
     ("Acute illness within 2 weeks of the first visit", {"other"}),
     # substance use
     ("Use of illegal drugs in the past year", {"psychiatric_substance"}),
@@ -76,6 +78,10 @@ CASES = [
     # a rule to abstain during the study is also compliance
     ("Unwilling to refrain from smoking during the inpatient stay", {"psychiatric_substance", "consent_compliance"}),
     ("Substance-dependent individuals", {"psychiatric_substance"}),
+    ("Beck Depression Inventory score of 20 or more at screening", {"psychiatric_substance"}),
+    ("Acutely intoxicated at the time of enrolment", {"psychiatric_substance"}),
+    # HAMA here is a human anti-mouse antibody, not the anxiety scale
+    ("Positive for human anti-mouse antibodies (HAMA)", {"allergy_hypersensitivity"}),
     # allergy and adverse reactions
     ("History of a severe local or systemic reaction to any vaccination", {"allergy_hypersensitivity"}),
     ("Contraindication to influenza vaccination", {"allergy_hypersensitivity"}),
@@ -85,11 +91,13 @@ CASES = [
     ("ASA > III", {"performance_status"}),
     ("Inability to walk without assistance", {"performance_status"}),
     ("Acute life-threatening illness", {"performance_status"}),
+    ("Projected survival of less than 8 weeks", {"performance_status"}),
     # demographic: an age cue that ends in a number takes the whole number
     ("Aged 80 or over", {"demographic"}),
     ("Patients over 75 years", {"demographic"}),
     ("70 years or older", {"demographic"}),
     ("Minor patients", {"demographic"}),
+    ("Children younger than 6 months", {"demographic"}),
     ("Monozygotic twins", {"demographic"}),
     ("Left-handed participants", {"demographic"}),
     ("Anomalies of more than minor severity", {"other"}),
