@@ -32,6 +32,15 @@ CASES = [
     ("Regular use of St. John's wort or other herbal preparations", {"prior_concomitant_therapy"}),
     ("Prior AB-12345 or any other experimental compound", {"prior_concomitant_therapy"}),
     ("Ergot alkaloids or their derivatives", {"prior_concomitant_therapy"}),
+    # the pill taken as a medication is prior therapy; a contraception requirement is pregnancy
+    ("Current use of oral contraceptive pills", {"prior_concomitant_therapy"}),
+    ("Any prescription medicine other than birth control", {"prior_concomitant_therapy"}),
+    ("Women of childbearing potential not using reliable contraception", {"pregnancy_lactation"}),
+    # systemic therapy of a condition is prior therapy; treatment of an infection is the infection theme
+    ("Systemic therapy for psoriasis within 3 months", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
+    ("Systemic treatment for an active fungal infection", {"infection"}),
+    # who is excluded, said in a study's words, is no other-study participation
+    ("May not participate in the study if they have taken sildenafil before", {"prior_concomitant_therapy"}),
     # the study's own product or procedure is a reference point, not a prior treatment
     ("Unable to comply with the study treatment schedule", {"consent_compliance"}),
     ("A screening test done within 14 days before the first dose of the trial drug", {"other"}),
@@ -86,10 +95,15 @@ CASES = [
     ("History of a severe local or systemic reaction to any vaccination", {"allergy_hypersensitivity"}),
     ("Contraindication to influenza vaccination", {"allergy_hypersensitivity"}),
     ("Patients known to be sensitive to sulfonamides", {"allergy_hypersensitivity"}),
+    ("Intolerance of macrolide antibiotics", {"allergy_hypersensitivity"}),
+    ("Wearing electronic devices that are sensitive to magnetic fields", {"other"}),
     # performance status
     ("ASA physical status IV or higher", {"performance_status"}),
     ("ASA > III", {"performance_status"}),
     ("Inability to walk without assistance", {"performance_status"}),
+    ("Any unstable serious medical condition", {"performance_status"}),
+    # a mental status examination is no psychiatric diagnosis
+    ("Altered mental status", {"other"}),
     ("Acute life-threatening illness", {"performance_status"}),
     ("Projected survival of less than 8 weeks", {"performance_status"}),
     # demographic: an age cue that ends in a number takes the whole number
