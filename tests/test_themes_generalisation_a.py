@@ -105,6 +105,7 @@ CASES = [
     # a mental status examination is no psychiatric diagnosis
     ("Altered mental status", {"other"}),
     ("Acute life-threatening illness", {"performance_status"}),
+    ("Any condition in need of urgent medical care", {"performance_status"}),
     ("Projected survival of less than 8 weeks", {"performance_status"}),
     # demographic: an age cue that ends in a number takes the whole number
     ("Aged 80 or over", {"demographic"}),
