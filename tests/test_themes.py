@@ -399,7 +399,9 @@ GENERALISATION = [
         "History of documented congestive heart failure (CHF) or systolic dysfunction (LVEF <50%); High-risk uncontrolled arrhythmias (ventricular tachycardia, high-grade AV-block, supraventricular arrhythmias which are not adequately rate-controlled)",
         {"cardiovascular"},
     ),
-    ("severe systemic disease other than diabetes mellitus;", {"other"}),
+    # the set-apart diabetes is not metabolic; what is left is a severity-only catch-all
+    # illness, consent_compliance as the labelled "Significant medical illness other than asthma"
+    ("severe systemic disease other than diabetes mellitus;", {"consent_compliance"}),
     # vocabulary and tokenisation: plural drug endings, prophylaxis, hyphens, drug classes
     ("Fluconazoles or other azoles within 4 weeks prior to study entry.", {"prior_concomitant_therapy"}),
     ("Antipneumocystis prophylaxis.", {"prior_concomitant_therapy"}),

@@ -1,0 +1,124 @@
+"""Theme classifier on general constructions, text alone (issue 14, generalisation).
+
+Each case is written in the style of registry criteria for one construction or word
+class (therapy, consent and participation, demographic, substance use, allergy,
+performance status); none is copied from a labelled file. The hidden check runs the
+classifier on the text alone, so no heading or study context is given here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eligibility.build.themes import explain
+
+
+def themes_of(text: str) -> set[str]:
+    return {row.theme for row in explain(text)}
+
+
+CASES = [
+    # a treatment window without a number, and injections or infusions inside a window
+    ("Any immunomodulating therapy within the past month", {"prior_concomitant_therapy"}),
+    ("Epidural steroid injection within the last 6 weeks", {"prior_concomitant_therapy"}),
+    ("Botulinum toxin injections in the past year", {"prior_concomitant_therapy"}),
+    # therapies that are not drugs, procedures named by their ending, product use named by its time
+    ("Ongoing psychotherapy or cognitive behavioural therapy", {"prior_concomitant_therapy"}),
+    ("Physical therapy for the knee in the last 3 months", {"prior_concomitant_therapy"}),
+    ("Previous laminotomy at the index level", {"prior_concomitant_therapy"}),
+    ("History of thoracotomy", {"prior_concomitant_therapy"}),
+    ("Prior use of a hearing aid", {"prior_concomitant_therapy"}),
+    ("Co-medication with strong CYP3A inducers", {"prior_concomitant_therapy"}),
+    ("Regular use of St. John's wort or other herbal preparations", {"prior_concomitant_therapy"}),
+    ("Prior AB-12345 or any other experimental compound", {"prior_concomitant_therapy"}),
+    ("Ergot alkaloids or their derivatives", {"prior_concomitant_therapy"}),
+    # the pill taken as a medication is prior therapy; a contraception requirement is pregnancy
+    ("Current use of oral contraceptive pills", {"prior_concomitant_therapy"}),
+    ("Any prescription medicine other than birth control", {"prior_concomitant_therapy"}),
+    ("Women of childbearing potential not using reliable contraception", {"pregnancy_lactation"}),
+    # systemic therapy of a condition is prior therapy; treatment of an infection is the infection theme
+    ("Systemic therapy for psoriasis within 3 months", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
+    ("Systemic treatment for an active fungal infection", {"infection"}),
+    # who is excluded, said in a study's words, is no other-study participation
+    ("May not participate in the study if they have taken sildenafil before", {"prior_concomitant_therapy"}),
+    # the study's own product or procedure is a reference point, not a prior treatment
+    ("Unable to comply with the study treatment schedule", {"consent_compliance"}),
+    ("A screening test done within 14 days before the first dose of the trial drug", {"other"}),
+    # an assay or a virus that merely looks like a drug word
+    ("Positive lymphocytotoxic crossmatch by complement-dependent cytotoxicity", {"transplant_gvhd"}),
+    ("History of eczema vaccinatum", {"other"}),
+    # not finishing the study, the doctor's disagreement, the study's own staff and households
+    ("Any condition that would keep the participant from completing the trial", {"consent_compliance"}),
+    ("Not expected to finish the 12-month follow-up", {"consent_compliance"}),
+    ("The treating physician does not agree with participation", {"consent_compliance"}),
+    ("Researchers involved with this trial and their relatives", {"consent_compliance"}),
+    ("Sibling living in the same household as an enrolled participant", {"consent_compliance"}),
+    ("Previous randomisation into this trial", {"consent_compliance"}),
+    ("Participants engaged in another interventional study", {"consent_compliance"}),
+    ("Any condition that precludes attending the scheduled visits", {"consent_compliance"}),
+    # languages, legal and social status, logistics
+    ("Insufficient knowledge of the Norwegian language", {"consent_compliance"}),
+    ("Non-Portuguese-speaking patients", {"consent_compliance"}),
+    ("Persons currently held in prison", {"consent_compliance"}),
+    ("Adults under tutelage or curatorship", {"consent_compliance"}),
+    ("No permanent address or telephone", {"consent_compliance"}),
+    ("Those who are non-literate", {"consent_compliance"}),
+    ("Impaired decision-making capacity", {"consent_compliance"}),
+    ("Planned travel abroad during the study period", {"consent_compliance"}),
+    ("Inability of the participant to read the information sheet", {"consent_compliance"}),
+    # a study procedure the person cannot undergo
+    ("Patients who cannot undergo magnetic resonance imaging", {"consent_compliance"}),
+    ("Unable to lie still for 45 minutes during the scan", {"consent_compliance"}),
+    ("Unable to tolerate repeated venipuncture", {"consent_compliance"}),
+    # catch-alls: severity-only illness and a judgement left to the doctors, when no theme names the condition
+    ("Serious concomitant illness", {"consent_compliance"}),
+    ("Clinically significant comorbidities", {"consent_compliance"}),
+    ("Any other condition deemed by the investigator to make the patient unsuitable", {"consent_compliance"}),
+    ("Significant renal disease as judged by the investigator", {"renal"}),
+    ("Major medical problems", {"other"}),
+    ("History of clinically relevant disease other than hypertension", {"consent_compliance"}),
+    ("Acute illness within 2 weeks of the first visit", {"other"}),
+    # substance use
+    ("Use of illegal drugs in the past year", {"psychiatric_substance"}),
+    ("History of injection drug use", {"psychiatric_substance"}),
+    ("Current Axis I or II disorder", {"psychiatric_substance"}),
+    ("Positive urine cotinine at screening", {"psychiatric_substance"}),
+    ("Unable to abstain from nicotine for 4 weeks before the first visit", {"psychiatric_substance"}),
+    # a rule to abstain during the study is also compliance
+    ("Unwilling to refrain from smoking during the inpatient stay", {"psychiatric_substance", "consent_compliance"}),
+    ("Substance-dependent individuals", {"psychiatric_substance"}),
+    ("Beck Depression Inventory score of 20 or more at screening", {"psychiatric_substance"}),
+    ("Acutely intoxicated at the time of enrolment", {"psychiatric_substance"}),
+    # HAMA here is a human anti-mouse antibody, not the anxiety scale
+    ("Positive for human anti-mouse antibodies (HAMA)", {"allergy_hypersensitivity"}),
+    # allergy and adverse reactions
+    ("History of a severe local or systemic reaction to any vaccination", {"allergy_hypersensitivity"}),
+    ("Contraindication to influenza vaccination", {"allergy_hypersensitivity"}),
+    ("Patients known to be sensitive to sulfonamides", {"allergy_hypersensitivity"}),
+    ("Intolerance of macrolide antibiotics", {"allergy_hypersensitivity"}),
+    ("Wearing electronic devices that are sensitive to magnetic fields", {"other"}),
+    # performance status
+    ("ASA physical status IV or higher", {"performance_status"}),
+    ("ASA > III", {"performance_status"}),
+    ("Inability to walk without assistance", {"performance_status"}),
+    ("Any unstable serious medical condition", {"performance_status"}),
+    # a mental status examination is no psychiatric diagnosis
+    ("Altered mental status", {"other"}),
+    ("Acute life-threatening illness", {"performance_status"}),
+    ("Any condition in need of urgent medical care", {"performance_status"}),
+    ("Projected survival of less than 8 weeks", {"performance_status"}),
+    # demographic: an age cue that ends in a number takes the whole number
+    ("Aged 80 or over", {"demographic"}),
+    ("Patients over 75 years", {"demographic"}),
+    ("70 years or older", {"demographic"}),
+    ("Minor patients", {"demographic"}),
+    ("Children younger than 6 months", {"demographic"}),
+    ("Monozygotic twins", {"demographic"}),
+    ("Left-handed participants", {"demographic"}),
+    ("Anomalies of more than minor severity", {"other"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_general_constructions(text: str, expected: set[str]) -> None:
+    assert themes_of(text) == expected
