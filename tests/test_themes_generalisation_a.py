@@ -102,8 +102,8 @@ CASES = [
     ("ASA > III", {"performance_status"}),
     ("Inability to walk without assistance", {"performance_status"}),
     ("Any unstable serious medical condition", {"performance_status"}),
-    # a mental status examination is no psychiatric diagnosis
-    ("Altered mental status", {"other"}),
+    # altered mental status is impaired consciousness (themes.md: cns_neurologic), not a psychiatric diagnosis
+    ("Altered mental status", {"cns_neurologic"}),
     ("Acute life-threatening illness", {"performance_status"}),
     ("Any condition in need of urgent medical care", {"performance_status"}),
     ("Projected survival of less than 8 weeks", {"performance_status"}),
@@ -116,6 +116,12 @@ CASES = [
     ("Monozygotic twins", {"demographic"}),
     ("Left-handed participants", {"demographic"}),
     ("Anomalies of more than minor severity", {"other"}),
+    # substance abuse written as a list, as a verb, or with its substances named after it: no medication
+    ("History of drug, alcohol or chemical abuse in the last year", {"psychiatric_substance"}),
+    ("Participants who abuse alcohol or other drugs", {"psychiatric_substance"}),
+    ("Known drug dependence (cocaine, heroin or amphetamines)", {"psychiatric_substance"}),
+    # ... while a medication named beside it still counts
+    ("Drug abuse, or chronic opioid therapy for pain", {"psychiatric_substance", "prior_concomitant_therapy"}),
 ]
 
 
