@@ -502,6 +502,23 @@ def test_features_of_a_studied_non_cancer_disease_are_disease_characteristics() 
     assert themes_of("All recurrent hernias", study_conditions="Incisional Hernia") == {"disease_characteristics"}
 
 
+@pytest.mark.parametrize(
+    ("text", "conditions"),
+    [
+        ("Penile curvature or fibrosis of the corpora cavernosa", "Erectile Dysfunction"),
+        ("Spondylolysis at the index level", "Lumbar Disc Herniation"),
+        ("Retinal tear in the study eye", "Macular Degeneration"),
+    ],
+)
+def test_a_finding_in_the_studied_disease_s_body_system_is_a_feature_of_it(text: str, conditions: str) -> None:
+    assert themes_of(text) == {"other"}
+    assert themes_of(text, study_conditions=conditions) == {"disease_characteristics"}
+    # not in a study of another system, nor set apart, nor as a list header
+    assert themes_of(text, study_conditions="Essential Hypertension") == {"other"}
+    assert themes_of(f"Other conditions: {text.lower()}", study_conditions=conditions) == {"other"}
+    assert themes_of(f"{text}, any of the following:", study_conditions=conditions) == {"other"}
+
+
 def conditional_of(text: str, **context: str) -> dict[str, str]:
     """Each conditional theme of `text` with the qualifier that made it so."""
     return {row.theme: row.qualifier for row in explain(text, **context) if row.conditional}

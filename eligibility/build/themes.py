@@ -89,6 +89,9 @@ class Taxonomy:
     other_cancer: str = ""
     set_apart: str = ""
     not_inherited: frozenset[str] = frozenset()
+    # (condition, finding) pattern pairs of `[[context.system]]`: a body system the study's conditions or title
+    # name, and the words of a finding in that system.
+    body_systems: tuple[tuple[str, str], ...] = ()
     condition_stopwords: frozenset[str] = frozenset()
     qualifiers: tuple[QualifierKind, ...] = ()
     not_qualifiers: tuple[str, ...] = ()
@@ -200,6 +203,9 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
             "medication_heading": tuple(filter(None, [context.get("medication_heading", "")])),
             "other_cancer": tuple(filter(None, [context.get("other_cancer", "")])),
             "set_apart": tuple(filter(None, [context.get("set_apart", "")])),
+            "system": tuple(
+                pattern for system in context.get("system", ()) for pattern in (system["condition"], system["finding"])
+            ),
             "qualifiers": tuple(kind.get("pattern", "") for kind in conditional.get("kind", ())),
             "not_qualifiers": tuple(conditional.get("blank", {}).get("phrases", ())),
         },
@@ -212,6 +218,7 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
         other_cancer=context.get("other_cancer", ""),
         set_apart=context.get("set_apart", "^$"),
         not_inherited=frozenset(context.get("not_inherited", ())),
+        body_systems=tuple((system["condition"], system["finding"]) for system in context.get("system", ())),
         condition_stopwords=frozenset(word.lower() for word in context.get("condition_stopwords", ())),
         qualifiers=tuple(
             QualifierKind(kind=kind["kind"], pattern=kind["pattern"], not_for=frozenset(kind.get("not_for", ())))
@@ -706,7 +713,38 @@ def _apply_context(
         found = pl.concat(
             [found, described.select(columns[:3], theme=pl.lit("disease_characteristics"), cue=pl.col("shared").list.first())]
         )
+        found = pl.concat([found, _system_findings(found, frame, taxonomy, is_header, apart)])
     return found.select(columns)
+
+
+def _system_findings(
+    found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy, is_header: pl.DataFrame, apart: str
+) -> pl.DataFrame:
+    """Criteria that nothing else explains and that name a finding in the body system of the studied disease
+    (penile curvature in an erectile-dysfunction trial, a vertebral deformity in a spine trial): features of
+    the studied disease. Not when the criterion sets the finding apart from it ("other sexual disorders") or
+    is a list header."""
+    columns = ["_row", "criterion_id", "text", "theme", "cue"]
+    open_rows = frame.join(found, on="_row", how="anti").join(is_header, on="_row", how="anti")
+    # Not a list header ("... the following ocular conditions:"), nor a finding with "other" causes.
+    open_rows = open_rows.filter(
+        ~pl.col("text").str.contains(apart)
+        & ~pl.col("text").str.contains(r"(?i)\bother\b")
+        & ~pl.col("text").str.strip_chars().str.ends_with(":")
+    )
+    study = pl.concat_str([pl.col("study_conditions"), pl.col("study_title")], separator=" ")
+    parts = [pl.DataFrame(schema={name: found.schema[name] for name in columns})]
+    for condition, finding in taxonomy.body_systems:
+        if open_rows.is_empty():
+            break
+        hits = (
+            open_rows.filter(study.str.contains(_ascii_words(f"(?i)\\b(?:{condition})")))
+            .with_columns(cue=pl.col("text").str.extract(_ascii_words(f"(?i)\\b((?:{finding}))\\b"), 1))
+            .drop_nulls("cue")
+        )
+        parts.append(hits.select(columns[:3], theme=pl.lit("disease_characteristics"), cue="cue"))
+        open_rows = open_rows.join(hits.select("_row"), on="_row", how="anti")
+    return pl.concat(parts)
 
 
 def _find(
