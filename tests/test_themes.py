@@ -524,6 +524,19 @@ def conditional_of(text: str, **context: str) -> dict[str, str]:
     return {row.theme: row.qualifier for row in explain(text, **context) if row.conditional}
 
 
+def test_a_drug_listed_under_a_time_window_is_excluded_only_within_it() -> None:
+    # themes.md: a time window lets part of the group in ("live vaccine within 30 days")
+    heading = "Excluded within 4 weeks of study entry:"
+    assert conditional_of("Rifampin.") == {}
+    assert conditional_of("Rifampin.", heading=heading) == {"prior_concomitant_therapy": "within 4 weeks"}
+    assert conditional_of("Rifampin.", parent_text="Prohibited within the past 30 days:") == {
+        "prior_concomitant_therapy": "within the past 30 days"
+    }
+    # the item's own qualifier comes first, and other themes do not take the heading's window
+    assert conditional_of("Systemic steroids unless inhaled", heading=heading) == {"prior_concomitant_therapy": "unless"}
+    assert conditional_of("Alcohol abuse.", heading=heading) == {}
+
+
 @pytest.mark.parametrize(
     ("text", "qualified"),
     [

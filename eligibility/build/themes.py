@@ -851,7 +851,7 @@ def _classify(items: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     )
     tagged = pl.concat([found, unmatched]).join(frame.select("_row", "_text"), on="_row", maintain_order="left")
     return (
-        _with_conditional(tagged, taxonomy, routes)
+        _with_heading_window(_with_conditional(tagged, taxonomy, routes), frame, taxonomy)
         .with_columns(_rank=pl.col("theme").replace_strict(rank, return_dtype=pl.Int32))
         .sort("_row", "_rank")
         .select(list(OUTPUT_SCHEMA))
@@ -937,6 +937,38 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy, routes: _Routes 
     found = found.select("_row", "theme", qualifier=qualifier)
     return tagged.join(found, on=["_row", "theme"], how="left").with_columns(
         qualifier=pl.col("qualifier").fill_null(""), conditional=pl.col("qualifier").fill_null("") != ""
+    )
+
+
+# A time window in a heading or parent item ("Excluded within 30 days of study entry:").
+_HEADING_WINDOW = (
+    r"(?i)\b(within\s+(?:the\s+)?(?:last\s+|past\s+|previous\s+|preceding\s+)?"
+    r"(?:\d+|one|two|three|four|five|six|eight|twelve)\s*-?\s*(?:hours?|days?|weeks?|months?|years?))\b"
+)
+
+
+def _with_heading_window(tagged: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
+    """A prior-therapy item listed under a heading or parent item with a time window ("Rifampin." under
+    "Excluded within 2 weeks of study entry:") excludes the drug only within it: conditional, the window
+    its qualifier. The item's own qualifier, if it has one, comes first."""
+    if not taxonomy.lexicon_theme:
+        return tagged
+    window = frame.select(
+        "_row",
+        _window=pl.coalesce(
+            pl.col("parent_text").str.extract(_HEADING_WINDOW, 1), pl.col("heading").str.extract(_HEADING_WINDOW, 1)
+        ),
+    ).drop_nulls("_window")
+    if window.is_empty():
+        return tagged
+    under = (pl.col("theme") == taxonomy.lexicon_theme) & ~pl.col("conditional") & pl.col("_window").is_not_null()
+    return (
+        tagged.join(window, on="_row", how="left", maintain_order="left")
+        .with_columns(
+            qualifier=pl.when(under).then(pl.col("_window")).otherwise(pl.col("qualifier")),
+            conditional=pl.col("conditional") | under.fill_null(False),
+        )
+        .drop("_window")
     )
 
 
