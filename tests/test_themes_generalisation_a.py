@@ -75,6 +75,18 @@ CASES = [
     ("Clinically significant comorbidities", {"consent_compliance"}),
     ("Any other condition deemed by the investigator to make the patient unsuitable", {"consent_compliance"}),
     ("Significant renal disease as judged by the investigator", {"renal"}),
+    # the investigator's opinion or discretion on a named condition is that condition's theme alone
+    ("Significant ECG abnormalities, per the investigator's discretion", {"cardiovascular"}),
+    ("Active asthma that in the opinion of the investigator is not well controlled", {"pulmonary"}),
+    ("Tranquilizers, except at the physician's discretion", {"prior_concomitant_therapy"}),
+    ("In the investigator's opinion, unsuitable for the study", {"consent_compliance"}),
+    # capital "ALL" before the people it counts is the word "all", never the leukaemia
+    ("ALL female participants must use two forms of birth control", {"pregnancy_lactation"}),
+    # a header naming the group the list below applies to stays other
+    ("FOR ALL SUBJECTS UNDERGOING BRONCHOSCOPY:", {"other"}),
+    ("For participants with chronic kidney disease:", {"other"}),
+    ("For women: a positive serum pregnancy test", {"pregnancy_lactation"}),
+    ("Relapsed ALL after a second transplant", {"disease_characteristics", "transplant_gvhd"}),
     ("Major medical problems", {"other"}),
     ("History of clinically relevant disease other than hypertension", {"consent_compliance"}),
     ("Acute illness within 2 weeks of the first visit", {"other"}),
