@@ -82,6 +82,11 @@ CASES = [
     ("In the investigator's opinion, unsuitable for the study", {"consent_compliance"}),
     # capital "ALL" before the people it counts is the word "all", never the leukaemia
     ("ALL female participants must use two forms of birth control", {"pregnancy_lactation"}),
+    # exposure to a drug is prior therapy; exposure to animals, dusts or a contagious person is not
+    ("Occupational exposure to farm animals", {"other"}),
+    ("Household exposure to a person with active tuberculosis", {"infection"}),
+    ("Exposure to more than two tumour necrosis factor (TNF)-antagonists", {"prior_concomitant_therapy"}),
+    ("Previous or current exposure to an investigational compound", {"prior_concomitant_therapy"}),
     # a header naming the group the list below applies to stays other
     ("FOR ALL SUBJECTS UNDERGOING BRONCHOSCOPY:", {"other"}),
     ("For participants with chronic kidney disease:", {"other"}),
