@@ -87,6 +87,15 @@ CASES = [
     ("Household exposure to a person with active tuberculosis", {"infection"}),
     ("Exposure to more than two tumour necrosis factor (TNF)-antagonists", {"prior_concomitant_therapy"}),
     ("Previous or current exposure to an investigational compound", {"prior_concomitant_therapy"}),
+    # CNS prophylaxis and CNS-directed therapy are treatments, not CNS disease
+    ("Prior intrathecal methotrexate given as CNS prophylaxis", {"prior_concomitant_therapy"}),
+    ("CNS-directed radiotherapy within 8 weeks", {"prior_concomitant_therapy"}),
+    # a body system in a list of systems shares the list's noun
+    ("Hematologic, renal, or hepatic insufficiency", {"hematologic_coagulation", "renal", "hepatic"}),
+    (
+        "Clinically relevant cardiac, hepatic, haematological, endocrine, pulmonary or neurological impairment",
+        {"cardiovascular", "hepatic", "hematologic_coagulation", "metabolic_endocrine", "pulmonary", "cns_neurologic"},
+    ),
     # a header naming the group the list below applies to stays other
     ("FOR ALL SUBJECTS UNDERGOING BRONCHOSCOPY:", {"other"}),
     ("For participants with chronic kidney disease:", {"other"}),
