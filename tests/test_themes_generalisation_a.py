@@ -96,6 +96,13 @@ CASES = [
         "Clinically relevant cardiac, hepatic, haematological, endocrine, pulmonary or neurological impairment",
         {"cardiovascular", "hepatic", "hematologic_coagulation", "metabolic_endocrine", "pulmonary", "cns_neurologic"},
     ),
+    # what the body does with drugs is the organ's function; a look-ahead to after the end of therapy excludes no treatment
+    ("Any condition that may alter the absorption, distribution, metabolism or excretion of drugs", {"gastrointestinal"}),
+    (
+        "Unwilling to use contraception during the study and until 3 months after the last dose of chemotherapy",
+        {"pregnancy_lactation"},
+    ),
+    ("Illicit drug use (prescribed drugs used for medical purposes are allowed)", {"psychiatric_substance"}),
     # a header naming the group the list below applies to stays other
     ("FOR ALL SUBJECTS UNDERGOING BRONCHOSCOPY:", {"other"}),
     ("For participants with chronic kidney disease:", {"other"}),
