@@ -103,6 +103,10 @@ CASES = [
         {"pregnancy_lactation"},
     ),
     ("Illicit drug use (prescribed drugs used for medical purposes are allowed)", {"psychiatric_substance"}),
+    # a treatment that only says when a test is needed, or that an exception is free of, is not excluded
+    ("LVEF below 45%; an echocardiogram is required if the patient has received anthracyclines", {"cardiovascular"}),
+    ("Brain metastases, unless treated and neurologically stable without corticosteroids for 2 weeks", {"cns_neurologic"}),
+    ("Brain metastases requiring dexamethasone", {"cns_neurologic", "prior_concomitant_therapy"}),
     # a header naming the group the list below applies to stays other
     ("FOR ALL SUBJECTS UNDERGOING BRONCHOSCOPY:", {"other"}),
     ("For participants with chronic kidney disease:", {"other"}),
