@@ -823,3 +823,30 @@ def test_a_shared_ignore_naming_an_unknown_theme_is_reported(tmp_path: Path) -> 
     )
     with pytest.raises(ValueError, match="shared_ignore #1 names unknown themes \\['lungs'\\]"):
         load_rules(rules, lexicon=False)
+
+
+def test_an_also_rule_gives_its_theme_to_the_cues_it_matches_and_only_to_them(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        "[[theme]]\nid = 'disease'\nlabel = 'D'\ndescription = 'd'\ncues = ['failed \\w+ therapy|relapsed']\n"
+        "[[theme]]\nid = 'therapy'\nlabel = 'T'\ndescription = 'd'\ncues = ['chemotherapy']\n"
+        "[[theme]]\nid = 'other'\nlabel = 'O'\ndescription = 'd'\n"
+        "[[also]]\ntheme = 'disease'\ncue = 'therapy$'\nadds = 'therapy'\n",
+        encoding="utf-8",
+    )
+    taxonomy = load_rules(rules, lexicon=False)
+    rows = {row.theme: row.cue for row in explain("Failed prior therapy", rules=taxonomy)}
+    assert rows == {"disease": "Failed prior therapy", "therapy": "Failed prior therapy"}
+    assert {row.theme for row in explain("Relapsed disease", rules=taxonomy)} == {"disease"}
+
+
+def test_an_also_rule_naming_an_unknown_theme_is_reported(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        "[[theme]]\nid = 'disease'\nlabel = 'D'\ndescription = 'd'\ncues = ['relapsed']\n"
+        "[[theme]]\nid = 'other'\nlabel = 'O'\ndescription = 'd'\n"
+        "[[also]]\ntheme = 'disease'\ncue = 'x'\nadds = 'therapy'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"\[\[also\]\] #1 needs a theme, a cue pattern and a theme it adds"):
+        load_rules(rules, lexicon=False)

@@ -107,6 +107,9 @@ CASES = [
     ("LVEF below 45%; an echocardiogram is required if the patient has received anthracyclines", {"cardiovascular"}),
     ("Brain metastases, unless treated and neurologically stable without corticosteroids for 2 weeks", {"cns_neurologic"}),
     ("Brain metastases requiring dexamethasone", {"cns_neurologic", "prior_concomitant_therapy"}),
+    # the disease's response to an earlier treatment is its status and a treatment history
+    ("Failed or intolerant to at least two prior lines of therapy", {"disease_characteristics", "prior_concomitant_therapy"}),
+    ("Disease refractory to standard treatment", {"disease_characteristics", "prior_concomitant_therapy"}),
     # a header naming the group the list below applies to stays other
     ("FOR ALL SUBJECTS UNDERGOING BRONCHOSCOPY:", {"other"}),
     ("For participants with chronic kidney disease:", {"other"}),

@@ -93,6 +93,8 @@ class Taxonomy:
     # name, and the words of a finding in that system.
     body_systems: tuple[tuple[str, str], ...] = ()
     condition_stopwords: frozenset[str] = frozenset()
+    # (theme, cue pattern, added theme) of `[[also]]`: a cue of `theme` that matches the pattern also gives the added theme.
+    also: tuple[tuple[str, str, str], ...] = ()
     qualifiers: tuple[QualifierKind, ...] = ()
     not_qualifiers: tuple[str, ...] = ()
     lexicon_theme: str = ""
@@ -206,6 +208,7 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
             "system": tuple(
                 pattern for system in context.get("system", ()) for pattern in (system["condition"], system["finding"])
             ),
+            "also": tuple(entry.get("cue", "") for entry in raw.get("also", ())),
             "qualifiers": tuple(kind.get("pattern", "") for kind in conditional.get("kind", ())),
             "not_qualifiers": tuple(conditional.get("blank", {}).get("phrases", ())),
         },
@@ -220,6 +223,7 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
         not_inherited=frozenset(context.get("not_inherited", ())),
         body_systems=tuple((system["condition"], system["finding"]) for system in context.get("system", ())),
         condition_stopwords=frozenset(word.lower() for word in context.get("condition_stopwords", ())),
+        also=tuple((entry.get("theme", ""), entry.get("cue", ""), entry.get("adds", "")) for entry in raw.get("also", ())),
         qualifiers=tuple(
             QualifierKind(kind=kind["kind"], pattern=kind["pattern"], not_for=frozenset(kind.get("not_for", ())))
             for kind in conditional.get("kind", ())
@@ -229,7 +233,11 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
         lexicon_exclude=frozenset(word.lower() for word in drugs.get("exclude", ())),
         lexicon_min_length=int(drugs.get("min_length", 5)),
     )
-    if taxonomy.lexicon_theme and taxonomy.lexicon_theme not in {rule.id for rule in rules}:
+    ids = {rule.id for rule in rules}
+    for index, (theme, cue, adds) in enumerate(taxonomy.also, start=1):
+        if theme not in ids or adds not in ids or not cue:
+            raise ValueError(f"{path}: [[also]] #{index} needs a theme, a cue pattern and a theme it adds, all known")
+    if taxonomy.lexicon_theme and taxonomy.lexicon_theme not in ids:
         raise ValueError(f"{path}: [lexicon] theme {taxonomy.lexicon_theme!r} is not a theme id")
     if lexicon and taxonomy.lexicon_theme:
         taxonomy = _with_lexicon(taxonomy)
@@ -840,7 +848,7 @@ def _classify(items: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
     # Joins do not keep row order, so the cue kept for a (criterion, theme) is chosen explicitly: the
     # leftmost in the text, then the alphabetically first. The same input always gives the same cue.
     found = (
-        _apply_context(found, frame, taxonomy, searched, strong)
+        _with_also(_apply_context(found, frame, taxonomy, searched, strong), taxonomy)
         .with_columns(_at=pl.col("text").str.find(pl.col("cue"), literal=True))
         .sort("_row", "theme", "_at", "cue", nulls_last=True)
         .unique(["_row", "theme"], keep="first", maintain_order=True)
@@ -857,6 +865,18 @@ def _classify(items: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
         .select(list(OUTPUT_SCHEMA))
         .cast(OUTPUT_SCHEMA)
     )
+
+
+def _with_also(found: pl.DataFrame, taxonomy: Taxonomy) -> pl.DataFrame:
+    """Add the themes of `[[also]]`: a cue of one theme that also names another ("failed prior therapy" is the
+    disease's response status and a treatment history) gives the other theme too, with the same cue."""
+    added = [
+        found.filter((pl.col("theme") == theme) & pl.col("cue").str.contains(_ascii_words(f"(?i)(?:{cue})"))).with_columns(
+            theme=pl.lit(adds)
+        )
+        for theme, cue, adds in taxonomy.also
+    ]
+    return pl.concat([found, *added]) if added else found
 
 
 # --- whole or conditional -------------------------------------------------------------------
