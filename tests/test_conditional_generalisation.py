@@ -18,6 +18,12 @@ def is_conditional(text: str) -> bool:
 
 
 WHOLE = [
+    # "one or more of" and "at least one of" mean any, "as above" points elsewhere, an immune system that is
+    # suppressed is the condition itself: none lets anyone in
+    "Current use of one or more of the following: nitrates, anticoagulants, androgens",
+    "History of at least one of the following conditions: stroke, epilepsy, dementia",
+    "Any of the cardiac conditions listed above",
+    "Immunologically suppressed patients",
     # a positive pregnancy test is pregnancy itself, not a test required of those let in (demo)
     "A positive pregnancy test or lactating mothers.",
     "Women who are lactating or have a positive pregnancy test result before the first dose of study treatment;",
@@ -82,6 +88,9 @@ WHOLE = [
 ]
 
 CONDITIONAL = [
+    # a count that lets fewer in is a threshold; a viral load that is suppressed lets people in
+    "Abnormal results on 2 or more of 7 neuropsychological tests",
+    "HIV infection unless the viral load is suppressed on therapy",
     # a required pregnancy test lets people who could become pregnant in
     "Pregnancy or positive pregnancy test. A pregnancy test must be performed within 7 days prior to day 1.",
     # an exception that carves out part of the theme's group (first: demo)
