@@ -88,6 +88,9 @@ WHOLE = [
 ]
 
 CONDITIONAL = [
+    # a threshold on a feature of the studied disease lets the rest of it in
+    "Lumbar scoliosis of more than 30 degrees",
+    "Circulating blasts >= 5% in the peripheral blood",
     # a count that lets fewer in is a threshold; a viral load that is suppressed lets people in
     "Abnormal results on 2 or more of 7 neuropsychological tests",
     "HIV infection unless the viral load is suppressed on therapy",
