@@ -18,6 +18,8 @@ def is_conditional(text: str) -> bool:
 
 
 WHOLE = [
+    # "advanced or metastatic" names the stage of the cancer that was treated, not a degree of the exclusion
+    "Prior chemotherapy for advanced or metastatic colorectal cancer",
     # "one or more of" and "at least one of" mean any, "as above" points elsewhere, an immune system that is
     # suppressed is the condition itself: none lets anyone in
     "Current use of one or more of the following: nitrates, anticoagulants, androgens",
