@@ -110,6 +110,16 @@ CASES = [
     # the disease's response to an earlier treatment is its status and a treatment history
     ("Failed or intolerant to at least two prior lines of therapy", {"disease_characteristics", "prior_concomitant_therapy"}),
     ("Disease refractory to standard treatment", {"disease_characteristics", "prior_concomitant_therapy"}),
+    # another trial with a time window before it is also prior therapy (themes.md); this study's own start is no trial taken part in
+    (
+        "Recent (within 90 days) or current participation in another clinical trial",
+        {"consent_compliance", "prior_concomitant_therapy"},
+    ),
+    (
+        "Within the past 6 months, the subject has participated in another interventional trial",
+        {"consent_compliance", "prior_concomitant_therapy"},
+    ),
+    ("Concurrent participation in another clinical trial", {"consent_compliance"}),
     # a header naming the group the list below applies to stays other
     ("FOR ALL SUBJECTS UNDERGOING BRONCHOSCOPY:", {"other"}),
     ("For participants with chronic kidney disease:", {"other"}),
