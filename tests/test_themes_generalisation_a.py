@@ -120,6 +120,12 @@ CASES = [
         {"consent_compliance", "prior_concomitant_therapy"},
     ),
     ("Concurrent participation in another clinical trial", {"consent_compliance"}),
+    # the objects that make MRI unsafe are a rule of the scan, not diseases or treatments; the scan's findings still count
+    ("Contraindications to MRI, such as a pacemaker, aneurysm clips or cochlear implants", {"other"}),
+    ("Metallic implants, including cardiac pacemakers or ferrous surgical clips", {"other"}),
+    ("Contraindication to magnetic resonance imaging, such as pregnancy", {"pregnancy_lactation"}),
+    ("Patients with a cardiac pacemaker", {"cardiovascular"}),
+    ("MRI evidence of brain metastases", {"cns_neurologic"}),
     # a header naming the group the list below applies to stays other
     ("FOR ALL SUBJECTS UNDERGOING BRONCHOSCOPY:", {"other"}),
     ("For participants with chronic kidney disease:", {"other"}),
