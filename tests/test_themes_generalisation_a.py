@@ -126,6 +126,10 @@ CASES = [
     ("Contraindication to magnetic resonance imaging, such as pregnancy", {"pregnancy_lactation"}),
     ("Patients with a cardiac pacemaker", {"cardiovascular"}),
     ("MRI evidence of brain metastases", {"cns_neurologic"}),
+    # drugs named inside an allergy, after "e.g." or "attributed to", are what the allergy is to
+    ("Known hypersensitivity to macrolide antibiotics (e.g., clarithromycin or azithromycin)", {"allergy_hypersensitivity"}),
+    ("History of allergic reactions attributed to compounds similar to carboplatin", {"allergy_hypersensitivity"}),
+    ("Allergy to penicillin; prior treatment with rituximab", {"allergy_hypersensitivity", "prior_concomitant_therapy"}),
     # a header naming the group the list below applies to stays other
     ("FOR ALL SUBJECTS UNDERGOING BRONCHOSCOPY:", {"other"}),
     ("For participants with chronic kidney disease:", {"other"}),
