@@ -130,6 +130,10 @@ CASES = [
     ("Known hypersensitivity to macrolide antibiotics (e.g., clarithromycin or azithromycin)", {"allergy_hypersensitivity"}),
     ("History of allergic reactions attributed to compounds similar to carboplatin", {"allergy_hypersensitivity"}),
     ("Allergy to penicillin; prior treatment with rituximab", {"allergy_hypersensitivity", "prior_concomitant_therapy"}),
+    # the study's product given in future and being unable to take oral medicines are no treatment history
+    ("Patients with a shellfish allergy are excluded from receiving the KLH vaccine", {"allergy_hypersensitivity"}),
+    ("Inability to take oral medication", {"gastrointestinal"}),
+    ("Relapse while receiving maintenance chemotherapy", {"disease_characteristics", "prior_concomitant_therapy"}),
     # a header naming the group the list below applies to stays other
     ("FOR ALL SUBJECTS UNDERGOING BRONCHOSCOPY:", {"other"}),
     ("For participants with chronic kidney disease:", {"other"}),
