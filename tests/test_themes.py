@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from eligibility.build.theme_eval import cmd_evaluate
+from eligibility.build.theme_eval import cmd_evaluate, read_conditional, read_gold
 from eligibility.build.themes import classify_frame, cmd_themes, explain, load_rules, themes_table
 
 
@@ -850,3 +850,33 @@ def test_an_also_rule_naming_an_unknown_theme_is_reported(tmp_path: Path) -> Non
     )
     with pytest.raises(ValueError, match=r"\[\[also\]\] #1 needs a theme, a cue pattern and a theme it adds"):
         load_rules(rules, lexicon=False)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["themes_sample.jsonl", "themes_sample2.jsonl", "themes_holdout.jsonl", "themes_holdout2.jsonl", "themes_holdout3.jsonl"],
+)
+def test_every_labelled_file_reads_with_known_themes_and_its_conditional_flag_agrees(name: str) -> None:
+    # evaluate-themes and evaluate-conditional read these files as the hidden check reads its own; a theme id
+    # out of the taxonomy, or a `conditional` flag that disagrees with `conditional_themes`, would make a score wrong.
+    path = Path(__file__).parent / "data" / name
+    known = {rule.id for rule in load_rules(lexicon=False)}
+    gold = read_gold(path, known_themes=known)
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(gold) == len(records) == len({record["id"] for record in records})
+    for record in records:
+        assert set(record["conditional_themes"]) <= set(record["themes"])
+        assert record["conditional"] == bool(record["conditional_themes"])
+    assert [item.conditional for item in read_conditional(path)] == [record["conditional"] for record in records]
+
+
+def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None:
+    path = Path(__file__).parent / "data"
+
+    def texts(name: str) -> set[str]:
+        return {json.loads(line)["text"].strip() for line in (path / name).read_text(encoding="utf-8").splitlines()}
+
+    tuned = texts("themes_sample.jsonl") | texts("themes_sample2.jsonl") | texts("conditional_extra.jsonl")
+    for held_out in ("themes_holdout2.jsonl", "themes_holdout3.jsonl"):
+        assert not texts(held_out) & tuned
+    assert not texts("themes_holdout3.jsonl") & (texts("themes_holdout.jsonl") | texts("themes_holdout2.jsonl"))
