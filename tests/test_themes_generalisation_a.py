@@ -134,6 +134,10 @@ CASES = [
     ("Patients with a shellfish allergy are excluded from receiving the KLH vaccine", {"allergy_hypersensitivity"}),
     ("Inability to take oral medication", {"gastrointestinal"}),
     ("Relapse while receiving maintenance chemotherapy", {"disease_characteristics", "prior_concomitant_therapy"}),
+    # drugs named by what they act on are a class of prior therapy, not that organ's condition; their examples count
+    ("Taking medications that may affect serum potassium", {"prior_concomitant_therapy"}),
+    ("Drugs known to alter renal or hepatic function", {"prior_concomitant_therapy"}),
+    ("Medications that affect bone metabolism, such as anticoagulants", {"prior_concomitant_therapy", "hematologic_coagulation"}),
     # a header naming the group the list below applies to stays other
     ("FOR ALL SUBJECTS UNDERGOING BRONCHOSCOPY:", {"other"}),
     ("For participants with chronic kidney disease:", {"other"}),
