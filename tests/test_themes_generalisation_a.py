@@ -138,6 +138,9 @@ CASES = [
     ("Taking medications that may affect serum potassium", {"prior_concomitant_therapy"}),
     ("Drugs known to alter renal or hepatic function", {"prior_concomitant_therapy"}),
     ("Medications that affect bone metabolism, such as anticoagulants", {"prior_concomitant_therapy", "hematologic_coagulation"}),
+    # what an exception lets in is not excluded
+    ("No concurrent corticosteroids except for adrenal insufficiency", {"prior_concomitant_therapy"}),
+    ("No active bleeding (excluding gastrointestinal bleeding)", {"hematologic_coagulation"}),
     # a header naming the group the list below applies to stays other
     ("FOR ALL SUBJECTS UNDERGOING BRONCHOSCOPY:", {"other"}),
     ("For participants with chronic kidney disease:", {"other"}),
