@@ -18,6 +18,11 @@ def is_conditional(text: str) -> bool:
 
 
 WHOLE = [
+    # one dose or more is any dose; eligibility for another protocol is where a patient goes instead
+    "One or more doses of ganciclovir",
+    "Has a matched donor and is eligible for a higher priority transplant protocol",
+    # high-dose chemotherapy names a kind of treatment, not a degree of it
+    "Prior high-dose chemotherapy with stem cell rescue",
     # "advanced or metastatic" names the stage of the cancer that was treated, not a degree of the exclusion
     "Prior chemotherapy for advanced or metastatic colorectal cancer",
     # "one or more of" and "at least one of" mean any, "as above" points elsewhere, an immune system that is
@@ -90,6 +95,10 @@ WHOLE = [
 ]
 
 CONDITIONAL = [
+    # a trimester and a steroid dose let the rest in; a header's window qualifies the list under it
+    "Pregnant women in the first trimester",
+    "Daily high-dose inhaled corticosteroids",
+    "Excluded for a minimum of 4 weeks prior to study entry:",
     # a threshold on a feature of the studied disease lets the rest of it in
     "Lumbar scoliosis of more than 30 degrees",
     "Circulating blasts >= 5% in the peripheral blood",

@@ -141,6 +141,9 @@ CASES = [
     # what an exception lets in is not excluded
     ("No concurrent corticosteroids except for adrenal insufficiency", {"prior_concomitant_therapy"}),
     ("No active bleeding (excluding gastrointestinal bleeding)", {"hematologic_coagulation"}),
+    # a header carrying a time window is prior therapy (themes.md), written with "for a minimum of" or a spelled number too
+    ("Excluded for a minimum of 2 weeks prior to study entry:", {"prior_concomitant_therapy"}),
+    ("Excluded within one month of study entry:", {"prior_concomitant_therapy"}),
     # a header naming the group the list below applies to stays other
     ("FOR ALL SUBJECTS UNDERGOING BRONCHOSCOPY:", {"other"}),
     ("For participants with chronic kidney disease:", {"other"}),
