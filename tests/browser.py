@@ -1,6 +1,6 @@
 """Driving the app in headless Chromium: shared by the browser tests (tests/test_e2e*.py, whose
-`server` and `browser` fixtures in tests/conftest.py start one of each per test module, so the files
-run side by side on separate pytest-xdist workers) and the browser benchmarks
+`server` fixture in tests/conftest.py starts one server per pytest-xdist worker and the `browser`
+fixture one Chromium context per test module) and the browser benchmarks
 (bench/browser_benchmark.py, bench/cold_start.py)."""
 
 from __future__ import annotations
@@ -112,8 +112,15 @@ def wait_idle(page: Any, settle_ms: int = 300) -> None:
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
 
 
+def new_context(browser: Any) -> Any:
+    """A browser context whose pages are 1500 x 2200 and accept downloads."""
+    return browser.new_context(viewport={"width": 1500, "height": 2200}, accept_downloads=True)
+
+
 def open_page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1500, "height": 2200}, accept_downloads=True)
+    """A new tab on ``url``, once the app has drawn its sidebar. ``browser`` is a Chromium
+    (a new context for the page) or a context from new_context (a new tab in it)."""
+    page = new_context(browser).new_page() if hasattr(browser, "new_context") else browser.new_page()
     page.goto(url)
     page.get_by_test_id("stSidebar").get_by_text("Preset").wait_for(timeout=60_000)
     return page

@@ -81,9 +81,13 @@ def demo_staged(demo_db) -> Path:
     return _staged(demo_db[0])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(demo_db) -> Iterator[tuple[str, Path]]:
-    """`streamlit run` on the demo database for the browser tests, one server per test module."""
+    """`streamlit run` on the demo database for the browser tests, one server per test process.
+
+    The browser test files that use it (test_e2e.py, test_e2e_pages.py) share it when they
+    run on the same pytest-xdist worker, and start one each when they run side by side.
+    """
     from tests.browser import serve
 
     db, _ = demo_db
@@ -93,12 +97,19 @@ def server(demo_db) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium for the browser tests, one per test module."""
-    from tests.browser import CHROMIUM, chromium
+    """Headless Chromium for the browser tests, one per test module, as one browser context.
+
+    The module's pages (tests.browser.open_page) share the context's HTTP cache, so the app's
+    JavaScript, which the server marks immutable, is fetched and compiled once per module
+    rather than once per page; every page is still a new tab with its own Streamlit session.
+    """
+    from tests.browser import CHROMIUM, chromium, new_context
 
     assert shutil.which("chromium") or Path(CHROMIUM).exists(), "Chromium is required: apt-get install -y chromium"
     with chromium() as b:
-        yield b
+        context = new_context(b)
+        yield context
+        context.close()
 
 
 def sql(db: Path | duckdb.DuckDBPyConnection, query: str, params: dict | None = None) -> list[tuple]:

@@ -1,8 +1,9 @@
 """End to end in headless Chromium against `streamlit run`: preset, themes page, a bar click,
 CSV downloads checked row by row, the detail and data pages, and filter text as typed.
 
-The other browser tests are in test_e2e_pages.py and test_e2e_record_text.py (one server
-per file, so pytest-xdist runs the files side by side). Screenshots go to tests/screenshots/.
+The other browser tests are in test_e2e_pages.py (which shares this file's server when both run
+on one pytest-xdist worker) and test_e2e_record_text.py (a server of its own). Screenshots go to
+tests/screenshots/.
 """
 
 from __future__ import annotations
