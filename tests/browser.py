@@ -138,11 +138,32 @@ def settled(page) -> None:
     page.wait_for_function(_DRAWN, timeout=60_000)
 
 
+def select_option(page: Any, box: Any, option: str, attempts: int = 5) -> None:
+    """Pick ``option`` in the Streamlit selectbox ``box`` and wait until the box shows it.
+
+    A click that lands while the page is still redrawing after an earlier choice may not open
+    the list, or may land on a list that is replaced under it (another option is then picked):
+    each attempt waits out the run, and the box is read back before returning."""
+    for _ in range(attempts):
+        wait_idle(page)
+        box.click()
+        item = page.get_by_role("option", name=option, exact=True)
+        try:
+            item.wait_for(timeout=5_000)
+            item.click(timeout=5_000)
+        except PlaywrightError:
+            page.keyboard.press("Escape")
+            continue
+        wait_idle(page)
+        shown = box.locator("input").first.input_value() or ""
+        if option in shown or option in box.inner_text():
+            return
+    raise AssertionError(f"the selectbox did not take {option!r} in {attempts} attempts")
+
+
 def choose(page, label: str, option: str) -> None:
     box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=label).first
-    box.click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_idle(page)
+    select_option(page, box, option)
 
 
 def metric(page, label: str) -> str:

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 import urllib.parse
 
-from tests.browser import PEDIATRIC, SCREENSHOTS, choose, click_top_theme_bar, download, metric, open_page, settled, wait_idle
+from tests.browser import (
+    PEDIATRIC,
+    SCREENSHOTS,
+    choose,
+    click_top_theme_bar,
+    download,
+    metric,
+    open_page,
+    select_option,
+    settled,
+    wait_idle,
+)
 from tests.conftest import sql
 
 
@@ -38,10 +49,7 @@ def test_pediatric_b_all_preset_themes_bar_click_and_downloads(server, browser) 
         "group by all order by count(distinct t.nct_id) desc, min(th.position) limit 1",
     )[0]
     # Start from another theme, then click the longest (top) bar.
-    _choose_main = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text="Theme").first
-    _choose_main.click()
-    page.get_by_role("option", name="Demographic", exact=True).click()
-    wait_idle(page)
+    select_option(page, page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text="Theme").first, "Demographic")
     click_top_theme_bar(page)
     page.get_by_text(f"{top_label}: {top_criteria:,} exclusion criteria").wait_for(timeout=30_000)
     settled(page)

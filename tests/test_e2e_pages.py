@@ -4,9 +4,18 @@ and thresholds pages and their CSVs (helpers in tests/browser.py)."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Error as PlaywrightError
-
-from tests.browser import PEDIATRIC, SCREENSHOTS, choose, click_top_theme_bar, download, metric, open_page, settled, wait_idle
+from tests.browser import (
+    PEDIATRIC,
+    SCREENSHOTS,
+    choose,
+    click_top_theme_bar,
+    download,
+    metric,
+    open_page,
+    select_option,
+    settled,
+    wait_idle,
+)
 from tests.conftest import sql
 
 
@@ -27,16 +36,7 @@ def test_theme_dropdown_and_bar_click_agree(server, browser) -> None:
     page.get_by_text(listing).wait_for(timeout=30_000)
     wait_idle(page)
     dropdown = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text="Theme").first
-    option = page.get_by_role("option", name="Renal function", exact=True)
-    for _ in range(5):  # a click that lands while the page is still redrawing does not open the list
-        dropdown.click()
-        try:
-            option.wait_for(timeout=5_000)
-            break
-        except PlaywrightError:
-            page.wait_for_timeout(500)
-    option.click()
-    wait_idle(page)
+    select_option(page, dropdown, "Renal function")
     page.get_by_text("Renal function: ").first.wait_for(timeout=30_000)
     assert "theme=Renal" in page.url
     click_top_theme_bar(page)
@@ -150,9 +150,7 @@ def test_thresholds_bar_click_lists_the_criteria_and_downloads_them(server, brow
     choose(page, "Preset", "Pediatric B-ALL")
     assert "preset=Pediatric" in page.url
     main = page.get_by_test_id("stMain")
-    main.get_by_test_id("stSelectbox").filter(has_text="Measure").first.click()
-    page.get_by_role("option", name="Bilirubin", exact=True).click()
-    wait_idle(page)
+    select_option(page, main.get_by_test_id("stSelectbox").filter(has_text="Measure").first, "Bilirubin")
     assert "measure=Bilirubin" in page.url
     # The longest bar of the maximum bilirubin in xULN: the most common strictest value.
     value, n_trials = sql(
