@@ -92,6 +92,10 @@ WHOLE = [
     "Abnormal ECG; the ECG must be performed within 14 days prior to registration.",
     # a response status of the studied disease names which disease, not how severe it is
     "Relapsed or refractory disease.",
+    # a temperature is how fever is defined; "large cell" is a histology; "the relevant level" is a place
+    "Fever (temperature > 38.0 °C) at screening",
+    "History of diffuse large B-cell lymphoma",
+    "Prior fusion surgery of the relevant segment",
 ]
 
 CONDITIONAL = [
@@ -167,6 +171,8 @@ CONDITIONAL = [
     # a feature of the studied disease takes a degree like any theme's condition
     "Grade 3 or higher spondylolisthesis at the index level.",
     "Kaposi sarcoma needing systemic treatment.",
+    # ... while a fever's duration still lets shorter ones in
+    "Fever above 38.5 C lasting more than 7 days",
     # an allowance is not denied by a nearby negation elsewhere
     "HIV-positive patients may not participate unless CD4 count is above 350 cells/uL.",
 ]

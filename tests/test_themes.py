@@ -854,7 +854,14 @@ def test_an_also_rule_naming_an_unknown_theme_is_reported(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize(
     "name",
-    ["themes_sample.jsonl", "themes_sample2.jsonl", "themes_holdout.jsonl", "themes_holdout2.jsonl", "themes_holdout3.jsonl"],
+    [
+        "themes_sample.jsonl",
+        "themes_sample2.jsonl",
+        "themes_holdout.jsonl",
+        "themes_holdout2.jsonl",
+        "themes_holdout3.jsonl",
+        "themes_holdout4.jsonl",
+    ],
 )
 def test_every_labelled_file_reads_with_known_themes_and_its_conditional_flag_agrees(name: str) -> None:
     # evaluate-themes and evaluate-conditional read these files as the hidden check reads its own; a theme id
@@ -877,6 +884,8 @@ def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None
         return {json.loads(line)["text"].strip() for line in (path / name).read_text(encoding="utf-8").splitlines()}
 
     tuned = texts("themes_sample.jsonl") | texts("themes_sample2.jsonl") | texts("conditional_extra.jsonl")
-    for held_out in ("themes_holdout2.jsonl", "themes_holdout3.jsonl"):
+    for held_out in ("themes_holdout2.jsonl", "themes_holdout3.jsonl", "themes_holdout4.jsonl"):
         assert not texts(held_out) & tuned
     assert not texts("themes_holdout3.jsonl") & (texts("themes_holdout.jsonl") | texts("themes_holdout2.jsonl"))
+    earlier = texts("themes_holdout.jsonl") | texts("themes_holdout2.jsonl") | texts("themes_holdout3.jsonl")
+    assert not texts("themes_holdout4.jsonl") & earlier

@@ -196,6 +196,35 @@ CASES = [
     ("Known drug dependence (cocaine, heroin or amphetamines)", {"psychiatric_substance"}),
     # ... while a medication named beside it still counts
     ("Drug abuse, or chronic opioid therapy for pain", {"psychiatric_substance", "prior_concomitant_therapy"}),
+    ("Drug and/or alcohol dependence", {"psychiatric_substance"}),
+    # a statement that nobody is excluded for a characteristic excludes no group
+    ("No participant will be excluded on the basis of gender or ethnicity", {"other"}),
+    ("There will be no exclusions based on race or sex.", {"other"}),
+    # vocabulary: development, spinal and higher cortical disorders, blood, host defence, behaviour
+    ("Developmentally delayed children", {"cns_neurologic"}),
+    ("Arachnoiditis at any spinal level", {"cns_neurologic"}),
+    ("Visual agnosia or apraxia", {"cns_neurologic"}),
+    ("Abnormalities on screening haematology that are clinically significant", {"hematologic_coagulation"}),
+    ("Erythrocytosis (haematocrit above 52%)", {"hematologic_coagulation"}),
+    ("Deficient host defence mechanisms", {"autoimmune_immunodeficiency"}),
+    ("Severe behaviour disorder", {"psychiatric_substance"}),
+    ("Violent or homicidal ideation", {"psychiatric_substance"}),
+    ("Oral hairy leukoplakia", {"infection"}),
+    # logistics and judgement words
+    ("Not having a computer at home", {"consent_compliance"}),
+    ("Any condition which might make participation undesirable", {"consent_compliance"}),
+    ("Participation would not be in the best interest of the patient", {"consent_compliance"}),
+    # enrolment named as a time point is no other-study participation
+    ("Cancer within 5 years before enrolment in the study", {"other_malignancy"}),
+    ("Refusing to use precautions against pregnancy", {"pregnancy_lactation"}),
+    # a growth factor, a tumour's histology, immune globulins and vaccines named after a germ or a nerve
+    ("Nerve growth factor antibodies in the past year", {"prior_concomitant_therapy"}),
+    ("Neuroendocrine carcinoma histology", {"other_malignancy"}),
+    ("Hepatitis B immune globulin within 3 months", {"prior_concomitant_therapy"}),
+    ("Cytomegalovirus (CMV) hyperimmune globulin", {"prior_concomitant_therapy"}),
+    ("Killed vaccines, such as influenza or pneumococcal, within 2 weeks", {"prior_concomitant_therapy"}),
+    # a high steroid dose written in brackets between the drug and how long it was taken
+    ("Steroid therapy (≥ 1 mg/kg/day) for more than 14 days", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
 ]
 
 
