@@ -96,6 +96,9 @@ WHOLE = [
     "Fever (temperature > 38.0 °C) at screening",
     "History of diffuse large B-cell lymphoma",
     "Prior fusion surgery of the relevant segment",
+    # a rule to keep during the study lets nobody who breaks it in; a Child-Pugh named without a class is any
+    "Unwilling to refrain from grapefruit juice during the study",
+    "Known cirrhosis (any Child-Pugh class)",
 ]
 
 CONDITIONAL = [
@@ -171,6 +174,11 @@ CONDITIONAL = [
     # a feature of the studied disease takes a degree like any theme's condition
     "Grade 3 or higher spondylolisthesis at the index level.",
     "Kaposi sarcoma needing systemic treatment.",
+    # a Child-Pugh class is a degree of liver disease; those who agree to stop smoking are let in; unprotected
+    # intercourse is the other side of a contraception requirement
+    "Liver cirrhosis, Child-Pugh class B or C",
+    "Smokers who do not agree to quit smoking before surgery",
+    "Women having unprotected intercourse",
     # ... while a fever's duration still lets shorter ones in
     "Fever above 38.5 C lasting more than 7 days",
     # an allowance is not denied by a nearby negation elsewhere

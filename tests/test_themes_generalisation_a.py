@@ -223,6 +223,11 @@ CASES = [
     ("Hepatitis B immune globulin within 3 months", {"prior_concomitant_therapy"}),
     ("Cytomegalovirus (CMV) hyperimmune globulin", {"prior_concomitant_therapy"}),
     ("Killed vaccines, such as influenza or pneumococcal, within 2 weeks", {"prior_concomitant_therapy"}),
+    # vocabulary: leg arteries, hormones, walking, contraception's other side
+    ("Peripheral arterial disease with an ankle-brachial index below 0.5", {"cardiovascular"}),
+    ("Low serum testosterone", {"metabolic_endocrine"}),
+    ("Difficulty with walking due to any cause", {"performance_status"}),
+    ("Women having unprotected intercourse", {"pregnancy_lactation"}),
     # a high steroid dose written in brackets between the drug and how long it was taken
     ("Steroid therapy (≥ 1 mg/kg/day) for more than 14 days", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
 ]
