@@ -228,6 +228,19 @@ CASES = [
     ("Low serum testosterone", {"metabolic_endocrine"}),
     ("Difficulty with walking due to any cause", {"performance_status"}),
     ("Women having unprotected intercourse", {"pregnancy_lactation"}),
+    # a cancer of the lung is no lung disease; drugs named by the germ or the threshold they act on, or the gland
+    # they treat; the liver's encephalopathy
+    ("Recurrent non-small cell lung cancer", {"other_malignancy"}),
+    ("Any agent with documented activity against hepatitis B virus", {"prior_concomitant_therapy"}),
+    ("Drugs known to lower the seizure threshold", {"prior_concomitant_therapy"}),
+    ("Use of anti-diabetic drugs", {"prior_concomitant_therapy"}),
+    ("Hepatic encephalopathy", {"hepatic"}),
+    # the trial's own period, and boilerplate that a list is incomplete
+    ("Unwilling to use contraception during the whole study period", {"pregnancy_lactation"}),
+    ("This list is not intended to contain all considerations relevant to participation in a clinical trial.", {"other"}),
+    # surgery named as why a woman cannot become pregnant is contraception; alone it is prior surgery
+    ("Women who are not sterile by hysterectomy or tubal ligation", {"pregnancy_lactation"}),
+    ("History of hysterectomy", {"prior_concomitant_therapy"}),
     # a high steroid dose written in brackets between the drug and how long it was taken
     ("Steroid therapy (≥ 1 mg/kg/day) for more than 14 days", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
 ]
