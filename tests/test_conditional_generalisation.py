@@ -179,6 +179,8 @@ CONDITIONAL = [
     "Liver cirrhosis, Child-Pugh class B or C",
     "Smokers who do not agree to quit smoking before surgery",
     "Women having unprotected intercourse",
+    # "may have received prior X" allows a treatment
+    "Patients may have received prior sorafenib but not both VEGF inhibitors",
     # ... while a fever's duration still lets shorter ones in
     "Fever above 38.5 C lasting more than 7 days",
     # an allowance is not denied by a nearby negation elsewhere

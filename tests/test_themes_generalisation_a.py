@@ -241,6 +241,28 @@ CASES = [
     # surgery named as why a woman cannot become pregnant is contraception; alone it is prior surgery
     ("Women who are not sterile by hysterectomy or tubal ligation", {"pregnancy_lactation"}),
     ("History of hysterectomy", {"prior_concomitant_therapy"}),
+    # judgement catch-alls written with other verbs; taking part now in a named study
+    ("Another major comorbidity, as determined by the treating provider", {"consent_compliance"}),
+    (
+        "Any condition that, in the opinion of the investigator, would prohibit the subject from undergoing treatment "
+        "under this protocol",
+        {"consent_compliance"},
+    ),
+    ("Currently participating in the XYZ-01 (ABC study)", {"consent_compliance"}),
+    # a substance named in a list of abuse is no medication; hepatitis caused by the immune system is no infection
+    ("Drug, alcohol, anabolic steroid, or other substance abuse in the last year", {"psychiatric_substance"}),
+    (
+        "Immune-related hepatitis during prior checkpoint therapy",
+        {"hepatic", "autoimmune_immunodeficiency", "prior_concomitant_therapy"},
+    ),
+    # bowel and bladder together are the spinal cord's; a leak of the penis's veins is no liver disease
+    ("Neurogenic bowel/bladder dysfunction", {"cns_neurologic"}),
+    ("Known corporal veno-occlusive dysfunction", {"other"}),
+    ("Hepatic veno-occlusive disease", {"hepatic"}),
+    # a treatment named by what it treats, and a hormone taken as a drug (its level is the gland's)
+    ("Specific therapy for malignancies (including Kaposi's sarcoma).", {"prior_concomitant_therapy", "other_malignancy"}),
+    ("Suppressive doses of thyroid hormone", {"prior_concomitant_therapy"}),
+    ("Abnormal thyroid hormone levels", {"metabolic_endocrine"}),
     # a high steroid dose written in brackets between the drug and how long it was taken
     ("Steroid therapy (≥ 1 mg/kg/day) for more than 14 days", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
 ]
