@@ -263,6 +263,23 @@ CASES = [
     ("Specific therapy for malignancies (including Kaposi's sarcoma).", {"prior_concomitant_therapy", "other_malignancy"}),
     ("Suppressive doses of thyroid hormone", {"prior_concomitant_therapy"}),
     ("Abnormal thyroid hormone levels", {"metabolic_endocrine"}),
+    # an investigational drug's trial names the drug; taking part or enrolling as a time point names no other trial
+    (
+        "Participation in an investigational study drug trial within 30 days prior to randomization",
+        {"consent_compliance", "prior_concomitant_therapy"},
+    ),
+    ("Any anticoagulant within 14 days of enrolling in the study", {"prior_concomitant_therapy", "hematologic_coagulation"}),
+    ("Blood pressure will be measured prior to participation in the study; uncontrolled hypertension", {"cardiovascular"}),
+    # a list of judgement verbs; interferon is no "interfere"
+    (
+        "A medical condition that may compromise, interfere, limit or reduce the subject's ability to complete",
+        {"consent_compliance"},
+    ),
+    ("Interferon started within 30 days of initiating study treatment", {"prior_concomitant_therapy"}),
+    # vocabulary: the mouth's lining, antipsychotics, surgery as a history
+    ("Active grade 2 or higher stomatitis", {"gastrointestinal"}),
+    ("Chronic antipsychotic therapy", {"prior_concomitant_therapy"}),
+    ("Surgical history in the cervical region", {"prior_concomitant_therapy"}),
     # a high steroid dose written in brackets between the drug and how long it was taken
     ("Steroid therapy (≥ 1 mg/kg/day) for more than 14 days", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
 ]
