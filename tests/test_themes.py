@@ -355,7 +355,8 @@ GENERALISATION = [
     # a generic word read out of context: a disc's height, the study's own time frame and
     # medication as reference points, a doctor's staff, a department of medicine, a
     # vascular shunt, cholesterol as a drug ending
-    ("Patient has less than 6 mm of disc height.", {"other"}),
+    # (a disc's height is a spine finding: text alone, the studied disc disease's; see test_a_spine_finding_...)
+    ("Patient has less than 6 mm of disc height.", {"disease_characteristics"}),
     (
         "Female patients who are pregnant or wanting to become pregnant during the timeframe of study participation.",
         {"pregnancy_lactation"},
@@ -511,12 +512,33 @@ def test_features_of_a_studied_non_cancer_disease_are_disease_characteristics() 
     ],
 )
 def test_a_finding_in_the_studied_disease_s_body_system_is_a_feature_of_it(text: str, conditions: str) -> None:
-    assert themes_of(text) == {"other"}
+    # text alone, only a spine finding is taken as the studied disease's (test_a_spine_finding_...)
+    assert themes_of(text) == ({"disease_characteristics"} if "Spondylolysis" in text else {"other"})
     assert themes_of(text, study_conditions=conditions) == {"disease_characteristics"}
     # not in a study of another system, nor set apart, nor as a list header
     assert themes_of(text, study_conditions="Essential Hypertension") == {"other"}
     assert themes_of(f"Other conditions: {text.lower()}", study_conditions=conditions) == {"other"}
     assert themes_of(f"{text}, any of the following:", study_conditions=conditions) == {"other"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Foraminal or central disc herniation at the index level",
+        "Suspicion of a full thickness annular tear at the target disc",
+        "Spondylolisthesis at two or more levels",
+    ],
+)
+def test_a_spine_finding_on_its_text_alone_is_the_studied_disease_s(text: str) -> None:
+    # No theme names a spine finding, and registry trials exclude one almost only when they study the spine, so
+    # with no study context it is taken as a feature of the studied disease; the study's context decides otherwise.
+    assert themes_of(text) == {"disease_characteristics"}
+    assert themes_of(text, study_conditions="Essential Hypertension") == {"other"}
+    assert themes_of(text, study_conditions="Lumbar Disc Herniation") == {"disease_characteristics"}
+    # not when set apart from the studied disease, nor as a list header, nor when a theme's own cue explains it
+    assert themes_of(f"Spinal conditions other than {text.lower()}") == {"other"}
+    assert themes_of(f"{text}, any of the following:") == {"other"}
+    assert themes_of(f"{text} requiring prior lumbar fusion") == {"prior_concomitant_therapy"}
 
 
 def conditional_of(text: str, **context: str) -> dict[str, str]:

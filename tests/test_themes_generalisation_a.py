@@ -280,6 +280,12 @@ CASES = [
     ("Active grade 2 or higher stomatitis", {"gastrointestinal"}),
     ("Chronic antipsychotic therapy", {"prior_concomitant_therapy"}),
     ("Surgical history in the cervical region", {"prior_concomitant_therapy"}),
+    # spine and disc findings are the studied disc or spine disease's own when nothing else names them; a fusion is surgery
+    ("Foraminal or central disc herniation at the index level", {"disease_characteristics"}),
+    ("Suspected annular tear at the target disc", {"disease_characteristics"}),
+    ("Grade 2 spondylolisthesis", {"disease_characteristics"}),
+    ("Prior lumbar fusion at any level", {"prior_concomitant_therapy"}),
+    ("Spinal cord compression at the index level", {"cns_neurologic"}),
     # a high steroid dose written in brackets between the drug and how long it was taken
     ("Steroid therapy (≥ 1 mg/kg/day) for more than 14 days", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
 ]

@@ -92,6 +92,9 @@ class Taxonomy:
     # (condition, finding) pattern pairs of `[[context.system]]`: a body system the study's conditions or title
     # name, and the words of a finding in that system.
     body_systems: tuple[tuple[str, str], ...] = ()
+    # The `text_alone` patterns of `[[context.system]]`: findings taken as the studied disease's when a criterion comes
+    # with no study title or conditions at all (registry trials exclude them almost only when they study that system).
+    text_alone_findings: tuple[str, ...] = ()
     condition_stopwords: frozenset[str] = frozenset()
     # (theme, cue pattern, added theme) of `[[also]]`: a cue of `theme` that matches the pattern also gives the added theme.
     also: tuple[tuple[str, str, str], ...] = ()
@@ -222,6 +225,7 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
         set_apart=context.get("set_apart", "^$"),
         not_inherited=frozenset(context.get("not_inherited", ())),
         body_systems=tuple((system["condition"], system["finding"]) for system in context.get("system", ())),
+        text_alone_findings=tuple(system["text_alone"] for system in context.get("system", ()) if system.get("text_alone")),
         condition_stopwords=frozenset(word.lower() for word in context.get("condition_stopwords", ())),
         also=tuple((entry.get("theme", ""), entry.get("cue", ""), entry.get("adds", "")) for entry in raw.get("also", ())),
         qualifiers=tuple(
@@ -722,7 +726,29 @@ def _apply_context(
             [found, described.select(columns[:3], theme=pl.lit("disease_characteristics"), cue=pl.col("shared").list.first())]
         )
         found = pl.concat([found, _system_findings(found, frame, taxonomy, is_header, apart)])
+    if taxonomy.text_alone_findings:
+        found = pl.concat([found, _text_alone_findings(found, frame, taxonomy, is_header)])
     return found.select(columns)
+
+
+def _text_alone_findings(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy, is_header: pl.DataFrame) -> pl.DataFrame:
+    """Criteria with no study title or conditions that nothing else explains and that name a finding of a body
+    system's `text_alone` list (a disc herniation, spondylolisthesis): features of the studied disease, since
+    registry trials exclude these almost only when they study that system. Not a list header, nor a finding set
+    apart ("a spinal condition other than degenerative disc disease"); with the study's context, `_system_findings`
+    decides instead."""
+    columns = ["_row", "criterion_id", "text", "theme", "cue"]
+    apart = _ascii_words(f"(?i)\\b(?:{taxonomy.set_apart})")
+    finding = _ascii_words(f"(?i)\\b((?:{'|'.join(taxonomy.text_alone_findings)}))\\b")
+    return (
+        frame.filter((pl.col("study_conditions") == "") & (pl.col("study_title") == ""))
+        .join(found, on="_row", how="anti")
+        .join(is_header, on="_row", how="anti")
+        .filter(~pl.col("text").str.contains(apart) & ~pl.col("text").str.strip_chars().str.ends_with(":"))
+        .with_columns(cue=pl.col("text").str.extract(finding, 1))
+        .drop_nulls("cue")
+        .select(columns[:3], theme=pl.lit("disease_characteristics"), cue="cue")
+    )
 
 
 def _system_findings(
