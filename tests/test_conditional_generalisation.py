@@ -179,6 +179,9 @@ CONDITIONAL = [
     "Liver cirrhosis, Child-Pugh class B or C",
     "Smokers who do not agree to quit smoking before surgery",
     "Women having unprotected intercourse",
+    # "allowable" and "permissible" allow as "allowed" does
+    "Intrathecal chemotherapy for CNS prophylaxis is allowable.",
+    "Prior radiotherapy is permissible if completed 4 weeks before entry.",
     # "may have received prior X" allows a treatment
     "Patients may have received prior sorafenib but not both VEGF inhibitors",
     # ... while a fever's duration still lets shorter ones in
