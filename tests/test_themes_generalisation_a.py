@@ -286,6 +286,15 @@ CASES = [
     ("Grade 2 spondylolisthesis", {"disease_characteristics"}),
     ("Prior lumbar fusion at any level", {"prior_concomitant_therapy"}),
     ("Spinal cord compression at the index level", {"cns_neurologic"}),
+    # vocabulary: after a transplant written with a hyphen, immunosuppressives, needing transfusions, acid-base
+    # disorders, stones of the urinary tract, being able to bear children
+    ("Invasive mould infection at any time post-HSCT", {"infection", "transplant_gvhd"}),
+    ("Systemic immunosuppressives", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
+    ("Requiring red blood cell transfusions more than twice a month", {"hematologic_coagulation", "prior_concomitant_therapy"}),
+    ("History of metabolic acidosis", {"metabolic_endocrine"}),
+    ("Recurrent kidney stones", {"renal"}),
+    ("Women who are able to have children and do not use contraception", {"pregnancy_lactation"}),
+    ("Continuous (more than 14 days) corticosteroid use", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
     # a high steroid dose written in brackets between the drug and how long it was taken
     ("Steroid therapy (≥ 1 mg/kg/day) for more than 14 days", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
 ]
