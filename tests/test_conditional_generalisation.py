@@ -99,6 +99,8 @@ WHOLE = [
     # a rule to keep during the study lets nobody who breaks it in; a Child-Pugh named without a class is any
     "Unwilling to refrain from grapefruit juice during the study",
     "Known cirrhosis (any Child-Pugh class)",
+    # "small or large bowel" names a place
+    "Previous small or large bowel resection",
 ]
 
 CONDITIONAL = [

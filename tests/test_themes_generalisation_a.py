@@ -295,6 +295,19 @@ CASES = [
     ("Recurrent kidney stones", {"renal"}),
     ("Women who are able to have children and do not use contraception", {"pregnancy_lactation"}),
     ("Continuous (more than 14 days) corticosteroid use", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
+    # intestinal protozoa, absent reflexes; neuromodulation devices and the liver's drug enzymes named as what drugs act on
+    ("Positive stool examination for Giardia lamblia or Entamoeba histolytica", {"infection"}),
+    ("Absence of knee or ankle reflexes", {"cns_neurologic"}),
+    ("Current pharmacotherapy or sacral neuromodulation therapy", {"prior_concomitant_therapy"}),
+    ("Medications known to induce or inhibit hepatic cytochrome P450 enzymes", {"prior_concomitant_therapy"}),
+    ("Metabolic inhibitors such as ritonavir", {"prior_concomitant_therapy"}),
+    # a judgement on fitness, blood products applied as treatment, the trial's own course and enrolment
+    ("Men deemed not healthy enough for sexual activity", {"consent_compliance"}),
+    ("Platelet rich plasma injection in the past 3 months", {"prior_concomitant_therapy"}),
+    ("Hyperimmunization with polio virus", {"prior_concomitant_therapy"}),
+    ("Drugs prohibited in the course of this trial: neuroleptics", {"prior_concomitant_therapy"}),
+    ("Uncontrolled infection; the PI decides whether it is controlled enough to allow enrollment in the study", {"infection"}),
+    ("Degenerative lumbar stenosis", {"disease_characteristics"}),
     # a high steroid dose written in brackets between the drug and how long it was taken
     ("Steroid therapy (≥ 1 mg/kg/day) for more than 14 days", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
 ]
