@@ -308,6 +308,15 @@ CASES = [
     ("Drugs prohibited in the course of this trial: neuroleptics", {"prior_concomitant_therapy"}),
     ("Uncontrolled infection; the PI decides whether it is controlled enough to allow enrollment in the study", {"infection"}),
     ("Degenerative lumbar stenosis", {"disease_characteristics"}),
+    # HCT after autologous or allogeneic is a transplant (alone, a haematocrit); achlorhydria; resistance or intolerance
+    # to an earlier drug is no allergy; sterilisation is contraception; bronchodilators are a drug class
+    ("Prior autologous or allogeneic HCT", {"transplant_gvhd"}),
+    ("Hematocrit (HCT) < 30%", {"hematologic_coagulation"}),
+    ("Achlorhydria", {"gastrointestinal"}),
+    ("Patients who are imatinib-resistant or intolerant", {"other"}),
+    ("Sterilization of the male partner", {"pregnancy_lactation"}),
+    ("Used bronchodilators in the previous year", {"prior_concomitant_therapy"}),
+    ("Severe bronchospasm", {"pulmonary"}),
     # a high steroid dose written in brackets between the drug and how long it was taken
     ("Steroid therapy (≥ 1 mg/kg/day) for more than 14 days", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
 ]
