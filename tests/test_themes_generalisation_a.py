@@ -317,6 +317,18 @@ CASES = [
     ("Sterilization of the male partner", {"pregnancy_lactation"}),
     ("Used bronchodilators in the previous year", {"prior_concomitant_therapy"}),
     ("Severe bronchospasm", {"pulmonary"}),
+    # heart and lungs together; a temperature is a fever only with a number; tuberculosis drugs are therapy too;
+    # chemical dependence; being randomised in this study before; creatine kinase is no kidney test
+    ("Chronic cardiopulmonary disorders", {"cardiovascular", "pulmonary"}),
+    ("Increased temperature of the foot with normal radiographs", {"other"}),
+    ("Temperature of 38.5 C or higher", {"infection"}),
+    ("All standard TB therapies.", {"infection", "prior_concomitant_therapy"}),
+    (
+        "Outpatient treatment at a chemical dependence clinic in the past 90 days",
+        {"prior_concomitant_therapy", "psychiatric_substance"},
+    ),
+    ("Previous randomization to treatment in the present study", {"consent_compliance"}),
+    ("Serum creatinine kinase greater than 3 times the upper limit of normal", {"other"}),
     # a high steroid dose written in brackets between the drug and how long it was taken
     ("Steroid therapy (≥ 1 mg/kg/day) for more than 14 days", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
 ]
