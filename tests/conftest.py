@@ -1,5 +1,14 @@
 from __future__ import annotations
 
+import os
+
+# One polars thread per test process, set before anything imports polars (and passed on to the
+# servers and commands the tests start): pytest-xdist already runs one test process per core, so
+# polars' own threads only add their overhead, most of all on the many small frames of the tests.
+# The ingest's worker processes do the same (eligibility.build.ingest._init_worker); classifying
+# in parts on several threads keeps its own test (test_theme_routing.py).
+os.environ.setdefault("POLARS_MAX_THREADS", "1")
+
 import fcntl
 import pickle
 import shutil
