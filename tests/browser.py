@@ -156,7 +156,11 @@ def wait_for_run(page: Any, before: int, timeout: float = 60_000) -> None:
 
 @contextlib.contextmanager
 def rerun(page: Any) -> Iterator[None]:
-    """Around an action that makes the app run its script (a click, Enter): wait for that run to end."""
+    """Around an action that makes the app run its script (a click, Enter): wait for that run to end.
+
+    The action waits for any run going on first: a run the action asks for while another is going
+    on takes over from it with no pause that the page shows, so its start could not be counted."""
+    wait_idle(page)
     before = runs_started(page)
     yield
     wait_for_run(page, before)
@@ -204,9 +208,9 @@ def select_option(page: Any, box: Any, option: str, attempts: int = 5) -> None:
         wait_idle(page)
         if shown():
             return  # already chosen: choosing it again would start no run
+        before = runs_started(page)  # no run is going on (wait_idle above): the choice's run will be counted
         box.click()
         item = page.get_by_role("option", name=option, exact=True)
-        before = runs_started(page)
         try:
             item.wait_for(timeout=5_000)
             item.click(timeout=5_000)
