@@ -71,7 +71,7 @@ def expected(db: Path) -> dict[str, str]:
 def settled(page: Any, locator: Any) -> None:
     """Wait for ``locator``, then for Streamlit's running indicator to be gone."""
     locator.wait_for(timeout=120_000)
-    wait_idle(page, settle_ms=0)
+    wait_idle(page)
 
 
 CPU_SUFFIX = ": server CPU"

@@ -106,15 +106,71 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def wait_idle(page: Any, settle_ms: int = 300) -> None:
-    """Wait out Streamlit's run: it shows a "running" status widget while the script runs."""
-    page.wait_for_timeout(settle_ms)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+# The app's root element carries the state of Streamlit's script run ("running", "notRunning", ...)
+# and of its connection to the server, as the frontend sees them.
+_IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && app.getAttribute('data-test-connection-state') === 'CONNECTED';
+}"""
+
+# Counts the script runs the page has seen start (window.__streamlitRuns.started), so that a test can
+# wait for the run an action of its own starts (see rerun). Installed in every context new_context
+# makes, before the app's scripts. Each mutation record holds the value before its change, so a state
+# that lasted less than one batch of records is counted too.
+_RUN_COUNTER = """(() => {
+    const runs = { started: 0 };
+    window.__streamlitRuns = runs;
+    let last = null;
+    const seen = (state) => {
+        if (state === 'running' && last !== 'running') runs.started += 1;
+        last = state;
+    };
+    new MutationObserver((records) => {
+        const app = document.querySelector('[data-testid="stApp"]');
+        records.filter((r) => r.type === 'attributes' && r.target === app).slice(1).forEach((r) => seen(r.oldValue));
+        if (app) seen(app.getAttribute('data-test-script-state'));
+    }).observe(document, {
+        subtree: true, childList: true, attributes: true, attributeOldValue: true,
+        attributeFilter: ['data-test-script-state'],
+    });
+})();"""
+
+
+def wait_idle(page: Any) -> None:
+    """Wait until no script run is going on and the page is connected to the server.
+
+    Right after an action, the run it starts may not have begun yet: wait for that run with rerun."""
+    page.wait_for_function(_IDLE, timeout=60_000)
+
+
+def runs_started(page: Any) -> int:
+    """How many script runs the page has seen start (a page from new_context counts them)."""
+    return page.evaluate("() => window.__streamlitRuns.started")
+
+
+def wait_for_run(page: Any, before: int, timeout: float = 60_000) -> None:
+    """Wait until a run has started since runs_started gave ``before``, and no run is going on."""
+    page.wait_for_function(f"(before) => window.__streamlitRuns.started > before && ({_IDLE})()", arg=before, timeout=timeout)
+
+
+@contextlib.contextmanager
+def rerun(page: Any) -> Iterator[None]:
+    """Around an action that makes the app run its script (a click, Enter): wait for that run to end.
+
+    The action waits for any run going on first: a run the action asks for while another is going
+    on takes over from it with no pause that the page shows, so its start could not be counted."""
+    wait_idle(page)
+    before = runs_started(page)
+    yield
+    wait_for_run(page, before)
 
 
 def new_context(browser: Any) -> Any:
-    """A browser context whose pages are 1500 x 2200 and accept downloads."""
-    return browser.new_context(viewport={"width": 1500, "height": 2200}, accept_downloads=True)
+    """A browser context whose pages are 1500 x 2200, accept downloads and count the script runs."""
+    context = browser.new_context(viewport={"width": 1500, "height": 2200}, accept_downloads=True)
+    context.add_init_script(_RUN_COUNTER)
+    return context
 
 
 def open_page(browser, url: str):
@@ -144,8 +200,15 @@ def select_option(page: Any, box: Any, option: str, attempts: int = 5) -> None:
     A click that lands while the page is still redrawing after an earlier choice may not open
     the list, or may land on a list that is replaced under it (another option is then picked):
     each attempt waits out the run, and the box is read back before returning."""
+
+    def shown() -> bool:
+        return option in (box.locator("input").first.input_value() or "") or option in box.inner_text()
+
     for _ in range(attempts):
         wait_idle(page)
+        if shown():
+            return  # already chosen: choosing it again would start no run
+        before = runs_started(page)  # no run is going on (wait_idle above): the choice's run will be counted
         box.click()
         item = page.get_by_role("option", name=option, exact=True)
         try:
@@ -154,9 +217,10 @@ def select_option(page: Any, box: Any, option: str, attempts: int = 5) -> None:
         except PlaywrightError:
             page.keyboard.press("Escape")
             continue
-        wait_idle(page)
-        shown = box.locator("input").first.input_value() or ""
-        if option in shown or option in box.inner_text():
+        # The run the choice starts; a click that chose nothing starts none: the box is read back below.
+        with contextlib.suppress(PlaywrightError):
+            wait_for_run(page, before, timeout=30_000)
+        if shown():
             return
     raise AssertionError(f"the selectbox did not take {option!r} in {attempts} attempts")
 
@@ -184,17 +248,19 @@ def top_bar_point(page: Any) -> tuple[float, float]:
     chart = page.get_by_test_id("stVegaLiteChart").first
     for _ in range(20):
         try:
+            settled(page)  # the run is over and the chart drawn: it is not replaced any more
             chart.scroll_into_view_if_needed(timeout=2_000)
-            page.wait_for_timeout(1000)
+            settled(page)
             box = chart.bounding_box()  # None if the chart was replaced meanwhile: try again
             if box is not None:
                 return box["x"] + box["width"] * 0.45, box["y"] + 11
         except PlaywrightError:
-            page.wait_for_timeout(500)
+            continue
     raise AssertionError("the Exclusion themes chart never settled")
 
 
 def click_top_theme_bar(page: Any) -> None:
-    """Click the top (longest) bar of the Exclusion themes chart and wait for the page to settle."""
-    page.mouse.click(*top_bar_point(page))
-    wait_idle(page)
+    """Click the top (longest) bar of the Exclusion themes chart and wait for the run the click starts."""
+    point = top_bar_point(page)
+    with rerun(page):
+        page.mouse.click(*point)

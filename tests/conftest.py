@@ -1,5 +1,14 @@
 from __future__ import annotations
 
+import os
+
+# One polars thread per test process, set before anything imports polars (and passed on to the
+# servers and commands the tests start): pytest-xdist already runs one test process per core, so
+# polars' own threads only add their overhead, most of all on the many small frames of the tests.
+# The ingest's worker processes do the same (eligibility.build.ingest._init_worker); classifying
+# in parts on several threads keeps its own test (test_theme_routing.py).
+os.environ.setdefault("POLARS_MAX_THREADS", "1")
+
 import fcntl
 import pickle
 import shutil
@@ -141,9 +150,15 @@ def app_runs_like_a_served_app(monkeypatch: pytest.MonkeyPatch) -> None:
     Each new AppTest also scans every installed package's metadata for Streamlit
     components (~0.3 s CPU); a server scans once when it starts, and so does a test
     process here (the installed packages do not change during a test run).
+
+    And each AppTest run compiles app.py and the page again (with Streamlit's "magic"
+    rewrite of the syntax tree), in a script cache of its own; a server compiles a
+    script once and again only when the file changes, and so does a test process here
+    (keyed by the file's path, size and modification time).
     """
     from streamlit.components.v2 import manifest_scanner
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 
     original = PagesManager.__init__
 
@@ -160,6 +175,19 @@ def app_runs_like_a_served_app(monkeypatch: pytest.MonkeyPatch) -> None:
         return list(_SCANNED["manifests"])
 
     monkeypatch.setattr(manifest_scanner, "scan_component_manifests", scan_once)
+    compile_script = ScriptCache.get_bytecode
+
+    def compile_once(self: ScriptCache, script_path: str) -> object:
+        from streamlit import config
+
+        stat = os.stat(script_path)
+        key = (os.path.abspath(script_path), stat.st_size, stat.st_mtime_ns, config.get_option("runner.magicEnabled"))
+        if key not in _COMPILED:
+            _COMPILED[key] = compile_script(self, script_path)
+        return _COMPILED[key]
+
+    monkeypatch.setattr(ScriptCache, "get_bytecode", compile_once)
 
 
 _SCANNED: dict[str, list] = {}  # Streamlit's component scan, once per test process
+_COMPILED: dict[tuple, object] = {}  # app.py's and the pages' bytecode, once per test process and file version

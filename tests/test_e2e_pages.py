@@ -12,6 +12,7 @@ from tests.browser import (
     download,
     metric,
     open_page,
+    rerun,
     select_option,
     settled,
     wait_idle,
@@ -162,8 +163,8 @@ def test_thresholds_bar_click_lists_the_criteria_and_downloads_them(server, brow
     chart = main.get_by_test_id("stVegaLiteChart").filter(has_text="Maximum bilirubin (xULN)").first
     chart.scroll_into_view_if_needed()
     settled(page)
-    chart.locator(f"path[role='graphics-symbol'][aria-label*='value_label: {format_value(value, 'xULN')};']").first.click()
-    wait_idle(page)
+    with rerun(page):
+        chart.locator(f"path[role='graphics-symbol'][aria-label*='value_label: {format_value(value, 'xULN')};']").first.click()
     page.get_by_text(f"{trials(n_trials)} at this strictest value").wait_for(timeout=30_000)
     expected = sql(
         db,

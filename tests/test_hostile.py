@@ -14,13 +14,15 @@ import subprocess
 import sys
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
+from eligibility.build import themes
 from eligibility.build.ingest import ingest
 from eligibility.cli import main
 from eligibility.explore.queries import connect
@@ -436,6 +438,36 @@ def _assert_passwd_nowhere(db: Db) -> None:
     secret = PASSWD.read_text().splitlines()[0]
     for (table,) in sql(db, "select table_name from information_schema.tables where table_catalog = current_database()"):
         assert sql(db, f'select count(*) from "{table}" as t where contains(t::varchar, $secret)', {"secret": secret}) == [(0,)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def classify_each_batch_once() -> Iterator[None]:
+    """The theme classifier runs once per distinct batch of criteria in this module.
+
+    Most cases hold the same good studies (B, C and the study beside), so most of their ingests
+    hand the classifier a batch it has already classified here, which differs only in its
+    criterion ids. A criterion's rows depend on its text and context alone (test_theme_routing.py
+    classifies in parts and gets the rows of classifying at once), so such a batch gets the
+    earlier rows with its own ids. Every distinct batch, hostile text included, is classified.
+    """
+    classify = themes.classify_frame
+    done: dict[tuple, tuple[list[int], pl.DataFrame]] = {}
+
+    def once(items: pl.DataFrame, *args: object, **kwargs: object) -> pl.DataFrame:
+        if args or kwargs:
+            return classify(items, *args, **kwargs)  # type: ignore[arg-type]
+        key = tuple(items.drop("criterion_id").rows())
+        ids = items["criterion_id"].to_list()
+        if key not in done:
+            done[key] = (ids, classify(items))
+        first_ids, rows = done[key]
+        return rows.with_columns(
+            pl.col("criterion_id").replace_strict(dict(zip(first_ids, ids, strict=True)), return_dtype=pl.Int64)
+        )
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(themes, "classify_frame", once)
+        yield
 
 
 def test_the_corpus_has_at_least_40_hostile_inputs_and_every_committed_file_is_a_case() -> None:

@@ -142,18 +142,22 @@ def test_an_api_page_resynchronises_too() -> None:
 
 
 def test_ingest_reports_the_damaged_range_with_file_and_byte_offset(tmp_path: Path) -> None:
-    text, spans = _array(_bulk_studies(), indent=2)
+    # Through the whole ingest, so 60 studies do (the reader's own tests above read 1,200): the
+    # 50 before the damage hold every real study at least once, with their non-ASCII text.
+    n = 60
+    text, spans = _array(_bulk_studies(n), indent=2)
+    assert _bytes(text, spans[50][0]) > spans[50][0], "non-ASCII text before the damage"
     path = tmp_path / "bulk.json"
-    path.write_text(_cut(text, spans[500][0], spans[502][0]), encoding="utf-8")
+    path.write_text(_cut(text, spans[50][0], spans[52][0]), encoding="utf-8")
 
     summary = ingest([path], tmp_path / "t.duckdb", workers=1)
 
-    assert summary.studies_loaded == N_STUDIES - 3
-    assert sql(tmp_path / "t.duckdb", "select count(*) from studies where nct_id in ('NCT90000499', 'NCT90000503')") == [(2,)]
+    assert summary.studies_loaded == n - 3
+    assert sql(tmp_path / "t.duckdb", "select count(*) from studies where nct_id in ('NCT90000049', 'NCT90000053')") == [(2,)]
     rows = sql(tmp_path / "t.duckdb", "select file, record, reason from ingest_issues where kind = 'rejected'")
     assert len(rows) == 1
     file, record, reason = rows[0]
-    assert (file, record) == (str(path), "[500]")
+    assert (file, record) == (str(path), "[50]")
     match = re.search(r"bytes (\d+)-(\d+) could not be read", reason)
     assert match is not None, reason
     # Offsets are bytes of the file (the demo text holds non-ASCII characters), not characters.
