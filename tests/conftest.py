@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from eligibility.build.ingest import IngestSummary, ingest
+from tests import explained
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -46,6 +47,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return SLOW_FILES_FIRST.index(name) if name in SLOW_FILES_FIRST else len(SLOW_FILES_FIRST)
 
     items.sort(key=rank)  # stable: the tests of a file keep their order
+    # The criteria the theme tests name, classified in one batch on first use (tests/explained.py).
+    explained.register(
+        text
+        for item in items
+        if item.path.name.startswith(("test_themes", "test_conditional"))
+        and isinstance(text := getattr(getattr(item, "callspec", None), "params", {}).get("text"), str)
+    )
 
 
 @pytest.fixture(scope="session")

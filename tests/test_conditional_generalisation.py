@@ -11,10 +11,11 @@ from __future__ import annotations
 import pytest
 
 from eligibility.build.themes import explain
+from tests.explained import explained
 
 
 def is_conditional(text: str) -> bool:
-    return any(row.conditional for row in explain(text))
+    return any(row.conditional for row in explained(text))
 
 
 WHOLE = [

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from eligibility.build.themes import explain
+from tests.explained import explained
 
 
 def themes_of(text: str) -> set[str]:
-    return {row.theme for row in explain(text)}
+    return {row.theme for row in explained(text)}
 
 
 CASES = [

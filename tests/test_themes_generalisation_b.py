@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from eligibility.build.themes import explain
+from tests.explained import explained
 
 # The themes these tests pin; the others' own rules are tested in test_themes.py.
 DISEASE_AND_ORGAN = {
@@ -34,7 +34,7 @@ DISEASE_AND_ORGAN = {
 
 
 def themes_of(text: str) -> set[str]:
-    return {row.theme for row in explain(text)} & DISEASE_AND_ORGAN
+    return {row.theme for row in explained(text)} & DISEASE_AND_ORGAN
 
 
 @pytest.mark.parametrize(
