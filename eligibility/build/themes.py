@@ -18,7 +18,7 @@ import importlib.util
 import pickle
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -694,6 +694,7 @@ def _apply_context(
             )
         inherited = pl.concat(parts).join(frame.select("_row", "text"), on="_row")
         found = pl.concat([found, inherited.select(columns[:4], cue=pl.lit(""))])
+    apart = _ascii_words(f"(?i)\\b(?:{taxonomy.set_apart})")
     if ((frame["study_conditions"] != "") | (frame["study_title"] != "")).any():
         shared = _studied_disease(frame, taxonomy).join(is_header, on="_row", how="anti")
         # The studied cancer is not another one, unless the criterion says it is.
@@ -715,7 +716,6 @@ def _apply_context(
             .select("_row")
         )
         treated = found.filter(pl.col("theme") == taxonomy.lexicon_theme).select("_row")
-        apart = _ascii_words(f"(?i)\\b(?:{taxonomy.set_apart})")
         described = (
             shared.join(pl.concat([named, shared.join(found, on="_row", how="anti").select("_row")]), on="_row", how="semi")
             .join(treated, on="_row", how="anti")
@@ -727,24 +727,33 @@ def _apply_context(
         )
         found = pl.concat([found, _system_findings(found, frame, taxonomy, is_header, apart)])
     if taxonomy.text_alone_findings:
-        found = pl.concat([found, _text_alone_findings(found, frame, taxonomy, is_header)])
+        found = pl.concat([found, _text_alone_findings(found, frame, taxonomy, is_header, apart)])
     return found.select(columns)
 
 
-def _text_alone_findings(found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy, is_header: pl.DataFrame) -> pl.DataFrame:
+def _open_findings(found: pl.DataFrame, frame: pl.DataFrame, is_header: pl.DataFrame, apart: str) -> pl.DataFrame:
+    """The criteria a body-system finding may describe: nothing else explains them, and none is a list header
+    ("... the following ocular conditions:") or sets its finding apart from the studied disease."""
+    return (
+        frame.join(found, on="_row", how="anti")
+        .join(is_header, on="_row", how="anti")
+        .filter(~pl.col("text").str.contains(apart) & ~pl.col("text").str.strip_chars().str.ends_with(":"))
+    )
+
+
+def _text_alone_findings(
+    found: pl.DataFrame, frame: pl.DataFrame, taxonomy: Taxonomy, is_header: pl.DataFrame, apart: str
+) -> pl.DataFrame:
     """Criteria with no study title or conditions that nothing else explains and that name a finding of a body
     system's `text_alone` list (a disc herniation, spondylolisthesis): features of the studied disease, since
     registry trials exclude these almost only when they study that system. Not a list header, nor a finding set
     apart ("a spinal condition other than degenerative disc disease"); with the study's context, `_system_findings`
     decides instead."""
     columns = ["_row", "criterion_id", "text", "theme", "cue"]
-    apart = _ascii_words(f"(?i)\\b(?:{taxonomy.set_apart})")
     finding = _ascii_words(f"(?i)\\b((?:{'|'.join(taxonomy.text_alone_findings)}))\\b")
+    no_context = frame.filter((pl.col("study_conditions") == "") & (pl.col("study_title") == ""))
     return (
-        frame.filter((pl.col("study_conditions") == "") & (pl.col("study_title") == ""))
-        .join(found, on="_row", how="anti")
-        .join(is_header, on="_row", how="anti")
-        .filter(~pl.col("text").str.contains(apart) & ~pl.col("text").str.strip_chars().str.ends_with(":"))
+        _open_findings(found, no_context, is_header, apart)
         .with_columns(cue=pl.col("text").str.extract(finding, 1))
         .drop_nulls("cue")
         .select(columns[:3], theme=pl.lit("disease_characteristics"), cue="cue")
@@ -759,13 +768,8 @@ def _system_findings(
     the studied disease. Not when the criterion sets the finding apart from it ("other sexual disorders") or
     is a list header."""
     columns = ["_row", "criterion_id", "text", "theme", "cue"]
-    open_rows = frame.join(found, on="_row", how="anti").join(is_header, on="_row", how="anti")
-    # Not a list header ("... the following ocular conditions:"), nor a finding with "other" causes.
-    open_rows = open_rows.filter(
-        ~pl.col("text").str.contains(apart)
-        & ~pl.col("text").str.contains(r"(?i)\bother\b")
-        & ~pl.col("text").str.strip_chars().str.ends_with(":")
-    )
+    # Nor a finding with "other" causes.
+    open_rows = _open_findings(found, frame, is_header, apart).filter(~pl.col("text").str.contains(r"(?i)\bother\b"))
     study = pl.concat_str([pl.col("study_conditions"), pl.col("study_title")], separator=" ")
     parts = [pl.DataFrame(schema={name: found.schema[name] for name in columns})]
     for condition, finding in taxonomy.body_systems:
@@ -1059,17 +1063,29 @@ class Explained:
     qualifier: str
 
 
-def explain(text: str, *, rules: Taxonomy | None = None, **context: str) -> list[Explained]:
-    """The themes of a single criterion; `context` takes the CONTEXT_COLUMNS by name."""
+def explain_each(texts: Sequence[str], *, rules: Taxonomy | None = None, **context: str) -> list[list[Explained]]:
+    """The themes of each criterion, in order, classified in one call as ingest classifies a batch; `context`
+    takes the CONTEXT_COLUMNS by name and applies to every criterion."""
     unknown = set(context) - set(CONTEXT_COLUMNS)
     if unknown:
         raise ValueError(f"unknown context {', '.join(sorted(unknown))}; expected some of {', '.join(CONTEXT_COLUMNS)}")
     items = pl.DataFrame(
-        {"criterion_id": [0], "text": [text], **{name: [value] for name, value in context.items()}},
+        {
+            "criterion_id": range(len(texts)),
+            "text": list(texts),
+            **{name: [value] * len(texts) for name, value in context.items()},
+        },
         schema={"criterion_id": pl.Int64, "text": pl.Utf8, **dict.fromkeys(context, pl.Utf8)},
     )
-    tagged = classify_frame(items, rules=rules)
-    return [Explained(**row) for row in tagged.drop("criterion_id").iter_rows(named=True)]
+    explained: list[list[Explained]] = [[] for _ in texts]
+    for row in classify_frame(items, rules=rules).iter_rows(named=True):
+        explained[row.pop("criterion_id")].append(Explained(**row))
+    return explained
+
+
+def explain(text: str, *, rules: Taxonomy | None = None, **context: str) -> list[Explained]:
+    """The themes of a single criterion; `context` takes the CONTEXT_COLUMNS by name."""
+    return explain_each([text], rules=rules, **context)[0]
 
 
 def cmd_themes(text: str, **context: str) -> int:
