@@ -7,7 +7,7 @@ import streamlit as st
 
 from eligibility.paths import DEMO_DATA, ROOT
 from eligibility.ui.rebuild import UploadOutcome, add_uploads, remove_uploads, uploaded_files, uploads_path
-from eligibility.ui.render import bordered, download_csv, md
+from eligibility.ui.render import bordered, download_csv, md, show_frame
 from eligibility.ui.sidebar import current_filters
 from eligibility.ui.state import READ_ONLY_ENV, query, read_only
 
@@ -52,7 +52,7 @@ st.caption(
 
 with bordered("Files and formats"):
     files = query("ingest_files")
-    st.dataframe(files, hide_index=True, column_config={"files_or_entries": "Files / zip entries", "records": "Records"})
+    show_frame(files, hide_index=True, column_config={"files_or_entries": "Files / zip entries", "records": "Records"})
 
 with bordered("Rejected records and warnings"):
     every_issue = query("ingest_issues", kind="any", limit=100_000)
@@ -76,7 +76,7 @@ with bordered("Rejected records and warnings"):
         )
     kind = st.segmented_control("Show", ["rejected", "warning", "any"], default="rejected", key="issue_kind")
     issues = every_issue if (kind or "any") == "any" else every_issue.filter(pl.col("kind") == kind)
-    st.dataframe(issues, hide_index=True, height=320)
+    show_frame(issues, hide_index=True, height=320)
     download_csv(issues, what=f"ingest {kind or 'any'} issues", filters=filters, key="dl_issues")
 
 
@@ -87,7 +87,7 @@ def _show_outcome(outcome: UploadOutcome) -> None:
         st.warning(message + " Some files or records were rejected: the reasons are in the table.", icon=":material/warning:")
     else:
         st.success(message, icon=":material/check_circle:")
-    st.dataframe(
+    show_frame(
         outcome.files,
         hide_index=True,
         column_config={

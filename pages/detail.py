@@ -9,7 +9,7 @@ import streamlit as st
 from eligibility.build.records import NCT_ID_FORMAT, NCT_ID_RE
 from eligibility.explore.labels import code_label
 from eligibility.explore.thresholds import age_range, facts_by_criterion
-from eligibility.ui.render import bordered, chips, highlight, md, stop_if_empty
+from eligibility.ui.render import bordered, chips, highlight, md, show_frame, stop_if_empty
 from eligibility.ui.sidebar import current_filters
 from eligibility.ui.state import query, theme_labels
 
@@ -141,4 +141,4 @@ with st.expander("Source records"):
         f"Kept: {md(study['source_file'])} — {md(study['source_record'])} ({study['source_format']}). "
         f"{study['n_source_records']} record(s) for this study were read; the most recently updated one is shown."
     )
-    st.dataframe(query("trial_sources", nct_id=nct_id), hide_index=True)
+    show_frame(query("trial_sources", nct_id=nct_id), hide_index=True)

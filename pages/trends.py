@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from eligibility.explore.trends import RULE_DATE, THIN_YEAR, trend_table
-from eligibility.ui.render import bordered, download_csv, md
+from eligibility.ui.render import bordered, download_csv, md, show_frame
 from eligibility.ui.sidebar import current_filters
 from eligibility.ui.state import query, theme_labels
 
@@ -166,7 +166,7 @@ with bordered("Before and after"):
         )
         zero = alt.Chart(pl.DataFrame({"x": [0.0]})).mark_rule(color="#999").encode(x="x:Q")
         st.altair_chart((zero + whiskers + points).properties(height=alt.Step(22)), width="stretch")
-        st.dataframe(
+        show_frame(
             compared.select(
                 "label", "before_trials", "before_base", "after_trials", "after_base", "difference_pp", "ci_low_pp", "ci_high_pp"
             ),

@@ -11,7 +11,7 @@ import streamlit as st
 
 from eligibility.build.records import STUDY_URL
 from eligibility.explore.labels import labelled
-from eligibility.ui.render import download_csv, md, stop_if_empty
+from eligibility.ui.render import download_csv, md, show_frame, stop_if_empty
 from eligibility.ui.sidebar import current_filters
 from eligibility.ui.state import query, theme_labels
 
@@ -68,7 +68,7 @@ shown = labelled(
     ["sex", "phase", "overall_status", "exclusion_themes"],
     themes=theme_labels(),
 )
-st.dataframe(
+show_frame(
     shown.with_columns(pl.col("exclusion_themes").list.join(", ")),
     hide_index=True,
     column_order=[
