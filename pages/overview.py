@@ -30,7 +30,7 @@ cols[3].metric("Accept under-18s", f"{counts['accepts_children']:,}")
 cols[4].metric("B-ALL trials", f"{counts['b_all_trials']:,}")
 
 # Imported once the numbers are on screen: on a cold start altair takes about half a second to load.
-import altair as alt  # noqa: E402
+from eligibility.ui.charts import alt, show_chart  # noqa: E402
 
 with bordered("Age-eligibility curve"):
     st.caption(
@@ -76,7 +76,7 @@ with bordered("Age-eligibility curve"):
             tooltip=[alt.Tooltip("age_years:Q", title="Age"), alt.Tooltip("trials:Q", title="Trials", format=",")],
         )
     )
-    st.altair_chart(band_layer + band_labels + line, width="stretch")
+    show_chart(band_layer + band_labels + line, width="stretch")
     download_csv(curve, what="age eligibility curve", filters=filters, key="dl_curve")
 
 breakdowns = query("breakdowns", filters)
@@ -107,7 +107,7 @@ for row_start in range(0, len(dimensions), 3):
                 )
             )
             text = bars.mark_text(align="left", dx=3, color="#333").encode(text="bar_label:N")
-            st.altair_chart(bars + text, width="stretch")
+            show_chart(bars + text, width="stretch")
 download_csv(
     with_intervals(
         breakdowns.with_columns(pl.lit(total).alias("matching_trials"), (pl.col("trials") / total).alias("share")),

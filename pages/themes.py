@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import html
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from eligibility.explore.compare import compare_theme_shares, comparison_long
 from eligibility.explore.filters import Filters
 from eligibility.explore.shares import SMALL_BASE, with_intervals
+from eligibility.ui.charts import alt, show_chart
 from eligibility.ui.render import (
     COHORT_COLOURS,
     OKABE_ITO,
@@ -152,7 +152,7 @@ def theme_chart_and_criteria(filters: Filters, labels: dict[str, str], distribut
             .mark_text(align="left", dx=4, color="#333")
             .encode(y=y, x=alt.X("ci_high_pct:Q"), text="bar_label:N")
         )
-        st.altair_chart(
+        show_chart(
             (bars + interval + text).properties(height=alt.Step(22)),
             width="stretch",
             on_select=_on_bar_click,
@@ -284,7 +284,7 @@ with bordered("Cohort comparison"):
         )
         .properties(width=160, height=alt.Step(24))
     )
-    st.altair_chart(alt.hconcat(grouped, diff).resolve_scale(y="shared"), width="stretch")
+    show_chart(alt.hconcat(grouped, diff).resolve_scale(y="shared"), width="stretch")
     download_csv(comparison, what="cohort comparison", filters=cohort_a, key="dl_comparison")
 
 with bordered("Theme co-occurrence"):
@@ -314,5 +314,5 @@ with bordered("Theme co-occurrence"):
         color=alt.condition(f"datum.trials > {int(pairs['trials'].max() or 0) / 2}", alt.value("#fff"), alt.value("#000")),
         tooltip=alt.value(None),
     )
-    st.altair_chart((heat + numbers).properties(height=alt.Step(24)), width="stretch")
+    show_chart((heat + numbers).properties(height=alt.Step(24)), width="stretch")
     download_csv(pairs, what="theme co-occurrence", filters=filters, key="dl_cooccurrence")

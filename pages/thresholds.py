@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import html
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from eligibility.explore import thresholds as th
+from eligibility.ui.charts import alt, show_chart
 from eligibility.ui.render import bordered, download_csv, highlight, md, trial_link
 from eligibility.ui.sidebar import cohort_controls, current_filters
 from eligibility.ui.state import query
@@ -71,7 +71,7 @@ with bordered("How often each measure is stated"):
         .add_params(pick)
     )
     text = chart.mark_text(align="left", dx=3).encode(text=alt.Text("trials:Q", format=","), color=alt.value("#000000"))
-    event = st.altair_chart(
+    event = show_chart(
         (chart + text).properties(height=alt.Step(22)), width="stretch", on_select="rerun", key="th_coverage_chart"
     )
     st.caption("Any bound, unit or section counts. Click a bar to show that measure below (double-click to clear).")
@@ -120,7 +120,7 @@ with bordered("Distribution of the limit"):
             .add_params(pick)
         )
         text = chart.mark_text(align="left", dx=3).encode(text=alt.Text("trials:Q", format=","), color=alt.value("#000000"))
-        event = st.altair_chart((chart + text).properties(height=alt.Step(20)), width="stretch", on_select="rerun", key=chart_key)
+        event = show_chart((chart + text).properties(height=alt.Step(20)), width="stretch", on_select="rerun", key=chart_key)
         picked = _clicked(event, chart_key, "bar") or picked
         if th.unusual_direction(measure, rows["bound"][0]):
             st.caption(
@@ -281,7 +281,7 @@ with bordered(f"Cohort comparison: {label}"):
             ],
         )
         colour = alt.Color("cohort:N", scale=alt.Scale(domain=["A", "B"], range=[ORANGE, BLUE]), legend=None)
-        st.altair_chart(
+        show_chart(
             (
                 grouped.mark_bar().encode(color=colour)
                 + grouped.mark_text(align="left", dx=3, fontSize=10).encode(text="text:N", color=alt.value("#000000"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
 from eligibility.explore.trends import RULE_DATE, THIN_YEAR, trend_table
+from eligibility.ui.charts import alt, show_chart
 from eligibility.ui.render import bordered, download_csv, md, show_frame
 from eligibility.ui.sidebar import current_filters
 from eligibility.ui.state import query, theme_labels
@@ -80,7 +80,7 @@ with bordered("Trials per start year"):
             ],
         )
     )
-    st.altair_chart((bars + rule()).properties(height=220), width="stretch")
+    show_chart((bars + rule()).properties(height=220), width="stretch")
     thin = dated.filter(pl.col("thin"))["start_year"].to_list()
     if thin:
         st.caption(f"Thin years (fewer than {THIN_YEAR} trials; their shares below are unreliable): {', '.join(map(str, thin))}.")
@@ -120,7 +120,7 @@ with bordered("Theme shares by start year"):
             ],
         )
     )
-    st.altair_chart((heat + rule()).properties(height=alt.Step(28)), width="stretch")
+    show_chart((heat + rule()).properties(height=alt.Step(28)), width="stretch")
     download_csv(shares, what="theme shares by start year", filters=filters, key="dl_theme_shares")
 
 with bordered("Before and after"):
@@ -165,7 +165,7 @@ with bordered("Before and after"):
             tooltip=tooltip,
         )
         zero = alt.Chart(pl.DataFrame({"x": [0.0]})).mark_rule(color="#999").encode(x="x:Q")
-        st.altair_chart((zero + whiskers + points).properties(height=alt.Step(22)), width="stretch")
+        show_chart((zero + whiskers + points).properties(height=alt.Step(22)), width="stretch")
         show_frame(
             compared.select(
                 "label", "before_trials", "before_base", "after_trials", "after_base", "difference_pp", "ci_low_pp", "ci_high_pp"
@@ -214,5 +214,5 @@ with bordered("Age access by start year"):
     chart = lines.mark_line(strokeWidth=1.5) + lines.mark_point(filled=True, size=30).encode(
         opacity=alt.condition("datum.thin", alt.value(0.25), alt.value(1.0))
     )
-    st.altair_chart((chart + rule()).properties(height=280), width="stretch")
+    show_chart((chart + rule()).properties(height=280), width="stretch")
     download_csv(access, what="age access by start year", filters=filters, key="dl_age_access")

@@ -8,6 +8,9 @@ import os
 # The ingest's worker processes do the same (eligibility.build.ingest._init_worker); classifying
 # in parts on several threads keeps its own test (test_theme_routing.py).
 os.environ.setdefault("POLARS_MAX_THREADS", "1")
+# Every chart the tests draw is checked against the Vega-Lite schema, in this process and in the
+# servers the browser tests start (the dashboard itself skips the check: eligibility/ui/charts.py).
+os.environ["ELIGIBILITY_VALIDATE_CHARTS"] = "1"
 
 import fcntl
 import pickle
