@@ -54,7 +54,7 @@ def test_the_spec_is_the_one_streamlit_makes_of_the_chart() -> None:
 
 def test_the_tests_check_every_chart_against_the_schema() -> None:
     assert os.environ[VALIDATE_ENV] == "1" and VALIDATE
-    with pytest.raises((alt.utils.schemapi.SchemaValidationError, jsonschema.ValidationError)):
+    with pytest.raises(jsonschema.ValidationError, match="'wide' is not of type 'number'"):
         chart_spec(alt.Chart(pl.DataFrame({"a": [1]})).mark_bar().encode(x="a:Q").properties(width="wide"))
 
 
@@ -67,7 +67,7 @@ def test_the_dashboard_skips_the_check_and_still_draws_a_valid_chart() -> None:
         "from test_charts import _layered_chart\n"
         "spec = chart_spec(_layered_chart())\n"
         "alt.LayerChart.from_dict({k: v for k, v in spec.items() if k != 'datasets'}, validate=True)\n"
-        "print(VALIDATE, alt.utils.schemapi.DEBUG_MODE)\n"
+        "print(VALIDATE)\n"
     )
     done = subprocess.run([sys.executable, "-c", script, str(ROOT)], env=env, capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["False", "False"]
+    assert done.stdout.split() == ["False"]

@@ -5,7 +5,8 @@ and the whole when it is turned into a spec. On a rerun of the Exclusion themes 
 about half of the page's CPU time (0.2 s of 0.37 s on the demo data). The charts here are the
 product's own code, not user input, so the check is done where it can catch a mistake: the test
 suite sets ``ELIGIBILITY_VALIDATE_CHARTS=1`` (tests/conftest.py, inherited by the servers the
-browser tests start), and every chart the tests draw is validated as before.
+browser tests start), and every distinct spec the tests draw is checked whole against the schema
+(once per process: a page that reruns on the same data draws the same spec).
 
 Import ``alt`` from here rather than ``altair`` itself, so the setting is made before a chart is
 built; import this module only where a chart is drawn (altair takes about 0.4 s to import).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import threading
 from typing import Any
@@ -26,8 +28,9 @@ import streamlit as st
 
 VALIDATE_ENV = "ELIGIBILITY_VALIDATE_CHARTS"
 VALIDATE = os.environ.get(VALIDATE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
-if not VALIDATE:
-    alt.utils.schemapi.disable_debug_mode()  # no schema check as each part of a chart is built
+# No schema check as each part of a chart is built; with VALIDATE, the whole spec is checked instead.
+alt.utils.schemapi.disable_debug_mode()
+_CHECKED: set[str] = set()  # the specs (without their data) already checked against the schema
 
 __all__ = ["alt", "chart_spec", "show_chart"]
 
@@ -60,7 +63,10 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     with _LOCK:
         theme = alt.theme.enable("none") if alt.theme.active == "default" else contextlib.nullcontext()
         with theme, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
-            spec = chart.to_dict(validate=VALIDATE)
+            spec = chart.to_dict(validate=False)
+    if VALIDATE and (key := json.dumps(spec, sort_keys=True, default=str)) not in _CHECKED:
+        alt.Root.validate(spec)  # raises jsonschema.ValidationError, naming the part that is wrong
+        _CHECKED.add(key)
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}
     return spec
 
