@@ -17,7 +17,7 @@ from eligibility.build import ingest as ingest_module
 from eligibility.build.ingest import MEMORY_ENV, ingest, memory_limit, publish_staged
 from tests.conftest import INGEST_FIXTURES, sql
 
-TABLES = ("studies", "criteria", "criterion_themes", "filter_options")
+TABLES = ("studies", "criteria", "criterion_themes", "study_theme_counts", "filter_options")
 # At 64 MB the publish sometimes ran out of memory (state DuckDB cannot spill); at 128 MB it never
 # spilled, so nothing would be proven. 96 MB spills every time.
 TINY = "96MB"

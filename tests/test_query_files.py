@@ -119,11 +119,26 @@ def test_criteria_matching_filters_lists_each_criterion_with_its_themes(fixture_
 
 def test_theme_criteria_count_counts_criteria_and_trials(fixture_db) -> None:
     db, _ = fixture_db
+    # The query reads the per-study counts made at ingest; here the criteria are counted one by one.
+    kinds = {"any": "true", "whole": "not conditional", "conditional": "conditional"}
     for theme in ("cns_neurologic", "infection", "pregnancy_lactation"):
-        got = _run(db, "theme_criteria_count", **Filters().params(), theme=theme, exclusion_kind="any").row(0, named=True)
-        rows = sql(db, "select nct_id from criterion_themes where section = 'exclusion' and theme = $theme", {"theme": theme})
-        assert got == {"criteria": len(rows), "trials": len({r[0] for r in rows})}
-        assert got["criteria"] > 0
+        for kind, where in kinds.items():
+            got = _run(db, "theme_criteria_count", **Filters().params(), theme=theme, exclusion_kind=kind).row(0, named=True)
+            rows = sql(
+                db,
+                f"select nct_id from criterion_themes where section = 'exclusion' and theme = $theme and {where}",
+                {"theme": theme},
+            )
+            assert got == {"criteria": len(rows), "trials": len({r[0] for r in rows})}, (theme, kind)
+            assert got["criteria"] > 0 or kind != "any"
+    pediatric = Filters(preset="pediatric-b-all").params()
+    got = _run(db, "theme_criteria_count", **pediatric, theme="infection", exclusion_kind="whole").row(0, named=True)
+    rows = sql(
+        db,
+        "select t.nct_id from criterion_themes as t join studies as s using (nct_id) where t.section = 'exclusion' "
+        "and t.theme = 'infection' and not t.conditional and s.is_b_all and coalesce(s.minimum_age_years, 0) < 18",
+    )
+    assert got == {"criteria": len(rows), "trials": len({r[0] for r in rows})}
 
 
 def test_theme_labels_in_taxonomy_order_with_other_last(fixture_db) -> None:

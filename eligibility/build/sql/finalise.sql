@@ -41,6 +41,22 @@ from stage_themes as t
 join criteria as c using (criterion_id)
 order by c.nct_id, t.criterion_id, t.theme;
 
+-- Per study and exclusion theme: how many of the study's exclusion criteria carry the theme,
+-- and how many of those exclude it wholly. The count behind a theme's bar
+-- (queries/theme_criteria_count.sql) then reads a row per study rather than the
+-- criterion_themes rows (10 million at registry scale); sorted by theme, so that a query for one
+-- theme reads only that theme's part of the table.
+create table study_theme_counts as
+select
+    theme,
+    nct_id,
+    count(*) as criteria,
+    count(*) filter (where not conditional) as whole_criteria
+from criterion_themes
+where section = 'exclusion'
+group by theme, nct_id
+order by theme, nct_id;
+
 -- One row per threshold fact: the eligible bound a criterion puts on a measure
 -- (exclusions turned around), in the measure's unit; see shared/thresholds.md.
 create table criterion_thresholds as
