@@ -152,7 +152,11 @@ def warm_search_text(con: duckdb.DuckDBPyConnection) -> threading.Thread:
     """
 
     def scan() -> None:
-        cursor = con.cursor()
+        _wait_for_idle()
+        try:
+            cursor = con.cursor()
+        except duckdb.Error:
+            return
         try:
             cursor.execute(f"use {CATALOG}")
             (studies,) = cursor.execute("select count(*) from studies").fetchone() or (0,)
