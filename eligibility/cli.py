@@ -14,9 +14,16 @@ from eligibility.paths import database_path
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from eligibility.build.ingest import ingest
+    from eligibility.explore.queries import store_unfiltered_views
 
     try:
-        summary = ingest(args.paths, args.db, progress=not args.quiet and sys.stderr.isatty(), workers=args.workers)
+        summary = ingest(
+            args.paths,
+            args.db,
+            progress=not args.quiet and sys.stderr.isatty(),
+            workers=args.workers,
+            on_publish=store_unfiltered_views,
+        )
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

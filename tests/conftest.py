@@ -22,6 +22,7 @@ import duckdb
 import pytest
 
 from eligibility.build.ingest import IngestSummary, ingest
+from eligibility.explore.queries import store_unfiltered_views
 from tests import explained
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +64,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, IngestSummary]:
     """A database built from the small real fixtures in tests/fixtures/ingest."""
     path = tmp_path_factory.mktemp("fixture-db") / "fixtures.duckdb"
-    summary = ingest([INGEST_FIXTURES], path)
+    summary = ingest([INGEST_FIXTURES], path, on_publish=store_unfiltered_views)
     return path, summary
 
 
@@ -77,7 +78,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[P
     """
     if worker_id == "master":
         path = tmp_path_factory.mktemp("demo-db") / "demo.duckdb"
-        return path, ingest([DEMO], path, keep_staged=_staged(path))
+        return path, ingest([DEMO], path, keep_staged=_staged(path), on_publish=store_unfiltered_views)
     shared = tmp_path_factory.getbasetemp().parent / "demo-db"
     shared.mkdir(exist_ok=True)
     path, saved = shared / "demo.duckdb", shared / "summary.pickle"
@@ -86,7 +87,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[P
         if saved.exists():
             summary = pickle.loads(saved.read_bytes())
         else:
-            summary = ingest([DEMO], path, keep_staged=_staged(path))
+            summary = ingest([DEMO], path, keep_staged=_staged(path), on_publish=store_unfiltered_views)
             saved.write_bytes(pickle.dumps(summary))
     return path, summary
 

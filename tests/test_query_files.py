@@ -14,7 +14,7 @@ import polars as pl
 from eligibility.explore.filters import Filters
 from eligibility.explore.queries import connect, run
 from eligibility.paths import QUERY_DIR
-from tests.conftest import sql
+from tests.conftest import INGEST_FIXTURES, sql
 
 REFERENCE = "NCT06389305"
 PEDIATRIC = Filters(preset="pediatric-b-all")
@@ -191,3 +191,33 @@ def test_ingest_files_issues_and_summary_report_the_last_ingest(fixture_db) -> N
     assert _run(db, "ingest_issues", kind="warning", limit=1).height == min(1, summary.warnings)
     run_row = _run(db, "ingest_summary").row(0, named=True)
     assert (run_row["studies_loaded"], run_row["records_read"]) == (summary.studies_loaded, summary.records_read)
+
+
+def test_the_unfiltered_views_kept_at_ingest_are_what_the_query_files_answer(fixture_db, tmp_path: Path) -> None:
+    from eligibility.build.ingest import ingest
+    from eligibility.explore.queries import UNFILTERED_VIEWS, run_sql
+
+    db, _ = fixture_db
+    stored = {r[0] for r in sql(db, "select query from unfiltered_views")}
+    assert stored == set(UNFILTERED_VIEWS)
+    con = connect(db)
+    try:
+        for name in UNFILTERED_VIEWS:
+            kept = run(con, name, **Filters().params())
+            assert kept.equals(run_sql(con, name, **Filters().params())), name
+            assert kept.height > 0
+        # any filter set runs the query file
+        adults = Filters(age_mode="adult_only").params()
+        assert run(con, "headline_counts", **adults).equals(run_sql(con, "headline_counts", **adults))
+        assert run(con, "headline_counts", **adults)["trials"][0] < run(con, "headline_counts", **Filters().params())["trials"][0]
+    finally:
+        con.close()
+    # A database built without them (an older build) answers from the query files.
+    older = tmp_path / "older.duckdb"
+    ingest([INGEST_FIXTURES], older)
+    assert not sql(older, "select table_name from information_schema.tables where table_name = 'unfiltered_views'")
+    con = connect(older)
+    try:
+        assert run(con, "headline_counts", **Filters().params()).equals(run_sql(con, "headline_counts", **Filters().params()))
+    finally:
+        con.close()

@@ -288,6 +288,7 @@ def ingest(
     on_progress: Callable[[int, str], None] | None = None,
     memory: str | None = None,
     keep_staged: Path | None = None,
+    on_publish: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> IngestSummary:
     """Read every record under ``paths`` into a fresh database at ``db_path`` (atomically replaced).
 
@@ -295,7 +296,10 @@ def ingest(
     the caller must be an importable ``__main__``, as the CLI is). ``memory`` is
     DuckDB's limit (e.g. "96MB"; default ``memory_limit()``): the build spills to
     disk beyond it, whatever the input size. ``keep_staged`` (for tests) is a file to keep
-    a copy of the staged rows in, to publish them again with ``publish_staged``.
+    a copy of the staged rows in, to publish them again with ``publish_staged``. ``on_publish``
+    is called with the connection to the new database once its tables are published, before it
+    replaces ``db_path``: the read side adds what it keeps at ingest there
+    (``eligibility.explore.queries.store_unfiltered_views``), so that the build side never imports it.
     """
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
@@ -338,6 +342,8 @@ def ingest(
             if keep_staged is not None:
                 _copy_tables(con, keep_staged, _PUBLISH_INPUTS)
             _publish(con, staging)
+            if on_publish is not None:
+                on_publish(con)
             summary.studies_loaded = con.execute("select count(*) from studies").fetchall()[0][0]
             summary.duplicates_merged = writer.records - summary.studies_loaded
             summary.criteria = con.execute("select count(*) from criteria").fetchall()[0][0]

@@ -61,6 +61,7 @@ def _ingest_with_status(label: str, inputs: list[Path], *, expected_files: int =
     number of files is known); the block is removed when done."""
     # Imported here, not at the top: the readers and the classifier would add to every cold start.
     from eligibility.build.ingest import ingest
+    from eligibility.explore.queries import store_unfiltered_views
 
     slot = st.empty()
     with slot.status(label, expanded=True):
@@ -72,7 +73,7 @@ def _ingest_with_status(label: str, inputs: list[Path], *, expected_files: int =
                 bar.progress(min(files / expected_files, 1.0))
             line.write(f"{files:,} files read… ({Path(name.split('!')[0]).name})")
 
-        summary = ingest(inputs, database_path(), on_progress=on_progress, **options)
+        summary = ingest(inputs, database_path(), on_progress=on_progress, on_publish=store_unfiltered_views, **options)
     slot.empty()
     return summary
 
