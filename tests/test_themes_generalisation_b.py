@@ -275,3 +275,24 @@ def test_studied_disease_round_two(text: str, expected: set[str]) -> None:
 )
 def test_vocabulary_from_random_demo_reading(text: str, expected: set[str]) -> None:
     assert themes_of(text) == expected
+
+
+def all_themes_of(text: str) -> set[str]:
+    return {row.theme for row in explained(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a revascularisation named as a procedure (acronym, device or full name) is a treatment, not a heart condition
+        ("Previous CABG", {"prior_concomitant_therapy"}),
+        ("Coronary artery bypass grafting in the past year", {"prior_concomitant_therapy"}),
+        ("Drug-eluting stent placed within the last 12 months", {"prior_concomitant_therapy"}),
+        ("Percutaneous coronary intervention planned during the study", {"prior_concomitant_therapy"}),
+        # ... while the heart disease it treated, when named, still is one
+        ("Myocardial infarction treated with PCI within 3 months", {"prior_concomitant_therapy", "cardiovascular"}),
+        ("Coronary artery disease with more than one stent", {"prior_concomitant_therapy", "cardiovascular"}),
+    ],
+)
+def test_cardiac_procedure_is_a_treatment(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
