@@ -296,3 +296,17 @@ def all_themes_of(text: str) -> set[str]:
 )
 def test_cardiac_procedure_is_a_treatment(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a class of glucose-lowering drugs is a medication, not low blood sugar
+        ("Current use of oral hypoglycaemic agents", {"prior_concomitant_therapy"}),
+        ("Hypoglycemics, oral or injected", {"prior_concomitant_therapy"}),
+        # ... while hypoglycaemia itself is metabolic
+        ("Recurrent severe hypoglycaemia", {"metabolic_endocrine"}),
+    ],
+)
+def test_glucose_lowering_drugs_are_medications(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
