@@ -310,3 +310,19 @@ def test_cardiac_procedure_is_a_treatment(text: str, expected: set[str]) -> None
 )
 def test_glucose_lowering_drugs_are_medications(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cancer's need for chemotherapy or radiotherapy says how far it has gone (as an infection's need for
+        # treatment does), it names no treatment received
+        ("Active malignancy requiring systemic chemotherapy", {"other_malignancy"}),
+        ("Second cancer that requires chemotherapy or radiation therapy", {"other_malignancy"}),
+        ("Lymphoma not requiring radiotherapy is allowed", {"other_malignancy"}),
+        # ... while a cancer treated with it names the treatment
+        ("Malignancy treated with chemotherapy in the past year", {"prior_concomitant_therapy", "other_malignancy"}),
+    ],
+)
+def test_cancer_requiring_chemotherapy_is_the_cancer(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
