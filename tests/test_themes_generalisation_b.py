@@ -326,3 +326,18 @@ def test_glucose_lowering_drugs_are_medications(text: str, expected: set[str]) -
 )
 def test_cancer_requiring_chemotherapy_is_the_cancer(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an amount of weight lost or gained is a change in weight (metabolic), not a weight limit (demographic)
+        ("Involuntary loss of more than 5 kg of body weight in the past 6 months", {"metabolic_endocrine"}),
+        ("Weight gain of over 10 pounds during the last year", {"metabolic_endocrine"}),
+        # ... while a limit on body weight, beside it or alone, still is one
+        ("Weight loss of more than 10% of usual weight; body weight above 120 kg", {"metabolic_endocrine", "demographic"}),
+        ("Body weight below 45 kg", {"demographic"}),
+    ],
+)
+def test_weight_change_is_no_weight_limit(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
