@@ -341,3 +341,17 @@ def test_cancer_requiring_chemotherapy_is_the_cancer(text: str, expected: set[st
 )
 def test_weight_change_is_no_weight_limit(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an anti-infective drug named with what it is given for is a medication; the indication excludes no infection
+        ("Valganciclovir for CMV disease within 30 days", {"prior_concomitant_therapy"}),
+        ("Current rifampicin for latent tuberculosis", {"prior_concomitant_therapy"}),
+        # ... while an infection named on its own still is one
+        ("Known HIV infection; zidovudine for any indication", {"prior_concomitant_therapy", "infection"}),
+    ],
+)
+def test_anti_infective_for_its_indication_is_a_medication(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
