@@ -355,3 +355,17 @@ def test_weight_change_is_no_weight_limit(text: str, expected: set[str]) -> None
 )
 def test_anti_infective_for_its_indication_is_a_medication(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the drugs a condition is not controlled on say how severe it is; they exclude no treatment
+        ("Blood pressure above 160/100 despite two antihypertensive medications", {"cardiovascular"}),
+        ("Epilepsy not controlled on two anticonvulsants", {"cns_neurologic"}),
+        # ... while the same drugs named on their own are a medication
+        ("Current use of antihypertensives", {"prior_concomitant_therapy"}),
+    ],
+)
+def test_drugs_a_condition_resists_are_its_severity(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
