@@ -369,3 +369,18 @@ def test_anti_infective_for_its_indication_is_a_medication(text: str, expected: 
 )
 def test_drugs_a_condition_resists_are_its_severity(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a person's need for a treatment names the treatment ...
+        ("Participants who require regular antiepileptic therapy", {"prior_concomitant_therapy"}),
+        ("Subjects needing antibiotic bladder irrigation", {"prior_concomitant_therapy"}),
+        # ... while a condition's need for it, and a person's need for organ support, describe the condition
+        ("Arrhythmia requiring drug treatment", {"cardiovascular"}),
+        ("Patients requiring home oxygen therapy", {"pulmonary"}),
+    ],
+)
+def test_a_persons_need_for_treatment_is_the_treatment(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
