@@ -384,3 +384,15 @@ def test_drugs_a_condition_resists_are_its_severity(text: str, expected: set[str
 )
 def test_a_persons_need_for_treatment_is_the_treatment(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # radiation carried by an antibody, a ligand or iodine, written as one word, is a treatment
+        ("Previous radioimmunotherapy with an anti-CD20 conjugate", {"prior_concomitant_therapy"}),
+        ("Radioiodine within the past year", {"prior_concomitant_therapy"}),
+    ],
+)
+def test_radiation_carried_by_a_molecule_is_a_treatment(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
