@@ -396,3 +396,18 @@ def test_a_persons_need_for_treatment_is_the_treatment(text: str, expected: set[
 )
 def test_radiation_carried_by_a_molecule_is_a_treatment(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a medication named by the condition it treats is a class of medication; the condition is not excluded
+        ("Current use of systemic medications for rheumatoid arthritis", {"prior_concomitant_therapy"}),
+        ("Change in preventive migraine medications within 3 months", {"prior_concomitant_therapy"}),
+        ("Use of any drug for high blood pressure", {"prior_concomitant_therapy"}),
+        # ... while a condition named as the person's, with its treatment, still is
+        ("Heart failure treated with diuretics", {"prior_concomitant_therapy", "cardiovascular"}),
+    ],
+)
+def test_medication_named_by_its_indication_is_a_medication(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
