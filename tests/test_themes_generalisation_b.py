@@ -411,3 +411,18 @@ def test_radiation_carried_by_a_molecule_is_a_treatment(text: str, expected: set
 )
 def test_medication_named_by_its_indication_is_a_medication(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a complication named after HIV is its organ's condition (as "AIDS dementia complex" is), not an infection
+        ("HIV-associated nephropathy", {"renal"}),
+        ("HIV-related peripheral neuropathy requiring treatment", {"cns_neurologic"}),
+        ("HIV neurocognitive disorder", {"cns_neurologic"}),
+        # ... while HIV itself still is one
+        ("Known HIV infection", {"infection"}),
+    ],
+)
+def test_a_complication_named_after_hiv_is_the_organs(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
