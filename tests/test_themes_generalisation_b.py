@@ -426,3 +426,17 @@ def test_medication_named_by_its_indication_is_a_medication(text: str, expected:
 )
 def test_a_complication_named_after_hiv_is_the_organs(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "contra-indication", hyphenated, reads as "contraindication": to a drug it is an intolerance, to a procedure
+        # or a scan it names no treatment received
+        ("Contra-indication to any of the study drugs", {"allergy_hypersensitivity"}),
+        ("Contra-indication to coronary angioplasty", {"other"}),
+        ("Contra-indications to MRI such as a pacemaker", {"other"}),
+    ],
+)
+def test_hyphenated_contraindication(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
