@@ -440,3 +440,16 @@ def test_a_complication_named_after_hiv_is_the_organs(text: str, expected: set[s
 )
 def test_hyphenated_contraindication(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an ulcer named beside a wound or a fracture is a wound that does not heal, not a gut ulcer ...
+        ("Non-healing wound, ulcer or fracture", {"other"}),
+        # ... while a gut site named with it still makes it one
+        ("Active peptic ulcer or unhealed fracture", {"gastrointestinal"}),
+    ],
+)
+def test_ulcer_beside_a_wound_is_no_gut_ulcer(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
