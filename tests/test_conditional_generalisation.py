@@ -102,6 +102,9 @@ WHOLE = [
     "Known cirrhosis (any Child-Pugh class)",
     # "small or large bowel" names a place
     "Previous small or large bowel resection",
+    # the conventional cut-off of a cognitive test defines the impairment (intellectual disability, dementia)
+    "Intellectual disability with a full-scale IQ below 70",
+    "Cognitive impairment defined as an MMSE score < 24",
 ]
 
 CONDITIONAL = [
@@ -191,6 +194,8 @@ CONDITIONAL = [
     "Fever above 38.5 C lasting more than 7 days",
     # an allowance is not denied by a nearby negation elsewhere
     "HIV-positive patients may not participate unless CD4 count is above 350 cells/uL.",
+    # ... while another cut-off of the same test sets a degree
+    "Dementia with an MMSE score below 18",
 ]
 
 

@@ -455,7 +455,8 @@ GENERALISATION = [
     # features of the studied disease: spread of a cancer, Kaposi's sarcoma, the cause of erectile dysfunction
     ("Any distant metastases", {"disease_characteristics"}),
     ("Visceral Kaposi's sarcoma.", {"disease_characteristics"}),
-    ("Kaposi's sarcoma requiring chemotherapy.", {"prior_concomitant_therapy", "disease_characteristics"}),
+    # (its need for chemotherapy says how far it has gone, like an infection's need for antibiotics: no prior therapy)
+    ("Kaposi's sarcoma requiring chemotherapy.", {"disease_characteristics"}),
     ("Psychogenic ED", {"disease_characteristics"}),
     ("IIEF score higher than 25", {"disease_characteristics"}),
     # (an AIDS-defining opportunistic infection is an infection, as the labelled sets have it)

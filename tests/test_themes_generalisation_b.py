@@ -275,3 +275,181 @@ def test_studied_disease_round_two(text: str, expected: set[str]) -> None:
 )
 def test_vocabulary_from_random_demo_reading(text: str, expected: set[str]) -> None:
     assert themes_of(text) == expected
+
+
+def all_themes_of(text: str) -> set[str]:
+    return {row.theme for row in explained(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a revascularisation named as a procedure (acronym, device or full name) is a treatment, not a heart condition
+        ("Previous CABG", {"prior_concomitant_therapy"}),
+        ("Coronary artery bypass grafting in the past year", {"prior_concomitant_therapy"}),
+        ("Drug-eluting stent placed within the last 12 months", {"prior_concomitant_therapy"}),
+        ("Percutaneous coronary intervention planned during the study", {"prior_concomitant_therapy"}),
+        # ... while the heart disease it treated, when named, still is one
+        ("Myocardial infarction treated with PCI within 3 months", {"prior_concomitant_therapy", "cardiovascular"}),
+        ("Coronary artery disease with more than one stent", {"prior_concomitant_therapy", "cardiovascular"}),
+    ],
+)
+def test_cardiac_procedure_is_a_treatment(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a class of glucose-lowering drugs is a medication, not low blood sugar
+        ("Current use of oral hypoglycaemic agents", {"prior_concomitant_therapy"}),
+        ("Hypoglycemics, oral or injected", {"prior_concomitant_therapy"}),
+        # ... while hypoglycaemia itself is metabolic
+        ("Recurrent severe hypoglycaemia", {"metabolic_endocrine"}),
+    ],
+)
+def test_glucose_lowering_drugs_are_medications(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cancer's need for chemotherapy or radiotherapy says how far it has gone (as an infection's need for
+        # treatment does), it names no treatment received
+        ("Active malignancy requiring systemic chemotherapy", {"other_malignancy"}),
+        ("Second cancer that requires chemotherapy or radiation therapy", {"other_malignancy"}),
+        ("Lymphoma not requiring radiotherapy is allowed", {"other_malignancy"}),
+        # ... while a cancer treated with it names the treatment
+        ("Malignancy treated with chemotherapy in the past year", {"prior_concomitant_therapy", "other_malignancy"}),
+    ],
+)
+def test_cancer_requiring_chemotherapy_is_the_cancer(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an amount of weight lost or gained is a change in weight (metabolic), not a weight limit (demographic)
+        ("Involuntary loss of more than 5 kg of body weight in the past 6 months", {"metabolic_endocrine"}),
+        ("Weight gain of over 10 pounds during the last year", {"metabolic_endocrine"}),
+        # ... while a limit on body weight, beside it or alone, still is one
+        ("Weight loss of more than 10% of usual weight; body weight above 120 kg", {"metabolic_endocrine", "demographic"}),
+        ("Body weight below 45 kg", {"demographic"}),
+    ],
+)
+def test_weight_change_is_no_weight_limit(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an anti-infective drug named with what it is given for is a medication; the indication excludes no infection
+        ("Valganciclovir for CMV disease within 30 days", {"prior_concomitant_therapy"}),
+        ("Current rifampicin for latent tuberculosis", {"prior_concomitant_therapy"}),
+        # ... while an infection named on its own still is one
+        ("Known HIV infection; zidovudine for any indication", {"prior_concomitant_therapy", "infection"}),
+    ],
+)
+def test_anti_infective_for_its_indication_is_a_medication(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the drugs a condition is not controlled on say how severe it is; they exclude no treatment
+        ("Blood pressure above 160/100 despite two antihypertensive medications", {"cardiovascular"}),
+        ("Epilepsy not controlled on two anticonvulsants", {"cns_neurologic"}),
+        # ... while the same drugs named on their own are a medication
+        ("Current use of antihypertensives", {"prior_concomitant_therapy"}),
+    ],
+)
+def test_drugs_a_condition_resists_are_its_severity(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a person's need for a treatment names the treatment ...
+        ("Participants who require regular antiepileptic therapy", {"prior_concomitant_therapy"}),
+        ("Subjects needing antibiotic bladder irrigation", {"prior_concomitant_therapy"}),
+        # ... while a condition's need for it, and a person's need for organ support, describe the condition
+        ("Arrhythmia requiring drug treatment", {"cardiovascular"}),
+        ("Patients requiring home oxygen therapy", {"pulmonary"}),
+    ],
+)
+def test_a_persons_need_for_treatment_is_the_treatment(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # radiation carried by an antibody, a ligand or iodine, written as one word, is a treatment
+        ("Previous radioimmunotherapy with an anti-CD20 conjugate", {"prior_concomitant_therapy"}),
+        ("Radioiodine within the past year", {"prior_concomitant_therapy"}),
+    ],
+)
+def test_radiation_carried_by_a_molecule_is_a_treatment(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a medication named by the condition it treats is a class of medication; the condition is not excluded
+        ("Current use of systemic medications for rheumatoid arthritis", {"prior_concomitant_therapy"}),
+        ("Change in preventive migraine medications within 3 months", {"prior_concomitant_therapy"}),
+        ("Use of any drug for high blood pressure", {"prior_concomitant_therapy"}),
+        # ... while a condition named as the person's, with its treatment, still is
+        ("Heart failure treated with diuretics", {"prior_concomitant_therapy", "cardiovascular"}),
+    ],
+)
+def test_medication_named_by_its_indication_is_a_medication(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a complication named after HIV is its organ's condition (as "AIDS dementia complex" is), not an infection
+        ("HIV-associated nephropathy", {"renal"}),
+        ("HIV-related peripheral neuropathy requiring treatment", {"cns_neurologic"}),
+        ("HIV neurocognitive disorder", {"cns_neurologic"}),
+        # ... while HIV itself still is one
+        ("Known HIV infection", {"infection"}),
+    ],
+)
+def test_a_complication_named_after_hiv_is_the_organs(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "contra-indication", hyphenated, reads as "contraindication": to a drug it is an intolerance, to a procedure
+        # or a scan it names no treatment received
+        ("Contra-indication to any of the study drugs", {"allergy_hypersensitivity"}),
+        ("Contra-indication to coronary angioplasty", {"other"}),
+        ("Contra-indications to MRI such as a pacemaker", {"other"}),
+    ],
+)
+def test_hyphenated_contraindication(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an ulcer named beside a wound or a fracture is a wound that does not heal, not a gut ulcer ...
+        ("Non-healing wound, ulcer or fracture", {"other"}),
+        # ... while a gut site named with it still makes it one
+        ("Active peptic ulcer or unhealed fracture", {"gastrointestinal"}),
+    ],
+)
+def test_ulcer_beside_a_wound_is_no_gut_ulcer(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
