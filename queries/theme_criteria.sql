@@ -37,4 +37,7 @@ select
 from chosen as c
 join criteria as cr on cr.criterion_id = c.criterion_id
 join studies as s on s.nct_id = c.nct_id
+-- the chosen trials' range of NCT IDs, written out so that DuckDB reads only the part of studies
+-- (stored in NCT ID order) that holds them, not its 550,000 titles (about 140 ms at that size)
+where s.nct_id between (select min(nct_id) from chosen) and (select max(nct_id) from chosen)
 order by c.nct_id, cr.ordinal
