@@ -59,10 +59,12 @@ def test_theme_criteria_lists_the_first_criteria_in_document_order(demo_db) -> N
         con.close()
     expected = sql(
         db,
-        "select c.nct_id, c.ordinal, c.text from criterion_themes t join criteria c using (criterion_id) join studies s on s.nct_id = c.nct_id "
+        "select c.nct_id, c.ordinal, c.text, s.title, s.url from criterion_themes t join criteria c using (criterion_id) "
+        "join studies s on s.nct_id = c.nct_id "
         "where t.theme = 'infection' and t.section = 'exclusion' and s.is_b_all order by c.nct_id, c.ordinal limit 50",
     )
-    assert [(r["nct_id"], r["ordinal"], r["text"]) for r in rows.iter_rows(named=True)] == expected
+    assert [(r["nct_id"], r["ordinal"], r["text"], r["title"], r["url"]) for r in rows.iter_rows(named=True)] == expected
+    assert len({r[0] for r in expected}) > 5  # the rows span several trials, each with its own title
     assert all(r["cue"].lower() in r["text"].lower() for r in rows.iter_rows(named=True))
     assert (
         count["criteria"]
