@@ -38,7 +38,16 @@ from proc_tree import tree_stats  # noqa: E402
 
 from eligibility.explore.filters import Filters  # noqa: E402
 from eligibility.explore.queries import connect, run  # noqa: E402
-from tests.browser import DRAWN_CHART, chromium, free_port, start_server, top_bar_point, wait_healthy, wait_idle  # noqa: E402
+from tests.browser import (  # noqa: E402
+    DRAWN_CHART,
+    chromium,
+    free_port,
+    new_context,
+    start_server,
+    top_bar_point,
+    wait_healthy,
+    wait_idle,
+)
 
 SEARCH = "brain metast"
 INTERACTIONS = {
@@ -84,9 +93,10 @@ def server_cpu_seconds(pid: int) -> float:
 
 
 @contextlib.contextmanager
-def server(db: Path) -> Any:
-    """A fresh `streamlit run` on ``db``: yields its URL and process id, and stops it after."""
-    port = free_port()
+def server(db: Path, port: int | None = None) -> Any:
+    """A fresh `streamlit run` on ``db`` (on ``port``, or a free one): yields its URL and process id,
+    and stops it after."""
+    port = port or free_port()
     proc = start_server(db, port)
     url = f"http://127.0.0.1:{port}"
     wait_healthy(proc, url)
@@ -97,16 +107,29 @@ def server(db: Path) -> Any:
         proc.wait(timeout=20)
 
 
-def one_server(db: Path, texts: dict[str, str]) -> dict[str, float]:
-    """Each interaction once, on a fresh server (seconds of wait, and of the server's CPU)."""
+@contextlib.contextmanager
+def fresh_browser() -> Any:
+    """A new headless Chromium with an empty cache: Streamlit's JavaScript is fetched and compiled anew."""
+    with chromium() as browser:
+        yield browser
+
+
+def one_server(
+    db: Path, texts: dict[str, str], browser_factory: Any = fresh_browser, think: float = 0.0, port: int | None = None
+) -> dict[str, float]:
+    """Each interaction once, on a fresh server (seconds of wait, and of the server's CPU).
+
+    ``think`` seconds pass before each timed interaction, as a person reads the page before the next
+    click (0: the next click comes as soon as the page has settled)."""
     out: dict[str, float] = {}
-    with server(db) as (url, pid), chromium() as browser:
+    with server(db, port) as (url, pid), browser_factory() as browser:
         cpu_at = {"start": server_cpu_seconds(pid)}
 
         def cpu_since(name: str, mark: str = "start") -> None:
             out[name + CPU_SUFFIX] = server_cpu_seconds(pid) - cpu_at[mark]
 
-        page = browser.new_page(viewport={"width": 1500, "height": 1200})
+        page = browser.new_page()
+        page.set_viewport_size({"width": 1500, "height": 1200})
         started = time.perf_counter()
         page.goto(url)
         page.get_by_test_id("stMetricValue").first.wait_for(timeout=120_000)
@@ -121,6 +144,7 @@ def one_server(db: Path, texts: dict[str, str]) -> dict[str, float]:
         out["first Overview render, to charts settled"] = time.perf_counter() - started
         cpu_since("first Overview render, to charts settled")
 
+        time.sleep(think)
         cpu_at["start"] = server_cpu_seconds(pid)
         started = time.perf_counter()
         page.get_by_test_id("stSidebarNav").get_by_text("Trials").click()
@@ -132,6 +156,7 @@ def one_server(db: Path, texts: dict[str, str]) -> dict[str, float]:
         page.get_by_text("Share of trials excluding on each theme").wait_for(timeout=120_000)
         wait_idle(page)
         point = top_bar_point(page)
+        time.sleep(think)
         cpu_at["start"] = server_cpu_seconds(pid)
         started = time.perf_counter()
         page.mouse.click(*point)
@@ -144,19 +169,39 @@ def one_server(db: Path, texts: dict[str, str]) -> dict[str, float]:
         wait_idle(page)
         box = page.get_by_test_id("stSidebar").get_by_label("Criteria contain (literal text)")
         box.fill(SEARCH)
+        time.sleep(think)
         cpu_at["start"] = server_cpu_seconds(pid)
         started = time.perf_counter()
         box.press("Enter")
         settled(page, page.get_by_test_id("stMetricValue").first.filter(has_text=texts["search_trials"]))
         out["criteria search of one phrase, to the page settled"] = time.perf_counter() - started
         cpu_since("criteria search of one phrase, to the page settled")
+        page.close()
     return out
 
 
-def measure(db: Path, servers: int = 3) -> dict[str, list[float]]:
-    """Each interaction's seconds, one per fresh server."""
+def measure(db: Path, servers: int = 3, *, think: float = 0.0, cached_browser: bool = False) -> dict[str, list[float]]:
+    """Each interaction's seconds, one per fresh server.
+
+    With ``cached_browser``, every server is visited by one Chromium whose HTTP cache already holds
+    Streamlit's JavaScript (an untimed visit to one more fresh server fills it first), as a returning
+    user's browser has it: the servers take turns on one port, since the cache is kept per address.
+    Otherwise each server gets a new browser with an empty cache."""
     texts = expected(db)
-    runs = [one_server(db, texts) for _ in range(servers)]
+    if not cached_browser:
+        runs = [one_server(db, texts, think=think) for _ in range(servers)]
+    else:
+        with chromium() as browser:
+            context = new_context(browser)
+
+            @contextlib.contextmanager
+            def same_context() -> Any:
+                yield context
+
+            port = free_port()
+            one_server(db, texts, same_context, think=0.0, port=port)  # fills the cache; not counted
+            runs = [one_server(db, texts, same_context, think=think, port=port) for _ in range(servers)]
+            context.close()
     return {name: [r[name] for r in runs] for name in runs[0]}
 
 
@@ -174,8 +219,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--servers", type=int, default=3)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds to wait before each timed interaction, as a person reading the page"
+    )
+    parser.add_argument(
+        "--cached-browser",
+        action="store_true",
+        help="one browser for every server, with Streamlit's JavaScript already in its cache (a returning user)",
+    )
     args = parser.parse_args()
-    report(measure(args.db, args.servers))
+    print(f"think time {args.think:g} s; browser cache: {'warm' if args.cached_browser else 'empty (new browser per server)'}")
+    report(measure(args.db, args.servers, think=args.think, cached_browser=args.cached_browser))
 
 
 if __name__ == "__main__":

@@ -37,9 +37,11 @@ def test_criteria_search_is_literal(demo_db, demo_con, criteria_texts: list[tupl
     assert sql(demo_db[0], "select count(*) from studies")[0][0] > 7000  # nothing was dropped from the file
 
 
-def test_the_background_read_of_the_search_text_waits_for_a_page_being_drawn(fixture_db) -> None:
+def test_the_background_read_of_the_search_text_waits_for_a_page_being_drawn(fixture_db, monkeypatch) -> None:
+    from eligibility.explore import queries
     from eligibility.explore.queries import foreground, warm_search_text
 
+    monkeypatch.setattr(queries, "IDLE_SECONDS", 0.2)  # how long after a page the warm-up starts
     con = connect(fixture_db[0])
     try:
         with foreground():  # a page is being drawn: the warm-up must not read a single part

@@ -106,8 +106,9 @@ def _cache_search(cursor: duckdb.DuckDBPyConnection, search: str) -> None:
 
 
 # Foreground work (a page being drawn) and the background warm-up below: the warm-up reads in small
-# parts, each only once no page has been drawn for IDLE_SECONDS.
-IDLE_SECONDS = 0.5
+# parts, each only once no page has been drawn for IDLE_SECONDS (a person reading the page; a
+# quicker next click, as in a scripted benchmark, finds the warm-up not yet started).
+IDLE_SECONDS = 2.0
 WARM_ROWS = 16_384  # studies per part: about 40 ms of CPU at registry scale
 _foreground = threading.Condition()
 _drawing = 0
