@@ -226,11 +226,9 @@ def store_unfiltered_views(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany(f"insert into {UNFILTERED_TABLE} values (?, ?)", rows)
 
 
-def _stored_view(cursor: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame | None:
-    """The answer kept at ingest when ``name`` is asked with no filter set; None otherwise, or for a
-    database built before the table existed."""
-    if name not in UNFILTERED_VIEWS or params != _unfiltered_params(name):
-        return None
+def _stored_view(cursor: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame | None:
+    """The answer to ``name`` with no filter set, kept at ingest; None for a database built before the
+    table existed."""
     try:
         found = cursor.execute(f"select result from {UNFILTERED_TABLE} where query = $q", {"q": name}).fetchall()
     except duckdb.CatalogException:
@@ -247,17 +245,16 @@ def run(
     missing = wanted - params.keys()
     if missing:
         raise TypeError(f"query {name} needs parameters {sorted(missing)}")
-    asked = {k: v for k, v in params.items() if k in wanted}
-    cursor = con.cursor()
-    cursor.execute(f"use {CATALOG}")
-    try:
-        if sort is None and (stored := _stored_view(cursor, name, asked)) is not None:
+    if sort is None and name in UNFILTERED_VIEWS and {k: params[k] for k in wanted} == _unfiltered_params(name):
+        cursor = con.cursor()
+        try:
+            cursor.execute(f"use {CATALOG}")
+            stored = _stored_view(cursor, name)
+        finally:
+            cursor.close()
+        if stored is not None:
             return stored
-        if params.get("search") and "search" in wanted:
-            _cache_search(cursor, params["search"])
-        return cursor.sql(sorted_sql(name, sort, descending=descending), params=asked).pl()
-    finally:
-        cursor.close()
+    return run_sql(con, name, sort=sort, descending=descending, **params)
 
 
 def run_sql(
