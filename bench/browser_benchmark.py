@@ -107,20 +107,14 @@ def server(db: Path, port: int | None = None) -> Any:
         proc.wait(timeout=20)
 
 
-@contextlib.contextmanager
-def fresh_browser() -> Any:
-    """A new headless Chromium with an empty cache: Streamlit's JavaScript is fetched and compiled anew."""
-    with chromium() as browser:
-        yield browser
-
-
 def one_server(
-    db: Path, texts: dict[str, str], browser_factory: Any = fresh_browser, think: float = 0.0, port: int | None = None
+    db: Path, texts: dict[str, str], browser_factory: Any = chromium, think: float = 0.0, port: int | None = None
 ) -> dict[str, float]:
     """Each interaction once, on a fresh server (seconds of wait, and of the server's CPU).
 
     ``think`` seconds pass before each timed interaction, as a person reads the page before the next
-    click (0: the next click comes as soon as the page has settled)."""
+    click (0: the next click comes as soon as the page has settled). ``browser_factory`` gives the
+    browser: by default a new Chromium with an empty cache, which fetches Streamlit's JavaScript anew."""
     out: dict[str, float] = {}
     with server(db, port) as (url, pid), browser_factory() as browser:
         cpu_at = {"start": server_cpu_seconds(pid)}

@@ -200,7 +200,9 @@ UNFILTERED_VIEWS = ("headline_counts", "age_eligibility_curve", "breakdowns", "t
 UNFILTERED_TABLE = "unfiltered_views"
 
 
+@functools.cache
 def _unfiltered_params(name: str) -> dict[str, Any]:
+    """The parameters ``name`` takes with no filter set (made once per query; never changed by callers)."""
     from eligibility.explore.filters import Filters
 
     wanted = parameters(name)
