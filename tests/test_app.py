@@ -384,6 +384,9 @@ def test_trials_are_paged_and_sorted_on_the_server(demo_db, monkeypatch: pytest.
     shown = at.dataframe[0].value
     assert shown["nct_id"].to_list() == expected
     assert at.markdown[0].value.startswith(f"**{count(db, 'true'):,} trials**")
+    # A trial with no maximum age shows an empty cell (the column's help says so), not "None".
+    assert shown["maximum_age_years"].isna().any()
+    assert at.dataframe[0].proto.HasField("placeholder") and at.dataframe[0].proto.placeholder == ""
 
 
 def test_a_later_page_survives_narrower_filters(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:

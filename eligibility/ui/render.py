@@ -113,7 +113,11 @@ def show_frame(frame: pl.DataFrame, **kwargs: Any) -> None:
     through pandas, whose first import in a server process costs about 0.4 s of CPU (measured on
     the Trials page's first draw). Every frame shown here is small (the Trials page is paged on
     the server), so nothing is gained from Streamlit's lazy chunked delivery.
+
+    A missing value shows as an empty cell, as in the CSV download and a spreadsheet (Streamlit's
+    default writes "None", which reads as a value: a trial with no maximum age is not "None" years).
     """
+    kwargs.setdefault("placeholder", "")
     st.dataframe(frame.to_arrow(), lazy=False, **kwargs)
 
 
