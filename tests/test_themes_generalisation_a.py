@@ -331,6 +331,34 @@ CASES = [
     ("Serum creatinine kinase greater than 3 times the upper limit of normal", {"other"}),
     # a high steroid dose written in brackets between the drug and how long it was taken
     ("Steroid therapy (≥ 1 mg/kg/day) for more than 14 days", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
+    # a treatment named only where the criterion lets people in is no treatment excluded ...
+    ("Known epilepsy unless seizure-free for a year on stable anticonvulsant medication", {"cns_neurologic"}),
+    ("Active hepatitis C. Patients who completed antiviral treatment with cure are eligible.", {"infection"}),
+    ("Significant anemia (patients on iron supplements are allowed)", {"hematologic_coagulation"}),
+    # ... while a criterion that is only about a treatment stays one
+    ("Prior chemotherapy is allowed if completed 4 weeks before enrolment", {"prior_concomitant_therapy"}),
+    ("Radiotherapy within 2 weeks, unless palliative", {"prior_concomitant_therapy"}),
+    # a treatment that is contraindicated, a condition treated with drugs, a condition's need for drugs, dependence on
+    # transfusions: the condition's theme (or none), not a treatment history
+    ("Any contraindication of corticosteroid therapy", {"other"}),
+    ("Participants for whom metformin is contraindicated", {"other"}),
+    ("Drug-treated hypertension", {"cardiovascular"}),
+    ("Bipolar disorder in need of pharmacotherapy", {"psychiatric_substance"}),
+    ("Red cell transfusion dependent anaemia", {"hematologic_coagulation"}),
+    ("Prior pharmacotherapy for obesity within 3 months", {"prior_concomitant_therapy", "metabolic_endocrine"}),
+    # a vaccine's disease is the vaccine, not an infection
+    ("Received a rotavirus or cholera vaccine in the past 30 days", {"prior_concomitant_therapy"}),
+    # participation: an ability the study needs, a test the person cannot finish, a drug or substance the person cannot
+    # stop (that drug's theme), and who the study lets in
+    ("Ability to comprehend the study instructions", {"consent_compliance"}),
+    ("Failed to complete the baseline questionnaires", {"consent_compliance"}),
+    ("Unwilling to stop herbal supplements during the trial", {"prior_concomitant_therapy"}),
+    ("Adults with mild asthma will be permitted to enrol in the study", {"pulmonary"}),
+    # a bare "minor" is a person's age; a section title is no criterion
+    ("Minor.", {"demographic"}),
+    ("Minor surgery within 2 weeks", {"prior_concomitant_therapy"}),
+    ("Cardiac Criteria", {"other"}),
+    ("Haematology requirements:", {"other"}),
 ]
 
 
