@@ -19,6 +19,9 @@ def is_conditional(text: str) -> bool:
 
 
 WHOLE = [
+    # a prohibition written as an allowance lets no one in
+    "No other anticancer therapy is permitted during the study",
+    "No concurrent radiotherapy allowed",
     # one dose or more is any dose; eligibility for another protocol is where a patient goes instead
     "One or more doses of ganciclovir",
     "Has a matched donor and is eligible for a higher priority transplant protocol",
@@ -108,6 +111,8 @@ WHOLE = [
 ]
 
 CONDITIONAL = [
+    # ... unless it names an exception
+    "No prior chemotherapy is allowed except hormonal therapy",
     # a trimester and a steroid dose let the rest in; a header's window qualifies the list under it
     "Pregnant women in the first trimester",
     "Daily high-dose inhaled corticosteroids",

@@ -351,6 +351,7 @@ CASES = [
     # participation: an ability the study needs, a test the person cannot finish, a drug or substance the person cannot
     # stop (that drug's theme), and who the study lets in
     ("Ability to comprehend the study instructions", {"consent_compliance"}),
+    ("Inability to comprehend the purpose of the trial", {"consent_compliance"}),
     ("Failed to complete the baseline questionnaires", {"consent_compliance"}),
     ("Unwilling to stop herbal supplements during the trial", {"prior_concomitant_therapy"}),
     ("Adults with mild asthma will be permitted to enrol in the study", {"pulmonary"}),
