@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -924,3 +926,19 @@ def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None
     assert not texts("themes_holdout8.jsonl") & (
         earlier | later | texts("themes_holdout6.jsonl") | texts("themes_holdout7.jsonl") | tuned
     )
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    # `python -m eligibility evaluate-themes FILE | head -3`: the pipe closes before the table is written.
+    gold = Path(__file__).parent / "data" / "themes_holdout.jsonl"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "eligibility", "evaluate-themes", str(gold)],
+        cwd=Path(__file__).parent.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # long before the child has classified anything and printed
+    errors = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 1
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors
