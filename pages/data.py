@@ -52,7 +52,16 @@ st.caption(
 
 with bordered("Files and formats"):
     files = query("ingest_files")
-    show_frame(files, hide_index=True, column_config={"files_or_entries": "Files / zip entries", "records": "Records"})
+    show_frame(
+        files,
+        hide_index=True,
+        column_config={
+            "file": "File",
+            "format": "Format",
+            "files_or_entries": st.column_config.NumberColumn("Files / zip entries", format="localized"),
+            "records": st.column_config.NumberColumn("Records", format="localized"),
+        },
+    )
 
 with bordered("Rejected records and warnings"):
     every_issue = query("ingest_issues", kind="any", limit=100_000)
@@ -76,7 +85,12 @@ with bordered("Rejected records and warnings"):
         )
     kind = st.segmented_control("Show", ["rejected", "warning", "any"], default="rejected", key="issue_kind")
     issues = every_issue if (kind or "any") == "any" else every_issue.filter(pl.col("kind") == kind)
-    show_frame(issues, hide_index=True, height=320)
+    show_frame(
+        issues,
+        hide_index=True,
+        height=320,
+        column_config={"kind": "Kind", "file": "File", "record": "Record", "nct_id": "NCT ID", "reason": "Reason"},
+    )
     download_csv(issues, what=f"ingest {kind or 'any'} issues", filters=filters, key="dl_issues")
 
 

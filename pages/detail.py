@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from eligibility.build.records import NCT_ID_FORMAT, NCT_ID_RE
-from eligibility.explore.labels import code_label
+from eligibility.explore.labels import code_label, healthy_volunteers_label
 from eligibility.explore.thresholds import age_range, facts_by_criterion
 from eligibility.ui.render import bordered, chips, highlight, md, show_frame, stop_if_empty
 from eligibility.ui.sidebar import current_filters
@@ -74,7 +74,7 @@ for column, label, raw, years in (
     column.metric(label, written, meaning, delta_color="off", delta_arrow="off")
 cols[2].metric("Sex", code_label(study["sex"]))
 hv = study["healthy_volunteers"]
-cols[3].metric("Healthy volunteers", "accepted" if hv else "patients only" if hv is not None else "not stated")
+cols[3].metric("Healthy volunteers", healthy_volunteers_label(hv))
 facts = [
     ("Standard age groups", ", ".join(map(code_label, study["std_ages"] or [])) + f" ({study['std_ages_source']})"),
     ("Conditions", "; ".join(study["conditions"] or []) or "—"),

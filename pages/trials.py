@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from eligibility.build.records import STUDY_URL
-from eligibility.explore.labels import labelled
+from eligibility.explore.labels import healthy_volunteers_labels, labelled
 from eligibility.ui.render import download_csv, md, show_frame, stop_if_empty
 from eligibility.ui.sidebar import current_filters
 from eligibility.ui.state import query, theme_labels
@@ -57,12 +57,7 @@ st.caption(
 
 shown = labelled(
     rows.with_columns(
-        pl.when(pl.col("healthy_volunteers"))
-        .then(pl.lit("Accepted"))
-        .when(~pl.col("healthy_volunteers"))
-        .then(pl.lit("Patients only"))
-        .otherwise(pl.lit("Not stated"))
-        .alias("healthy_volunteers"),
+        healthy_volunteers_labels(),
         pl.col("b_all_basis").str.to_titlecase().fill_null(""),
     ),
     ["sex", "phase", "overall_status", "exclusion_themes"],

@@ -185,6 +185,8 @@ def test_detail_page_shows_the_reference_study(app) -> None:
     # Shown unescaped from the markdown (\>) and HTML-escaped for display; the cue is marked.
     assert "Leukemic cells in the cerebrospinal fluid &gt;20 cells/μL;" in re.sub(r"</?mark>", "", bodies)
     assert "<mark>" in bodies
+    # The same words for the healthy-volunteer flag as the Trials table's
+    assert {m.label: m.value for m in at.metric}["Healthy volunteers"] == "Patients only"
 
 
 def test_detail_page_rejects_a_malformed_nct_id(app) -> None:

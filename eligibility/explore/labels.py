@@ -19,6 +19,24 @@ _SPECIAL = {
 _PHASE = re.compile(r"PHASE(\d)")
 
 
+def healthy_volunteers_label(accepts: bool | None) -> str:
+    """The registry's healthy-volunteer flag as the Trials table and the Trial detail page both show it."""
+    return "Not stated" if accepts is None else "Accepted" if accepts else "Patients only"
+
+
+def healthy_volunteers_labels(column: str = "healthy_volunteers") -> pl.Expr:
+    """`healthy_volunteers_label` over a boolean column, as an expression."""
+    flag = pl.col(column)
+    return (
+        pl.when(flag)
+        .then(pl.lit(healthy_volunteers_label(True)))
+        .when(~flag)
+        .then(pl.lit(healthy_volunteers_label(False)))
+        .otherwise(pl.lit(healthy_volunteers_label(None)))
+        .alias(column)
+    )
+
+
 def code_label(code: str | None) -> str:
     """ACTIVE_NOT_RECRUITING -> "Active, not recruiting", PHASE1/PHASE2 -> "Phase 1/2", OLDER_ADULT -> "Older adult"."""
     if code is None:
