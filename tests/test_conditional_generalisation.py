@@ -111,6 +111,11 @@ WHOLE = [
 ]
 
 CONDITIONAL = [
+    # an allowance in other words (carriers "can be recruited", a drug that "can be given" at a lower dose, treatment that
+    # "may be continued"), and control misspelt
+    "Chronic hepatitis B; inactive carriers can be recruited",
+    "Strong CYP3A4 inducers (rifampicin may be continued at the lower dose)",
+    "Known HIV infection with uncontroled viral load",
     # ... unless it names an exception
     "No prior chemotherapy is allowed except hormonal therapy",
     # a trimester and a steroid dose let the rest in; a header's window qualifies the list under it
