@@ -100,6 +100,22 @@ def facts(text: str, section: str = "inclusion") -> set[Fact]:
         ("Glycosylated hemoglobin levels > 9%", set()),
         ("Creatinine increase of at least 2 times the admission value", set()),
         ("Blood urea nitrogen (BUN) less than 40 mg/dL", set()),
+        # two limits joined by "and below" or "to", or with a bracketed restatement between them
+        ("Aged above 21 and below 70 years", {("age", "min", 21.0, "years"), ("age", "max", 70.0, "years")}),
+        ("Age ≥ 3 months to < 18 years at enrolment", {("age", "min", 0.25, "years"), ("age", "max", 18.0, "years")}),
+        ("Age ≥ 24 months (2 years) and ≤ 30 years", {("age", "min", 2.0, "years"), ("age", "max", 30.0, "years")}),
+        # ... while "and below" with no number after it is a one-sided limit
+        ("Children 12 years and below", {("age", "max", 12.0, "years")}),
+        # a performance scale written with its abbreviation; creatinine clearance as "Cr clearance", in cc/min
+        ("Lansky PS ≥ 60 or Karnofsky PS ≥ 60", {("lansky", "min", 60.0, "%"), ("karnofsky", "min", 60.0, "%")}),
+        ("Cr clearance of at least 60 cc/min", {("creatinine_clearance", "min", 60.0, "mL/min")}),
+        # an illness that would limit survival is the one excluded, wherever the list's "No" is
+        (
+            "Cardiac: normal. Other: HIV negative no active infection no disease that would limit survival to less than 1 year",
+            {("life_expectancy", "min", 52.18, "weeks")},
+        ),
+        # consent asked of a parent for the younger ones, in brackets, leaves the minimum age standing
+        ("At least 15 years old (parental consent needed if under 18)", {("age", "min", 15.0, "years")}),
     ],
 )
 def test_forms_give_the_eligible_bound(text: str, expected: set[Fact]) -> None:
@@ -391,6 +407,14 @@ def test_cli_prints_facts_and_a_last_micro_f1_line(tmp_path: Path, capsys: pytes
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1] == "micro_f1=1.000"
     assert any(line.startswith("ecog") for line in out)
+
+
+def test_the_held_out_labelled_file_is_well_formed() -> None:
+    # tests/data/thresholds_holdout.jsonl is scored like the hidden set: every fact must name a measure in a unit the
+    # extractor can give (SANE lists them), or a score on it would be wrong.
+    held_out = read_labelled(Path(__file__).parent / "data" / "thresholds_holdout.jsonl")
+    assert len(held_out) == 150 and len({item.id for item in held_out}) == 150
+    assert all((fact.measure, fact.unit) in SANE and fact.bound in ("min", "max") for item in held_out for fact in item.facts)
 
 
 FILTERS = [Filters(), Filters(preset="b-all"), Filters(min_age=0, max_age=17)]

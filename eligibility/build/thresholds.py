@@ -110,11 +110,12 @@ class Fact:
 # Written in the syntax shared by Python's re and polars (Rust regex: no look-around),
 # so that a whole column of criteria is searched at once.
 _MEASURE_PATTERNS: dict[str, str] = {
-    "creatinine_clearance": r"""(?i:(?:serum\s+)?creatinine?\s+clearance|clearance\s+of\s+creatinine
+    "creatinine_clearance": r"""(?i:(?:serum\s+)?creatinine?\s+clearance|\bcr\.?\s+clearance|clearance\s+of\s+creatinine
         |(?:estimated\s+|measured\s+|calculated\s+)?glomerular\s+filtration\s+rate)
         |\b(?:Cr\s?Cl|CLcr|CCr|e?GFR|mGFR|CrCL|CRCL)\b""",
-    "karnofsky": r"(?i:\bkarno[fv]sky(?:\s+performance)?(?:\s+(?:status|scale|score|index))?)|\bKPS\b",
-    "lansky": r"(?i:\blansky(?:[-\s]+play)?(?:[-\s]+performance)?(?:\s+(?:status|scale|score))?)",
+    # ("Karnofsky PS 60-100%": the abbreviation after the name is part of it, not an unnamed performance status)
+    "karnofsky": r"(?i:\bkarno[fv]sky(?:\s+performance)?(?:\s+(?:status|scale|score|index))?)(?:\s*\(?(?:KPS|PS)\)?)?|\bKPS\b",
+    "lansky": r"(?i:\blansky(?:[-\s]+play)?(?:[-\s]+performance)?(?:\s+(?:status|scale|score))?)(?:\s*\(?(?:LPS|PS)\)?)?",
     "ecog": r"""(?:\b(?:ECOG|Zubrod|ZUBROD|SWOG|GOG|WHO)\b|(?i:eastern\s+cooperative\s+oncology\s+group))
         (?:\s+(?i:performance)?\s*(?i:status|score|scale))?(?:\s*\(?PS\)?)?
         |(?i:\bperformance[-\s]+(?:status|score))(?:\s*\(PS\))?|\bPS\b""",
@@ -196,8 +197,9 @@ _GE = r""">\s*/?\s*=|=\s*/?\s*>|≥|⩾|≧|>=|=>|>/=|>\s*or\s*=|=\s*or\s*>|>\s*
 _GT_STRICT = r">|(?:greater|more|higher|larger|older)\s+(?:than|then)|above|over|exceed(?:s|ing)?|in\s+excess\s+of|superior\s+to"
 _COMPARATOR = rf"(?i:(?P<le>{_LT})|(?P<ge>{_GE})|(?P<lt>{_LT_STRICT})|(?P<gt>{_GT_STRICT})|(?P<usual>\?))"
 # "... or more" after the number (with or without its unit).
-_POSTFIX = r"""(?i:(?P<post_ge>\+|(?:or|and)\s+(?:more|greater|higher|older|over|above|up)|or\s+more\s+than)
-    |(?P<post_le>(?:or|and)\s+(?:less|lower|fewer|younger|under|below)))"""
+# Not when a number follows: "over 18 and below 76" is a second limit, not "18 and below".
+_POSTFIX = r"""(?i:(?P<post_ge>\+|(?:or|and)\s+(?:more|greater|higher|older|over|above|up)(?!\s*\d)|or\s+more\s+than)
+    |(?P<post_le>(?:or|and)\s+(?:less|lower|fewer|younger|under|below)(?!\s*\d)))"""
 _ULN = r"""(?:(?:the|an?)\s+)?(?:(?:institutional|institution's|local|laboratory|lab|site|age[-\s]adjusted|age[-\s]appropriate|upper)\s+)*
     (?:ULN|IULN|ULRR|UNL|U\.L\.N\.?|uln|Uln
     |upper[-\s]+limits?[-\s]+(?:of\s+)?(?:the\s+)?(?:institutional\s+)?(?:normal|norm|reference)(?:[-\s]+(?:range|values?|limits?))?
@@ -276,10 +278,11 @@ _BARE_GAP = re.compile(
     r"(?i)[\s:,=()/-]*(?:(?:of|is|are|level|levels|value|values|count|counts|score|status|concentration|must|should|be|at|serum|total|PS|scale)[\s:,=()/-]*)*"
 )
 _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
+# ("≥ 6 months to < 2 years")
 _SECOND_HINT = re.compile(
-    r"(?i)\s*(?:,|or|and|but|and/or)?\s*(?:[<>≤≥=]|less|lesser|lower|greater|more|higher|under|over|above|below|younger|older|at|no|not|up|max|min)"
+    r"(?i)\s*(?:,|or|and|but|and/or|to)?\s*(?:[<>≤≥=]|less|lesser|lower|greater|more|higher|under|over|above|below|younger|older|at|no|not|up|max|min)"
 )
-_JOINER = re.compile(r"(?i)\s*(?:,|or|and|but|and/or)?\s*")
+_JOINER = re.compile(r"(?i)\s*(?:,|or|and|but|and/or|to)?\s*")
 _MAX_GAP = 80
 _REACH = 160  # characters after a mention where its value may be
 # Text that may hold a value: a digit, a number word, or a limit of normal (also the polars prefilter).
@@ -322,7 +325,7 @@ _AGE_CONDITION = re.compile(
 )
 # "between 8 and 39 years of age sign the consent", "under 18 must have a parent's consent": who signs.
 _AGE_CONSENT_AFTER = re.compile(
-    r"(?i)[^.;]{0,50}?\b(?:signs?\s+(?:an?\s+|the\s+|their\s+|own\s+)*(?:informed\s+)?(?:consent|assent)|assent|parents?|guardians?)\b"
+    r"(?i)[^.;(]{0,50}?\b(?:signs?\s+(?:an?\s+|the\s+|their\s+|own\s+)*(?:informed\s+)?(?:consent|assent)|assent|parents?|guardians?)\b"
 )
 _AGE_OTHER_PERSON = re.compile(
     r"""(?i)\b(?:donors?|mothers?|fathers?|parents?|guardians?|siblings?|partners?|spouses?|caregivers?|household|contacts?
@@ -500,6 +503,9 @@ def _eligible(reading: _Reading, section_flip: bool) -> list[tuple[str, float]]:
     return [(bound, value)]
 
 
+_LIMITS_SURVIVAL = re.compile(r"(?i)limit(?:s|ing)?\s+(?:life\s+expectancy|(?:the\s+)?survival)")
+
+
 @functools.lru_cache(maxsize=8)
 def _clause_ends(text: str) -> list[int]:
     return [found.end() for found in _CLAUSE_END.finditer(text)]
@@ -603,10 +609,11 @@ def _read_mention(
         if not unit_given and not _BARE_GAP.fullmatch(gap):
             return None  # a number with no sign and no unit, apart from the mention, is something else
     readings = [_Reading(measure, comparison, first * factor, unit, start, span_end, qualified, negated)]
-    # "Age < 35 or > 75 years", "age ≥ 18 and ≤ 65": a second comparison the other way.
-    second_found = _SECOND_HINT.match(text, span_end) and _VALUE.match(
-        text, span_end, _window_end(text, span_end, min(limit, span_end + 40))
-    )
+    # "Age < 35 or > 75 years", "age ≥ 18 and ≤ 65": a second comparison the other way (after a bracketed
+    # restatement of the first, "≥ 12 months (365 days) and ≤ 21 years", if there is one).
+    aside = _ASIDE.match(text, span_end)
+    after = aside.end() if aside else span_end
+    second_found = _SECOND_HINT.match(text, after) and _VALUE.match(text, after, _window_end(text, after, min(limit, after + 40)))
     if (
         second_found
         and second_found.group("comp")
@@ -859,7 +866,9 @@ def _facts(text: str, section: str, mentions: list[tuple[str, int, int]], *, age
                 readings.append(reading)
     section_flip = section == "exclusion"
     candidates = [
-        (reading, bound, value)
+        # An illness "that would limit survival to under 2 years" is always the one excluded, whether the list
+        # says "No ..." in words the parser sees or not: the survival it leaves is a minimum.
+        (reading, "min" if _LIMITS_SURVIVAL.match(text, reading.start) else bound, value)
         for reading in sorted(readings, key=lambda r: r.start)
         for bound, value in _eligible(reading, section_flip)
     ]
