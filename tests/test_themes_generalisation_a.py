@@ -341,6 +341,8 @@ CASES = [
     # a treatment that is contraindicated, a condition treated with drugs, a condition's need for drugs, dependence on
     # transfusions: the condition's theme (or none), not a treatment history
     ("Any contraindication of corticosteroid therapy", {"other"}),
+    ("Peripheral neuropathy attributed to prior taxane therapy", {"cns_neurologic"}),
+    ("Lymphedema secondary to breast surgery", {"prior_concomitant_therapy"}),
     ("Participants for whom metformin is contraindicated", {"other"}),
     ("Drug-treated hypertension", {"cardiovascular"}),
     ("Bipolar disorder in need of pharmacotherapy", {"psychiatric_substance"}),
