@@ -343,6 +343,14 @@ CASES = [
     ("Any contraindication of corticosteroid therapy", {"other"}),
     ("Peripheral neuropathy attributed to prior taxane therapy", {"cns_neurologic"}),
     ("Lymphedema secondary to breast surgery", {"prior_concomitant_therapy"}),
+    # chronic steroids by their duration, however far from the drug it is written
+    (
+        "Oral corticosteroids (dexamethasone or equivalent) above 2 mg per day for longer than 3 weeks",
+        {"prior_concomitant_therapy", "autoimmune_immunodeficiency"},
+    ),
+    ("More than 3 months of treatment with prednisolone", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
+    # an infection named as the subject of another study is taking part in a study
+    ("Co-enrolment in an opportunistic infection study is permitted", {"consent_compliance"}),
     ("Participants for whom metformin is contraindicated", {"other"}),
     ("Drug-treated hypertension", {"cardiovascular"}),
     ("Bipolar disorder in need of pharmacotherapy", {"psychiatric_substance"}),
