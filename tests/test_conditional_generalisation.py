@@ -116,6 +116,9 @@ CONDITIONAL = [
     "Chronic hepatitis B; inactive carriers can be recruited",
     "Strong CYP3A4 inducers (rifampicin may be continued at the lower dose)",
     "Known HIV infection with uncontroled viral load",
+    # an exception by cause ("not related to", "not due to") and a cancer "effectively treated"
+    "Any psychotic disorder not related to substance use",
+    "Effectively treated basal cell carcinoma of the skin",
     # ... unless it names an exception
     "No prior chemotherapy is allowed except hormonal therapy",
     # a trimester and a steroid dose let the rest in; a header's window qualifies the list under it
