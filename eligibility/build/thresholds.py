@@ -195,7 +195,8 @@ _GE = r""">\s*/?\s*=|=\s*/?\s*>|≥|⩾|≧|>=|=>|>/=|>\s*or\s*=|=\s*or\s*>|>\s*
     |(?:greater|more|higher|larger|older)\s+(?:than|then)\s*(?:or\s+)?equal(?:\s+to)?|(?:no|not)\s+(?:less|lower|fewer)\s+(?:than|then)
     |at\s+least|minimum(?:\s+of)?|min\.?(?:\s+of)?|equal\s+to\s+or\s+(?:greater|more|higher)\s+than"""
 _GT_STRICT = r">|(?:greater|more|higher|larger|older)\s+(?:than|then)|above|over|exceed(?:s|ing)?|in\s+excess\s+of|superior\s+to"
-_COMPARATOR = rf"(?i:(?P<le>{_LT})|(?P<ge>{_GE})|(?P<lt>{_LT_STRICT})|(?P<gt>{_GT_STRICT})|(?P<usual>\?))"
+# A lone "=" ("ECOG status =2") or a garbled "?" takes the measure's usual direction.
+_COMPARATOR = rf"(?i:(?P<le>{_LT})|(?P<ge>{_GE})|(?P<lt>{_LT_STRICT})|(?P<gt>{_GT_STRICT})|(?P<usual>\?|=))"
 # "... or more" after the number (with or without its unit).
 # Not when a number follows: "over 18 and below 76" is a second limit, not "18 and below".
 _POSTFIX = r"""(?i:(?P<post_ge>\+|(?:or|and)\s+(?:more|greater|higher|older|over|above|up)(?!\s*\d)|or\s+more\s+than)
@@ -232,7 +233,7 @@ def _unit(prefix: str) -> str:
     )
 
 
-_RANGE_JOIN = r"\s*(?:-|–|—|to|and|through|or|,\s*(?:\d\s*,?\s*)*(?:or|and)?)\s*"
+_RANGE_JOIN = r"\s*(?:-|–|—|to(?:\s+and\s+including)?|and|through|or|,\s*(?:\d\s*,?\s*)*(?:or|and)?)\s*"
 _VALUE = re.compile(
     rf"""(?P<gap>[^\d;<>≤≥⩽⩾=?]*?)
     (?:
@@ -250,7 +251,7 @@ _VALUE = re.compile(
 # Ages stated number-first: "18 years of age or older", "under 18 years of age", "> 48 hours old".
 _AGE_UNIT = r"(?:years?|yrs?|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?)"
 _AGE_FIRST = re.compile(
-    rf"""(?P<n1>{_NUM})\s*(?:\([a-z-]+\)\s*)?(?:(?P<u1>{_AGE_UNIT})\s*)?(?:(?:-|–|to|and)\s*(?:<|less\s+than|under)?\s*(?P<n2>{_NUM})\s*)?
+    rf"""(?P<n1>{_NUM})\s*(?:\([a-z-]+\)\s*)?(?:(?P<u1>{_AGE_UNIT})\s*)?(?:(?:-|–|to(?:\s+and\s+including)?|and)\s*(?:<|less\s+than|under)?\s*(?P<n2>{_NUM})\s*)?
     (?P<unit>{_AGE_UNIT})[-\s]*
     (?:(?P<anchor>of\s+age|old|of\s+life|at\s+(?:the\s+)?(?:time\s+of\s+)?(?:study\s+)?(?:entry|enrol{{1,2}}ment|inclusion|registration|screening|consent|diagnosis|randomi[sz]ation))\s*)?
     (?P<post>(?:or|and)\s+(?:older|younger|over|above|under|below)(?!\s*\d))?""",
@@ -341,7 +342,7 @@ _ELIGIBLE_IF = re.compile(
     r"(?i)\b(?:eligible|allowed|permitted|acceptable|included|qualif\w*|enrolled|accepted)\s+(?:only\s+)?(?:if|when)\b"
 )
 # "WHO" is a performance scale only when a score follows.
-_WHO_SCORE = re.compile(r"\s*(?:performance|PS|score|status|[0-5]\b|[≤<])")
+_WHO_SCORE = re.compile(r"\s*(?:performance|PS|score|status|[0-5]\b|[≤<=])")
 _CONDITION_BEFORE = re.compile(r"(?i)\b(?:if|when|unless|whereas|once)\s+(?:[\w/]+\s+){0,3}$")
 # "18 years of age": the number-first reading (_AGE_FIRST) takes these.
 _AGE_AS_UNIT = re.compile(r"(?i)(?:\d\s*|\b(?:years?|yrs?|months?|weeks?|days?|hours?)\s+)of\s+$")
@@ -570,6 +571,8 @@ def _read_mention(
         comparison = "ge" if found.group("post_ge") else "le"
     second = _number(found.group("n2")) if found.group("n2") else None
     join = (found.group("join") or "").strip()
+    if measure == "age" and second is not None and comparison in ("ge", "gt") and join.startswith("to") and second > first:
+        comparison = None  # "ages greater than or equal to 2 to 80": the sign opens a range, both ends count
     if second is not None and comparison is None:
         is_list = join.startswith(",") or join in ("or", "and")
         between = "between" in text[max(0, start - 20) : found.start("n1")].lower()
@@ -660,11 +663,21 @@ def _qualified(text: str, end: int, start: int | None = None) -> bool:
     return start is not None and bool(_QUALIFIER_BEFORE.search(text, max(_clause_start(text, start), start - 60), start))
 
 
+# An age in brackets right after a lab value ("1.0 mg/dL (6-9 years of age)"): one row of a table of limits by age.
+_AGE_ROW_OF_A_VALUE = re.compile(
+    r"(?i)\d\s*(?:mg\s*/\s*d[lL]|g\s*/\s*d[lL]|[uµμ]mol\s*/\s*[lL]|m[lL]\s*/\s*min|x\s*ULN)\s*\(\s*$"
+)
+
+
 def _age_vetoed(text: str, start: int, clause_start: int) -> bool:
     before = text[clause_start:start]
     conditional = _AGE_CONDITION.search(before[-40:]) and not _ELIGIBLE_IF.search(before[-60:])
     return bool(
-        conditional or _AGE_OTHER_PERSON.search(before) or _AGE_CONSENT_AFTER.match(text, start) or _in_aside_of_a_measure(before)
+        conditional
+        or _AGE_ROW_OF_A_VALUE.search(before[-30:])
+        or _AGE_OTHER_PERSON.search(before)
+        or _AGE_CONSENT_AFTER.match(text, start)
+        or _in_aside_of_a_measure(before)
     )
 
 
@@ -748,15 +761,16 @@ def _negated(text: str, position: int) -> bool:
     """Whether a "No ..." opening of the clause reaches the mention at ``position``.
 
     It does not reach past a number, nor into a run-together new item ("... or
-    cirrhosis Bilirubin no greater than 2 x ULN").
+    cirrhosis Bilirubin no greater than 2 x ULN", "No heart failure* LVEF at least 50%").
     """
     start = _clause_start(text, position)
     opening = _NEGATED_CLAUSE.match(text[start:position])
     if not opening:
         return bool(_NOT_BEFORE.search(text[max(0, position - 12) : position]))
     between = text[start + opening.end() : position]
-    new_item = text[position : position + 1].isupper() and text[position + 1 : position + 2].islower()
-    return not (_DIGIT.search(between) or (new_item and between[-2:-1].islower()))
+    # A capitalised mention ("Bilirubin", "LVEF") right after a lower-case word or a footnote mark starts a new item.
+    new_item = text[position : position + 1].isupper() and text[position + 1 : position + 2].isalpha()
+    return not (_DIGIT.search(between) or (new_item and (between[-2:-1].islower() or between.rstrip().endswith("*"))))
 
 
 @functools.lru_cache(maxsize=4096)
