@@ -125,6 +125,8 @@ def facts(text: str, section: str = "inclusion") -> set[Fact]:
         # a "No ..." item does not reach a run-together next item written in capitals or after a footnote mark
         ("No history of heart failure* LVEF at least 45%", {("lvef", "min", 45.0, "%")}),
         ("No active infection ANC at least 1,000/mm3", {("anc", "min", 1000.0, "/uL")}),
+        # an ejection fraction written number-first
+        ("Echocardiogram showing at least 55% left ventricular ejection fraction", {("lvef", "min", 55.0, "%")}),
     ],
 )
 def test_forms_give_the_eligible_bound(text: str, expected: set[Fact]) -> None:

@@ -347,6 +347,9 @@ _CONDITION_BEFORE = re.compile(r"(?i)\b(?:if|when|unless|whereas|once)\s+(?:[\w/
 # "18 years of age": the number-first reading (_AGE_FIRST) takes these.
 _AGE_AS_UNIT = re.compile(r"(?i)(?:\d\s*|\b(?:years?|yrs?|months?|weeks?|days?|hours?)\s+)of\s+$")
 _AT_DIAGNOSIS = re.compile(r"(?i)\s*at\s+(?:the\s+time\s+of\s+)?(?:initial\s+|first\s+|original\s+)?diagnosis")
+_PERCENT_FIRST = re.compile(
+    rf"(?:(?P<comp>{_COMPARATOR})\s*)?(?P<n1>{_NUM})\s*%\s*(?:(?:an?|the|left\s+ventricular|LV|cardiac)\s+)*$", re.VERBOSE
+)
 _COUNT_FIRST = re.compile(rf"(?:(?P<comp>{_COMPARATOR})\s*)?(?P<n1>{_NUM})\s*$", re.VERBOSE)
 _PREV_COMPARATOR = re.compile(rf"(?:{_COMPARATOR})\s*(?:the\s+)?$", re.VERBOSE)
 
@@ -656,6 +659,17 @@ def _count_first(text: str, measure: str, start: int, end: int) -> list[_Reading
     return [_Reading(measure, comparison or "eq", value, "/uL", at, unit.end(), _qualified(text, unit.end()), _negated(text, at))]
 
 
+def _percent_first(text: str, measure: str, start: int, end: int) -> list[_Reading]:
+    """An ejection or shortening fraction written number-first ("at least 50% ejection fraction"), with no value after."""
+    found = _PERCENT_FIRST.search(text, max(_clause_start(text, start), start - 40), start)
+    value = _number(found.group("n1")) if found else None
+    if found is None or value is None:
+        return []
+    comparison = (_comparison(found, usual="min") if found.group("comp") else None) or "eq"
+    at = found.start()
+    return [_Reading(measure, comparison, value, "%", at, end, _qualified(text, end), _negated(text, at))]
+
+
 def _qualified(text: str, end: int, start: int | None = None) -> bool:
     """Whether a value holds only for a sub-group: said right after it, or before its mention in the clause."""
     if _QUALIFIER_AFTER.match(text, end):
@@ -828,6 +842,8 @@ def _readings(text: str, mentions: list[tuple[str, int, int]]) -> list[_Reading]
         limit = mentions[following][1] if following < len(mentions) else len(text)
         reach_to = min(limit, reach_from + _REACH)
         if not (_DIGIT.search(text, reach_from, reach_to) or _HAS_VALUE.search(text, reach_from, reach_to)):
+            if measure in ("lvef", "shortening_fraction"):
+                readings.extend(_percent_first(text, measure, start, end))
             continue
         if measure == "ecog" and text.startswith("WHO", start) and not _WHO_SCORE.match(text, end):
             continue
