@@ -165,6 +165,7 @@ def test_organ_theme_precision(text: str, expected: set[str]) -> None:
         ("Positive breath alcohol test", set()),
         # "ALK PHOS" is the liver enzyme, not the ALK gene; SCID as the psychiatric interview is no immunodeficiency
         ("ALK PHOS above 3 times the upper limit of normal", {"hepatic"}),
+        ("TGP above 2.5 times the upper limit of normal", {"hepatic"}),
         ("ALK-rearranged tumour", {"disease_characteristics"}),
         ("Current major depression as determined by the SCID", set()),
         ("Severe combined immunodeficiency", {"autoimmune_immunodeficiency"}),

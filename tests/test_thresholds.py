@@ -127,6 +127,8 @@ def facts(text: str, section: str = "inclusion") -> set[Fact]:
         ("No active infection ANC at least 1,000/mm3", {("anc", "min", 1000.0, "/uL")}),
         # an ejection fraction written number-first
         ("Echocardiogram showing at least 55% left ventricular ejection fraction", {("lvef", "min", 55.0, "%")}),
+        # the transaminases by their Spanish and Portuguese abbreviations
+        ("TGO and TGP no greater than 3 x ULN", {("ast_alt", "max", 3.0, "xULN")}),
     ],
 )
 def test_forms_give_the_eligible_bound(text: str, expected: set[Fact]) -> None:

@@ -125,7 +125,7 @@ _MEASURE_PATTERNS: dict[str, str] = {
     "ast_alt": r"""(?i:aspartate\s+(?:amino)?transaminase|aspartate\s+(?:amino)?transferase|alanine\s+(?:amino)?transaminase
         |alanine\s+(?:amino)?transferase|(?:serum\s+)?(?:amino)?transaminases?|aminotransferases?|liver\s+enzymes|hepatic\s+enzymes
         |liver\s+function\s+tests?|serum\s+glutamic[-\s](?:oxaloacetic|pyruvic)\s+transaminase)
-        |\b(?:AST|ALT|SGOT|SGPT|GOT|GPT|ASAT|ALAT|LFTs?)\b""",
+        |\b(?:AST|ALT|SGOT|SGPT|GOT|GPT|TGO|TGP|ASAT|ALAT|LFTs?)\b""",
     "creatinine": r"(?i:(?:serum\s+|plasma\s+|blood\s+)?creatinine?)|\b(?:S?Cr|SCr)\b",
     "lvef": r"(?i:(?:left[-\s]+ventricular[-\s]+|LV\s+|cardiac\s+)?ejection[-\s]+fraction|\bLV\s?EF\b)|\bEF\b",
     "shortening_fraction": r"(?i:(?:left\s+ventricular\s+)?(?:shortening\s+fraction|fractional\s+shortening))|\b(?:SF|FS)\b",
