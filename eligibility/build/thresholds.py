@@ -279,7 +279,7 @@ _BARE_GAP = re.compile(
     r"(?i)[\s:,=()/-]*(?:(?:of|is|are|level|levels|value|values|count|counts|score|status|concentration|must|should|be|at|serum|total|PS|scale)[\s:,=()/-]*)*"
 )
 _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
-# ("≥ 6 months to < 2 years")
+# A second comparison after the first one's value: "≥ 18 and ≤ 65", "< 35 or > 75", "≥ 6 months to < 2 years".
 _SECOND_HINT = re.compile(
     r"(?i)\s*(?:,|or|and|but|and/or|to)?\s*(?:[<>≤≥=]|less|lesser|lower|greater|more|higher|under|over|above|below|younger|older|at|no|not|up|max|min)"
 )
