@@ -496,6 +496,18 @@ def test_the_studied_disease_is_not_another_cancer() -> None:
     assert themes_of(text, study_conditions="Breast Cancer") == {"pregnancy_lactation"}
     # "cancer" as a modifier is not a cancer
     assert "other_malignancy" not in themes_of("Prior cancer chemotherapy within 4 weeks of study entry.")
+    # several primary cancers are other ones, not a feature of the studied cancer
+    assert themes_of("Synchronous multiple primary cancers", study_conditions="Head and Neck Cancer") == {"other_malignancy"}
+
+
+def test_an_organ_word_the_study_shares_does_not_make_a_feature_of_the_studied_disease() -> None:
+    # a trial of liver cirrhosis: another liver disease is hepatic, not a form of the cirrhosis studied ...
+    assert themes_of("Polycystic liver disease", study_conditions="Liver Cirrhosis") == {"hepatic"}
+    # ... while the disease the study names still is ("uncontrolled diabetes" in a diabetes trial)
+    assert themes_of("Uncontrolled diabetes mellitus", study_conditions="Type 2 Diabetes Mellitus") == {
+        "metabolic_endocrine",
+        "disease_characteristics",
+    }
 
 
 def test_features_of_a_studied_non_cancer_disease_are_disease_characteristics() -> None:

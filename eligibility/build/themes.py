@@ -708,9 +708,11 @@ def _apply_context(
         # named ("uncontrolled diabetes" in a diabetes trial). Not when it names a
         # treatment of the disease, or sets another condition apart from it.
         # In a trial of an infection, the infections a criterion names are other ones
-        # (opportunistic, intercurrent), not features of the studied one.
+        # (opportunistic, intercurrent), not features of the studied one; likewise a cancer
+        # still `other_malignancy` here was set apart as another one ("multiple primary cancers").
         named = (
-            found.join(shared.explode("shared"), on="_row")
+            found.filter(pl.col("theme") != "other_malignancy")
+            .join(shared.explode("shared"), on="_row")
             .filter(pl.col("cue").str.to_lowercase().str.contains(pl.col("shared"), literal=True))
             .join(found.filter(pl.col("theme") == "infection"), on="_row", how="anti")
             .select("_row")
