@@ -648,26 +648,26 @@ def _read_mention(
 
 
 def _count_first(text: str, measure: str, start: int, end: int) -> list[_Reading]:
-    window = max(_clause_start(text, start), start - 40)
-    found = _COUNT_FIRST.search(text[window:start])
+    """A count written before its name, which stands as the unit ("100,000 platelets/mm3")."""
     unit = _MENTION_AS_UNIT.match(text, end)
-    value = _number(found.group("n1")) if found else None
-    if found is None or unit is None or value is None:
-        return []
-    comparison = _comparison(found, usual="min") if found.group("comp") else "eq"
-    at = window + found.start()
-    return [_Reading(measure, comparison or "eq", value, "/uL", at, unit.end(), _qualified(text, unit.end()), _negated(text, at))]
+    return _value_before(text, measure, _COUNT_FIRST, start, unit.end(), "/uL") if unit else []
 
 
 def _percent_first(text: str, measure: str, start: int, end: int) -> list[_Reading]:
     """An ejection or shortening fraction written number-first ("at least 50% ejection fraction"), with no value after."""
-    found = _PERCENT_FIRST.search(text, max(_clause_start(text, start), start - 40), start)
+    return _value_before(text, measure, _PERCENT_FIRST, start, end, "%")
+
+
+def _value_before(text: str, measure: str, pattern: re.Pattern[str], start: int, end: int, unit: str) -> list[_Reading]:
+    """The value `pattern` finds just before a mention at `start` (within its clause and 40 characters), read to `end`."""
+    window = max(_clause_start(text, start), start - 40)
+    found = pattern.search(text[window:start])
     value = _number(found.group("n1")) if found else None
     if found is None or value is None:
         return []
     comparison = (_comparison(found, usual="min") if found.group("comp") else None) or "eq"
-    at = found.start()
-    return [_Reading(measure, comparison, value, "%", at, end, _qualified(text, end), _negated(text, at))]
+    at = window + found.start()
+    return [_Reading(measure, comparison, value, unit, at, end, _qualified(text, end), _negated(text, at))]
 
 
 def _qualified(text: str, end: int, start: int | None = None) -> bool:
