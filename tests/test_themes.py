@@ -502,6 +502,43 @@ GENERALISATION = [
     ("Prior chemotherapy or trastuzumab for metastatic breast cancer (MBC)", {"prior_concomitant_therapy"}),
     ("Prior systemic therapy for metastatic disease with chemotherapy.", {"prior_concomitant_therapy"}),
     ("Current treatment for extra-ocular CMV infection.", {"infection"}),
+    # holdout11 and holdout12: a condition named only in an allowance sentence after the criterion is let in
+    (
+        "Active tuberculosis. NOTE: Volunteers with a positive PPD and a normal chest X-ray showing no evidence of TB and "
+        "not requiring INH therapy are eligible.",
+        {"infection"},
+    ),
+    ("Systemic corticosteroids (permitted for 21 days or less for PCP treatment only).", {"prior_concomitant_therapy"}),
+    # the studied cancer: in the CNS, as the diagnosis the trial admits, its treatment, the time of its diagnosis
+    ("Active CNS involvement by malignancy, defined by CNS-3 per NCCN guidelines.", {"cns_neurologic"}),
+    (
+        "any diagnosis other than acute myeloid leukemia (AML) or Myelodisplastic Syndrome (MDS);",
+        {"disease_characteristics"},
+    ),
+    ("Prior HDAC inhibitor therapy for T cell lymphoma.", {"prior_concomitant_therapy"}),
+    ("Antiretroviral therapy prior to diagnosis of lymphoma.", {"prior_concomitant_therapy"}),
+    # an infection's need for treatment, a reference point, addicting agents, a virus named after the airways
+    (
+        "A major episode of infection requiring hospitalization or treatment with IV antimicrobials within 4 weeks of screening",
+        {"infection"},
+    ),
+    ("Active infection requiring IV antibiotics at the time of initiation of study treatment.", {"infection"}),
+    ("Allogeneic HSCT within 3 months prior to the first study drug dose.", {"transplant_gvhd"}),
+    ("Regular, excessive use of alcohol, hallucinogens or agents which are addicting.", {"psychiatric_substance"}),
+    ("Severe acute respiratory syndrome coronavirus 2 (SARS-CoV-2) infection", {"infection"}),
+    # a study-level catch-all; a section title; an age-related disease; weight against the ideal
+    (
+        "Existence of any other condition which would complicate the implementation or interpretation of the study.",
+        {"consent_compliance"},
+    ),
+    ("ORGAN DYSFUNCTION, PEDIATRIC CRITERIA:", {"other"}),
+    ("Advanced age-related macular degeneration", {"other"}),
+    (
+        "Patient has morbid obesity defined as a Body Mass Index (BMI) more than 40 or a weight of more than 45 kg (100 lbs.) "
+        "over ideal body weight.",
+        {"metabolic_endocrine"},
+    ),
+    ("Patients with a chronic motor or vocal tic disorder or Tourette Syndrome.", {"cns_neurologic"}),
 ]
 
 
@@ -959,6 +996,8 @@ def test_an_also_rule_naming_an_unknown_theme_is_reported(tmp_path: Path) -> Non
         "themes_holdout8.jsonl",
         "themes_holdout9.jsonl",
         "themes_holdout10.jsonl",
+        "themes_holdout11.jsonl",
+        "themes_holdout12.jsonl",
     ],
 )
 def test_every_labelled_file_reads_with_known_themes_and_its_conditional_flag_agrees(name: str) -> None:
@@ -996,6 +1035,9 @@ def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None
     assert not texts("themes_holdout9.jsonl") & (earlier | later | recent | texts("themes_holdout8.jsonl") | tuned)
     latest = texts("themes_holdout8.jsonl") | texts("themes_holdout9.jsonl")
     assert not texts("themes_holdout10.jsonl") & (earlier | later | recent | latest | tuned)
+    newest = latest | texts("themes_holdout10.jsonl")
+    assert not texts("themes_holdout11.jsonl") & (earlier | later | recent | newest | tuned)
+    assert not texts("themes_holdout12.jsonl") & (earlier | later | recent | newest | texts("themes_holdout11.jsonl") | tuned)
 
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
