@@ -539,6 +539,12 @@ GENERALISATION = [
         {"metabolic_endocrine"},
     ),
     ("Patients with a chronic motor or vocal tic disorder or Tourette Syndrome.", {"cns_neurologic"}),
+    # holdout13: bleeding inside the skull is a stroke; a treatment that may or may not be given, or that a disease is
+    # hard to control with, is no treatment excluded
+    ("Presence of a seizure disorder, cerebrovascular ischemia/hemorrhage, dementia", {"cns_neurologic"}),
+    ("Active infection, with or without antibiotic treatment", {"infection"}),
+    ("Severe diabetes mellitus difficult to control with adequate insulin therapy", {"metabolic_endocrine"}),
+    ("Unstable symptomatic brain metastases despite corticosteroid", {"cns_neurologic"}),
 ]
 
 
@@ -893,6 +899,10 @@ def test_evaluate_takes_a_named_study_s_context_from_the_database(demo_db, tmp_p
         # "ineffectively controlled" lets controlled forms in; "in previous year" is a window
         ("Concurrent, ineffectively controlled opportunistic infections.", {"ineffectively controlled"}),
         ("Used bronchodilators or oral or inhaled corticosteroids in previous year", {"in previous year"}),
+        # a condition named with its usual defining cut-off is defined, not graded; a stricter cut-off still qualifies
+        ("Neutropenia (neutrophil count, <1,500/mm3)", set()),
+        ("Obesity (BMI >30)", set()),
+        ("Body Mass Index (BMI) >35 kilograms per square meter (kg/m^2) at screening", {">"}),
     ],
 )
 def test_qualifier_classes_on_real_criteria(text: str, qualifiers: set[str]) -> None:
@@ -998,6 +1008,7 @@ def test_an_also_rule_naming_an_unknown_theme_is_reported(tmp_path: Path) -> Non
         "themes_holdout10.jsonl",
         "themes_holdout11.jsonl",
         "themes_holdout12.jsonl",
+        "themes_holdout13.jsonl",
     ],
 )
 def test_every_labelled_file_reads_with_known_themes_and_its_conditional_flag_agrees(name: str) -> None:
@@ -1038,6 +1049,8 @@ def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None
     newest = latest | texts("themes_holdout10.jsonl")
     assert not texts("themes_holdout11.jsonl") & (earlier | later | recent | newest | tuned)
     assert not texts("themes_holdout12.jsonl") & (earlier | later | recent | newest | texts("themes_holdout11.jsonl") | tuned)
+    last = newest | texts("themes_holdout11.jsonl") | texts("themes_holdout12.jsonl")
+    assert not texts("themes_holdout13.jsonl") & (earlier | later | recent | last | tuned)
 
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
