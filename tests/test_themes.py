@@ -545,6 +545,8 @@ GENERALISATION = [
     ("Active infection, with or without antibiotic treatment", {"infection"}),
     ("Severe diabetes mellitus difficult to control with adequate insulin therapy", {"metabolic_endocrine"}),
     ("Unstable symptomatic brain metastases despite corticosteroid", {"cns_neurologic"}),
+    # a normal range "as defined by the study site" sets no limit on taking part
+    ("Abnormal LVEF (< lower limit of normal as defined by the study site for a patient of that age).", {"cardiovascular"}),
 ]
 
 
@@ -903,6 +905,24 @@ def test_evaluate_takes_a_named_study_s_context_from_the_database(demo_db, tmp_p
         ("Neutropenia (neutrophil count, <1,500/mm3)", set()),
         ("Obesity (BMI >30)", set()),
         ("Body Mass Index (BMI) >35 kilograms per square meter (kg/m^2) at screening", {">"}),
+        # CNS status and NYHA-like class ranges grade the condition; a detectable viral load lets undetectable in,
+        # unless it defines the infection; "more then" is "more than"
+        ("Patients with CNS 3 status at enrollment are not eligible", {"CNS 3"}),
+        (
+            "the presence of coronary heart disease with its clinical manifestations (II-IV functional class);",
+            {"II-IV functional class"},
+        ),
+        ("Hepatitis B with positive viral load prior to transplant conditioning", {"positive viral load"}),
+        ("No active hepatitis B or C infection, defined as positive viral load for HBV or HCV.", set()),
+        ("creatinine more then 2", {"more then"}),
+        # a diagnosis named with a severity word; an allowance only for those without the condition; "< LLN"
+        ("Diagnosis of prolonged QT syndrome", set()),
+        ("Known active cytomegalovirus (CMV) infection. Unknown or negative status are eligible", set()),
+        (
+            "Abnormal left ventricular ejection fraction (LVEF) (< lower limit of normal as defined by the study site for a "
+            "patient of that age) by echocardiogram (ECHO).",
+            set(),
+        ),
     ],
 )
 def test_qualifier_classes_on_real_criteria(text: str, qualifiers: set[str]) -> None:
