@@ -1029,6 +1029,7 @@ def test_an_also_rule_naming_an_unknown_theme_is_reported(tmp_path: Path) -> Non
         "themes_holdout11.jsonl",
         "themes_holdout12.jsonl",
         "themes_holdout13.jsonl",
+        "themes_holdout14.jsonl",
     ],
 )
 def test_every_labelled_file_reads_with_known_themes_and_its_conditional_flag_agrees(name: str) -> None:
@@ -1071,6 +1072,7 @@ def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None
     assert not texts("themes_holdout12.jsonl") & (earlier | later | recent | newest | texts("themes_holdout11.jsonl") | tuned)
     last = newest | texts("themes_holdout11.jsonl") | texts("themes_holdout12.jsonl")
     assert not texts("themes_holdout13.jsonl") & (earlier | later | recent | last | tuned)
+    assert not texts("themes_holdout14.jsonl") & (earlier | later | recent | last | texts("themes_holdout13.jsonl") | tuned)
 
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
