@@ -184,14 +184,18 @@ def open_page(browser, url: str):
 
 # Every chart on view has drawn its marks (one in a closed expander never does). Tables are not
 # waited for: a short one at the foot of a page may never draw its grid in a headless browser.
+# Every visible chart is drawn, and no element is still a grey placeholder (Streamlit shows one, a
+# "skeleton", for each element a run has not yet sent: a page can look idle between two runs).
 _DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-    .every(e => !e.getClientRects().length || e.querySelector('.vega-embed svg, .vega-embed canvas'))"""
+    .every(e => !e.getClientRects().length || e.querySelector('.vega-embed svg, .vega-embed canvas'))
+    && ![...document.querySelectorAll('[data-testid^="stSkeleton"]')].some(e => e.getClientRects().length)"""
 
 
 def settled(page) -> None:
-    """Wait until the script run is over and the page has drawn its charts (e.g. before a screenshot)."""
+    """Wait until the script run is over and the page has drawn its charts and elements (e.g. before a screenshot)."""
     wait_idle(page)
     page.wait_for_function(_DRAWN, timeout=60_000)
+    wait_idle(page)
 
 
 def select_option(page: Any, box: Any, option: str, attempts: int = 5) -> None:

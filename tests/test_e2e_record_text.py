@@ -50,6 +50,8 @@ def test_text_from_records_is_shown_as_text_on_every_page(browser, tmp_path: Pat
             assert page.locator("a[href^='javascript']").count() == 0
             assert page.locator("script", has_text="alert('xss')").count() == 0
             if path.startswith("/detail"):
+                # The criteria lists are the page's last elements: wait for them, as for the themes table above.
+                page.locator("li", has_text=HOSTILE_INCLUSION).first.wait_for(timeout=60_000)
                 page.screenshot(path=str(SCREENSHOTS / "hostile-detail.png"), full_page=True)
                 assert page.locator("li", has_text=HOSTILE_INCLUSION).count() == 1
                 assert (
