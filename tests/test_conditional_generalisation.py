@@ -53,11 +53,8 @@ WHOLE = [
     "Patients with brain metastases will not be included, even if treated.",
     "Patients with hepatitis B may not participate.",
     "Any other malignancy, without exception.",
-    # a judgement on a catch-all beside a named condition qualifies the catch-all only
-    "Known HIV infection or any other medical condition that, in the opinion of the investigator, would interfere with the study.",
+    # a consequence that is no judgement on taking part ("would result in increased risk") qualifies nothing
     "HIV infection or any medical condition that would result in increased risk from apheresis.",
-    "Psychiatric illness, substance abuse or any other factors which may compromise compliance.",
-    "Pregnancy or other medical illnesses that would preclude participation.",
     # a milder form named as included is not let in, to the end of its phrase (first two: demo)
     "Prior invasive colon or rectal malignancy, regardless of disease-free interval",
     "Patients taking anticonvulsants are not eligible to participate even if they are willing to washout anticonvulsants for the trial.",
@@ -226,3 +223,21 @@ def test_a_required_pregnancy_test_is_the_qualifier_not_its_timing() -> None:
     rows = {row.theme: row for row in explain("Pregnancy test must be performed within 72 hours before the first dose.")}
     assert rows["pregnancy_lactation"].conditional
     assert rows["pregnancy_lactation"].qualifier.lower().startswith("pregnancy test")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (
+            "Known HIV infection or any other medical condition that, in the opinion of the investigator, would interfere with the study.",
+            "infection",
+        ),
+        ("Psychiatric illness, substance abuse or any other factors which may compromise compliance.", "psychiatric_substance"),
+        ("Pregnancy or other medical illnesses that would preclude participation.", "pregnancy_lactation"),
+    ],
+)
+def test_a_judgement_on_a_catch_all_qualifies_the_catch_all_not_the_condition_named_beside_it(text: str, named: str) -> None:
+    # themes.md: "that in the opinion of the investigator would ..." lets in those whose conditions would not interfere
+    rows = {row.theme: row for row in explained(text)}
+    assert rows["consent_compliance"].conditional
+    assert not rows[named].conditional, (named, rows[named].qualifier)

@@ -692,8 +692,11 @@ def test_a_drug_listed_under_a_time_window_is_excluded_only_within_it() -> None:
             "Of childbearing potential in whom pregnancy cannot be excluded by a negative pregnancy test and who are not using reliable barrier method of contraception",
             {"pregnancy_lactation": "pregnancy test"},
         ),
-        # the investigator's judgement is what a consent catch-all is, not a qualifier of it
-        ("Subjects who, in the investigator's opinion, will not comply with study procedures.", {}),
+        # the investigator's judgement on a consent criterion lets in those it finds able (themes.md's own example)
+        (
+            "Subjects who, in the investigator's opinion, will not comply with study procedures.",
+            {"consent_compliance": "opinion"},
+        ),
         # other is never conditional
         ("Inclusion and exclusion criteria vary with the particular protocol for which a patient is being screened.", {}),
     ],
@@ -868,7 +871,8 @@ def test_evaluate_takes_a_named_study_s_context_from_the_database(demo_db, tmp_p
             {"that is contraindicative"},
         ),
         ("Agents such as IV pentamidine that may increase the risk of pancreatitis.", set()),
-        ("Psychiatric disturbance or illness that may affect compliance.", {"may affect compliance"}),
+        # (the judgement qualifies the illness, and the compliance criterion it makes)
+        ("Psychiatric disturbance or illness that may affect compliance.", {"may affect compliance", "may affect"}),
         # being able to stop a drug, a stable dose, or a stated use is let in
         (
             "Unable to stop the use of inducers or inhibitors of cytochrome P450 (CYP) 3A4 from Baseline until the end of the study.",
@@ -888,11 +892,12 @@ def test_evaluate_takes_a_named_study_s_context_from_the_database(demo_db, tmp_p
         ("Overt cardiac disease", {"Overt"}),
         # a measure glued to its sign
         ("Platelet count<100×109/L;", {"count<100"}),
-        # a milder form named as included; a severity word on a catch-all; birth control pills taken
+        # a milder form named as included; a judgement on a catch-all (its severity word is no qualifier of it); birth
+        # control pills taken
         ("diabetes mellitis type I or type II, including cases controlled with diet alone;", set()),
         (
             "Serious medical illness, that in the judgment of the treating physician, places the patient at high risk of operative mortality",
-            set(),
+            {"judgment"},
         ),
         ("Subjects taking birth control pills will be excluded from the study.", set()),
         # above the normal range with no multiple of it is what abnormal means; a multiple still qualifies

@@ -71,11 +71,16 @@ class ThemeRule:
 
 @dataclass(frozen=True)
 class QualifierKind:
-    """One kind of qualifier that makes an exclusion conditional, and the themes it does not qualify."""
+    """One kind of qualifier that makes an exclusion conditional, and the themes it does not qualify.
+
+    With `only_for`, it qualifies those themes alone. With `before_blanks`, it is searched in the text as
+    written, before the phrases of `[conditional.blank]` are blanked (which may remove the words it needs)."""
 
     kind: str
     pattern: str
     not_for: frozenset[str] = frozenset()
+    only_for: frozenset[str] = frozenset()
+    before_blanks: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,7 +234,13 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
         condition_stopwords=frozenset(word.lower() for word in context.get("condition_stopwords", ())),
         also=tuple((entry.get("theme", ""), entry.get("cue", ""), entry.get("adds", "")) for entry in raw.get("also", ())),
         qualifiers=tuple(
-            QualifierKind(kind=kind["kind"], pattern=kind["pattern"], not_for=frozenset(kind.get("not_for", ())))
+            QualifierKind(
+                kind=kind["kind"],
+                pattern=kind["pattern"],
+                not_for=frozenset(kind.get("not_for", ())),
+                only_for=frozenset(kind.get("only_for", ())),
+                before_blanks=bool(kind.get("before_blanks", False)),
+            )
             for kind in conditional.get("kind", ())
         ),
         not_qualifiers=tuple(conditional.get("blank", {}).get("phrases", ())),
@@ -934,10 +945,15 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy, routes: _Routes 
 
     def qualifiers(frame: pl.DataFrame, column: str) -> pl.DataFrame:
         frame = frame.with_columns(_scan=pl.col(column))
+        searched = list(zip(kinds, patterns, names, strict=True))
+        for kind, pattern, name in searched:
+            if kind.before_blanks:
+                frame = _search_possible(frame, routes, kind.pattern, "_scan", _extractor(pattern), name, key="_text")
         for phrase, blank in zip(taxonomy.not_qualifiers, blanks, strict=True):
             frame = _search_possible(frame, routes, phrase, "_scan", _blanker(blank), "_scan", keep=True, key="_text")
-        for kind, pattern, name in zip(kinds, patterns, names, strict=True):
-            frame = _search_possible(frame, routes, kind.pattern, "_scan", _extractor(pattern), name, key="_text")
+        for kind, pattern, name in searched:
+            if not kind.before_blanks:
+                frame = _search_possible(frame, routes, kind.pattern, "_scan", _extractor(pattern), name, key="_text")
         return frame
 
     # `other` is never conditional, so only criteria with a theme are searched.
@@ -985,6 +1001,8 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy, routes: _Routes 
     qualifier = pl.lit(None, dtype=pl.Utf8)
     for kind, name in reversed(list(zip(kinds, names, strict=True))):
         allowed = ~pl.col("theme").is_in(list(kind.not_for))
+        if kind.only_for:
+            allowed = allowed & pl.col("theme").is_in(list(kind.only_for))
         qualifier = pl.when(allowed & pl.col(name).is_not_null()).then(pl.col(name)).otherwise(qualifier)
     found = found.select("_row", "theme", qualifier=qualifier)
     return tagged.join(found, on=["_row", "theme"], how="left").with_columns(
