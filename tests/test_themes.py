@@ -1035,6 +1035,7 @@ def test_an_also_rule_naming_an_unknown_theme_is_reported(tmp_path: Path) -> Non
         "themes_holdout12.jsonl",
         "themes_holdout13.jsonl",
         "themes_holdout14.jsonl",
+        "themes_holdout15.jsonl",
     ],
 )
 def test_every_labelled_file_reads_with_known_themes_and_its_conditional_flag_agrees(name: str) -> None:
@@ -1078,6 +1079,8 @@ def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None
     last = newest | texts("themes_holdout11.jsonl") | texts("themes_holdout12.jsonl")
     assert not texts("themes_holdout13.jsonl") & (earlier | later | recent | last | tuned)
     assert not texts("themes_holdout14.jsonl") & (earlier | later | recent | last | texts("themes_holdout13.jsonl") | tuned)
+    final = last | texts("themes_holdout13.jsonl") | texts("themes_holdout14.jsonl")
+    assert not texts("themes_holdout15.jsonl") & (earlier | later | recent | final | tuned)
 
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
