@@ -978,6 +978,33 @@ def test_a_shared_ignore_is_masked_first_in_the_themes_it_names_and_only_there(t
     assert {row.theme for row in explain("Eczema other than asthma", rules=taxonomy)} == {"skin"}
 
 
+def test_a_qualifier_kind_can_qualify_only_some_themes_and_be_searched_before_the_blanks(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        "[[theme]]\nid = 'lung'\nlabel = 'L'\ndescription = 'd'\ncues = ['asthma']\n"
+        "[[theme]]\nid = 'consent'\nlabel = 'C'\ndescription = 'd'\ncues = ['any other condition']\n"
+        "[[theme]]\nid = 'other'\nlabel = 'O'\ndescription = 'd'\n"
+        "[conditional]\n"
+        "[[conditional.kind]]\nkind = 'judgement'\npattern = 'opinion'\n"
+        "[[conditional.kind]]\nkind = 'catch-all judgement'\npattern = 'opinion'\nonly_for = ['consent']\nbefore_blanks = true\n"
+        "[conditional.blank]\nphrases = ['any other condition[^.;]*opinion']\n",
+        encoding="utf-8",
+    )
+    taxonomy = load_rules(rules, lexicon=False)
+    kinds = {kind.kind: kind for kind in taxonomy.qualifiers}
+    assert kinds["catch-all judgement"].only_for == frozenset({"consent"}) and kinds["catch-all judgement"].before_blanks
+    assert not kinds["judgement"].before_blanks and kinds["judgement"].only_for == frozenset()
+    rows = {
+        row.theme: row
+        for row in explain(
+            "Asthma or any other condition that in the opinion of the investigator would interfere", rules=taxonomy
+        )
+    }
+    # the blank takes the clause from the asthma; the consent-only kind still finds it, before the blank
+    assert (rows["consent"].conditional, rows["consent"].qualifier) == (True, "opinion")
+    assert not rows["lung"].conditional
+
+
 def test_a_shared_ignore_naming_an_unknown_theme_is_reported(tmp_path: Path) -> None:
     rules = tmp_path / "rules.toml"
     rules.write_text(
