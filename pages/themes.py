@@ -168,7 +168,7 @@ def _theme_chart_and_criteria(filters: Filters, labels: dict[str, str], distribu
         st.caption(
             "Click a bar to list its criteria below, or choose a theme there. Dark: at least one of the trial's criteria "
             "excludes the theme wholly; light: every one of them lets part of the group in (an exception, a time window, "
-            "a severity or control qualifier)."
+            "a severity, control or judgement qualifier)."
         )
         download_csv(
             chart_data.drop("percent", "ci_low_pct", "ci_high_pct", "bar_label"),
