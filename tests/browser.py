@@ -182,10 +182,10 @@ def open_page(browser, url: str):
     return page
 
 
-# Every chart on view has drawn its marks (one in a closed expander never does). Tables are not
-# waited for: a short one at the foot of a page may never draw its grid in a headless browser.
-# Every visible chart is drawn, and no element is still a grey placeholder (Streamlit shows one, a
-# "skeleton", for each element a run has not yet sent: a page can look idle between two runs).
+# Every chart on view has drawn its marks (one in a closed expander never does), and no element is
+# still a grey placeholder ("skeleton", shown while an element's code loads or before a run sends it:
+# a page can look idle between two runs). Tables are not waited for: a short one at the foot of a
+# page may never draw its grid in a headless browser.
 _DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
     .every(e => !e.getClientRects().length || e.querySelector('.vega-embed svg, .vega-embed canvas'))
     && ![...document.querySelectorAll('[data-testid^="stSkeleton"]')].some(e => e.getClientRects().length)"""
