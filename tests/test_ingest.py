@@ -223,6 +223,29 @@ def test_database_schema_has_the_documented_tables(fixture_db) -> None:
     assert {"nct_id", "section", "ordinal", "text", "parent_ordinal"} <= criteria_columns
 
 
+def test_study_numbers_follow_nct_id_order_and_agree_across_tables(fixture_db) -> None:
+    """The queries join on study_no: it must number the studies 1, 2, ... in NCT ID order, and mean the
+    same study in every table that carries it."""
+    db, _ = fixture_db
+    assert sql(db, "select count(*) = max(study_no), min(study_no) from studies") == [(True, 1)]
+    assert sql(
+        db, "select count(*) from (select study_no, row_number() over (order by nct_id) as n from studies) where study_no <> n"
+    ) == [(0,)]
+    for table in ("criteria", "criterion_themes", "criterion_thresholds", "study_theme_counts", "study_thresholds"):
+        rows, mismatched = sql(
+            db,
+            f"select count(*), count(*) filter (where t.study_no is distinct from s.study_no) from {table} t left join studies s using (nct_id)",
+        )[0]
+        assert rows > 0 and mismatched == 0, table
+    # each study's measure bits are the measures of its threshold facts
+    assert sql(
+        db,
+        """select count(*) from studies s where threshold_measure_mask <> coalesce((
+               select bit_or(1::bigint << (m.position - 1)) from criterion_thresholds t
+               join threshold_measures m using (measure) where t.nct_id = s.nct_id), 0)""",
+    ) == [(0,)]
+
+
 def test_unparseable_age_keeps_the_study_and_warns(tmp_path: Path) -> None:
     study = json.loads((INGEST_FIXTURES / "v2_array.json").read_text())[0]
     study["protocolSection"]["eligibilityModule"]["minimumAge"] = "18 Yrs"

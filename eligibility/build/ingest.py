@@ -26,7 +26,7 @@ import duckdb
 import polars as pl
 
 from eligibility import __version__
-from eligibility.build import themes, thresholds
+from eligibility.build import SCHEMA_VERSION, themes, thresholds
 from eligibility.build.normalise import RECORD_SCHEMA, normalise_record
 from eligibility.build.readers import read_source
 from eligibility.build.records import STUDY_URL, Problem
@@ -420,7 +420,18 @@ def _connect_building(db_path: Path, memory: str | None) -> tuple[duckdb.DuckDBP
 
 def _publish(con: duckdb.DuckDBPyConnection, staging: Path) -> None:
     """Make the published tables from the staged ones (finalise.sql), then delete the staging file."""
-    con.execute("create table constants as select $study_url as study_url", {"study_url": STUDY_URL})
+    con.execute(
+        "create table constants as select $study_url as study_url, $version::integer as schema_version",
+        {"study_url": STUDY_URL, "version": SCHEMA_VERSION},
+    )
+    # The measures a threshold can be stated for, numbered: a study's stated measures are kept as bits.
+    if len(thresholds.MEASURES) > MAX_THEMES:
+        raise ValueError(f"{len(thresholds.MEASURES)} threshold measures; at most {MAX_THEMES} fit a bitmask")
+    con.execute(
+        "create table threshold_measures as select i::integer as position, $measures[i] as measure "
+        "from range(1, len($measures) + 1) as r(i) order by i",
+        {"measures": list(thresholds.MEASURES)},
+    )
     con.execute((SQL_DIR / "finalise.sql").read_text())
     con.execute("reset search_path")
     con.execute("detach stage")

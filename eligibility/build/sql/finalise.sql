@@ -14,9 +14,19 @@ select
     record_seq
 from stage_records;
 
+-- Each study's number: 1, 2, ... in NCT ID order (the order studies is stored in).
+-- The per-study tables carry it beside the NCT ID, and the queries join a filtered
+-- set of studies to them on it: a join on a small dense integer is several times
+-- cheaper than one on the NCT ID text at registry scale.
+create table study_numbers as
+select nct_id, (row_number() over (order by nct_id))::integer as study_no
+from study_sources
+where kept;
+
 create table criteria as
 select
     c.criterion_id,
+    n.study_no,
     r.nct_id,
     c.ordinal,
     c.section,
@@ -26,11 +36,13 @@ select
     c.text
 from stage_criteria as c
 join study_sources as r on r.record_seq = c.record_seq and r.kept
+join study_numbers as n on n.nct_id = r.nct_id
 order by r.nct_id, c.ordinal;
 
 create table criterion_themes as
 select
     t.criterion_id,
+    c.study_no,
     c.nct_id,
     c.section,
     t.theme,
@@ -49,19 +61,21 @@ order by c.nct_id, t.criterion_id, t.theme;
 create table study_theme_counts as
 select
     theme,
+    study_no,
     nct_id,
     count(*) as criteria,
     count(*) filter (where not conditional) as whole_criteria
 from criterion_themes
 where section = 'exclusion'
-group by theme, nct_id
-order by theme, nct_id;
+group by theme, study_no, nct_id
+order by theme, study_no;
 
 -- One row per threshold fact: the eligible bound a criterion puts on a measure
 -- (exclusions turned around), in the measure's unit; see shared/thresholds.md.
 create table criterion_thresholds as
 select
     t.criterion_id,
+    c.study_no,
     c.nct_id,
     c.section,
     t.measure,
@@ -72,6 +86,22 @@ select
 from stage_thresholds as t
 join criteria as c using (criterion_id)
 order by c.nct_id, c.ordinal, t.measure, t.bound;
+
+-- Per study, measure, bound and unit: the study's strictest value (the lowest
+-- maximum, the highest minimum), the value a study counts at in the Thresholds
+-- page's distribution. Stored by measure, bound and unit, so that one bar reads
+-- only its part.
+create table study_thresholds as
+select
+    measure,
+    bound,
+    unit,
+    study_no,
+    nct_id,
+    case when bound = 'max' then min(value) else max(value) end as value
+from criterion_thresholds
+group by measure, bound, unit, study_no, nct_id
+order by measure, bound, unit, study_no;
 
 -- The ages the criteria text states against the structured minimum and maximum
 -- age, per study. The text's widest stated range is compared; a side disagrees
@@ -145,6 +175,13 @@ theme_masks as (
     where t.section = 'exclusion'
     group by t.nct_id
 ),
+measure_masks as (
+    -- the measures a study states a threshold for, as bits (position - 1 of threshold_measures)
+    select t.nct_id, bit_or(1::bigint << (m.position - 1)) as threshold_measure_mask
+    from criterion_thresholds as t
+    join threshold_measures as m on m.measure = t.measure
+    group by t.nct_id
+),
 record_counts as (
     select nct_id, count(*) as n_source_records
     from study_sources
@@ -157,12 +194,14 @@ select
     coalesce(c.n_unspecified, 0) as n_unspecified,
     coalesce(m.exclusion_theme_mask, 0) as exclusion_theme_mask,
     coalesce(m.exclusion_theme_whole_mask, 0) as exclusion_theme_whole_mask,
+    coalesce(tm.threshold_measure_mask, 0) as threshold_measure_mask,
     a.age_statements_disagree,
     n.n_source_records
 from study_sources as s
 join record_counts as n using (nct_id)
 left join counts as c using (nct_id)
 left join theme_masks as m using (nct_id)
+left join measure_masks as tm using (nct_id)
 left join study_age_statements as a using (nct_id)
 where s.kept;
 
@@ -173,6 +212,7 @@ with theme_bits as (
     from themes
 )
 select
+    n.study_no,
     r.nct_id,
     (select study_url from constants) || r.nct_id as url,
     r.title,
@@ -213,6 +253,7 @@ select
     [b.theme for b in (select bits from theme_bits) if (f.exclusion_theme_mask & b.bit) <> 0] as exclusion_themes,
     f.exclusion_theme_mask,
     f.exclusion_theme_whole_mask,
+    f.threshold_measure_mask,
     r.criteria_text,
     coalesce(r.search_text, '') as search_text,
     r.record_complete,
@@ -222,9 +263,11 @@ select
     f.n_source_records
 from stage_records as r
 join study_facts as f using (record_seq)
+join study_numbers as n on n.nct_id = r.nct_id
 order by r.nct_id;
 
 drop table study_facts;
+drop table study_numbers;
 drop table stage_thresholds;
 drop table stage_themes;
 drop table stage_criteria;
