@@ -47,7 +47,7 @@ from sqlite_baseline import FILTER_INDEXES
 from eligibility.explore.queries import connect, sorted_sql
 
 # The tables the timed pages read, all columns, in the DuckDB database's own types.
-TABLES = ["studies", "criteria", "criterion_themes", "study_sources", "themes", "filter_options"]
+TABLES = ["studies", "criteria", "criterion_themes", "study_theme_counts", "study_sources", "themes", "filter_options"]
 INDEXES = [
     *FILTER_INDEXES,
     "create index studies_search on studies using gin (search_text gin_trgm_ops)",
@@ -55,6 +55,9 @@ INDEXES = [
     "create unique index criteria_id on criteria (criterion_id)",
     "create index themes_theme on criterion_themes (theme, section, nct_id, criterion_id)",
     "create index themes_criterion on criterion_themes (criterion_id)",
+    "create unique index studies_no on studies (study_no)",
+    "create index themes_study on criterion_themes (study_no, criterion_id)",
+    "create index theme_counts on study_theme_counts (theme, study_no)",
     "create index sources_nct on study_sources (nct_id)",
 ]
 SETTINGS = {
@@ -266,12 +269,13 @@ def load(duck_path: Path, conninfo: str, *, batch: int = 50_000) -> None:
 
 def start_page(pg: Any, search: str) -> None:
     """What a page does first, as DuckDB's runner does: scan the text once for its search (if any) into search_hits."""
-    pg.execute("create temporary table if not exists search_hits (search text, nct_id text)")
+    pg.execute("create temporary table if not exists search_hits (search text, study_no integer)")
     pg.execute("truncate search_hits")
     if search:
         pattern = "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
         pg.execute(
-            "insert into search_hits select %(s)s, nct_id from studies where search_text like %(p)s", {"s": search, "p": pattern}
+            "insert into search_hits select %(s)s, study_no from studies where search_text like %(p)s",
+            {"s": search, "p": pattern},
         )
         pg.execute("analyze search_hits")
 

@@ -8,7 +8,7 @@ with filtered as (
 labels as (
     select criterion_id, string_agg(theme, ', ' order by theme) as themes
     from criterion_themes
-    semi join filtered as f on f.nct_id = criterion_themes.nct_id
+    join filtered as f on f.study_no = criterion_themes.study_no
     group by criterion_id
 )
 
@@ -21,7 +21,7 @@ select
     c.text,
     coalesce(l.themes, '') as themes
 from criteria as c
-semi join filtered as f on f.nct_id = c.nct_id
+join filtered as f on f.study_no = c.study_no
 left join labels as l on l.criterion_id = c.criterion_id
 order by c.nct_id, c.ordinal
 limit $limit

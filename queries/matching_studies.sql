@@ -1,5 +1,9 @@
 -- matching_studies: the studies matching the shared filters (one row per study).
--- Included by the other queries as a `with` step; also runnable on its own.
+-- Included by the other queries as a `with` step; also runnable on its own. Being
+-- one row per study, it is joined to the per-study tables on study_no (each
+-- study's number in NCT ID order) with a plain join, which keeps every row of the
+-- other side at most once: DuckDB answers a join on that dense integer key several
+-- times faster than a semi join on the NCT ID text.
 -- Parameters:
 --   $min_age, $max_age   age range in years (null = open on that side; both null = no age filter)
 --   $age_mode            'overlaps' (accepts someone aged within the range) | 'covers' (accepts the whole range)
@@ -62,7 +66,7 @@ where
             $condition
         )
     )
-    and ($search = '' or s.nct_id in (select h.nct_id from memory.main.search_hits as h where h.search = $search))
+    and ($search = '' or s.study_no in (select h.study_no from memory.main.search_hits as h where h.search = $search))
     and (len($phases::varchar[]) = 0 or list_has_any(s.phases, $phases::varchar[]))
     and (len($statuses::varchar[]) = 0 or list_contains($statuses::varchar[], s.overall_status))
     and (len($study_types::varchar[]) = 0 or list_contains($study_types::varchar[], s.study_type))

@@ -16,7 +16,7 @@ counted as (
             when 'conditional' then c.criteria - c.whole_criteria
         end as criteria
     from study_theme_counts as c
-    semi join filtered as f on f.nct_id = c.nct_id
+    join filtered as f on f.study_no = c.study_no
     where c.theme = $theme
 )
 

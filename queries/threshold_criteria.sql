@@ -11,16 +11,16 @@ with trials as (
 ),
 
 first_trials as (
-    select nct_id
+    select study_no
     from trials
-    order by nct_id
+    order by study_no
     limit $limit
 ),
 
 facts as (
     select t.*
     from criterion_thresholds as t
-    semi join first_trials as b on b.nct_id = t.nct_id
+    join first_trials as b on b.study_no = t.study_no
     where t.measure = $measure and t.bound = $bound and t.unit = $unit
 )
 
@@ -36,6 +36,6 @@ select
     t.unit
 from facts as t
 join criteria as c on c.criterion_id = t.criterion_id
-join studies as s on s.nct_id = t.nct_id
+join studies as s on s.study_no = t.study_no
 order by t.nct_id, c.ordinal
 limit $limit

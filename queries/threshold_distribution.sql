@@ -10,22 +10,12 @@ with filtered as (
     -- @include matching_studies.sql
 ),
 
-per_trial as (
-    select
-        t.nct_id,
-        t.measure,
-        t.bound,
-        t.unit,
-        case when t.bound = 'max' then min(t.value) else max(t.value) end as value
-    from criterion_thresholds as t
-    semi join filtered as f on f.nct_id = t.nct_id
-    group by t.nct_id, t.measure, t.bound, t.unit
-),
-
 bars as (
-    select measure, bound, unit, value, count(*) as trials
-    from per_trial
-    group by measure, bound, unit, value
+    -- study_thresholds: each study's strictest value per measure, bound and unit
+    select t.measure, t.bound, t.unit, t.value, count(*) as trials
+    from study_thresholds as t
+    join filtered as f on f.study_no = t.study_no
+    group by t.measure, t.bound, t.unit, t.value
 )
 
 select

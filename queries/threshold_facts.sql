@@ -17,7 +17,7 @@ select
     t.span,
     c.text
 from criterion_thresholds as t
-semi join filtered as f on f.nct_id = t.nct_id
+join filtered as f on f.study_no = t.study_no
 join criteria as c on c.criterion_id = t.criterion_id
 order by t.nct_id, c.ordinal, t.measure, t.bound
 limit $limit

@@ -807,6 +807,12 @@ def test_theme_criteria_filter_on_whole_or_conditional(demo_db, kind: str) -> No
     )
     assert [(r["nct_id"], r["ordinal"], r["exclusion_kind"], r["qualifier"]) for r in rows.iter_rows(named=True)] == expected
     assert count["criteria"] == len(expected) > 0
+    con = connect(db)
+    try:
+        first = run(con, "theme_criteria", **params, limit=7)
+    finally:
+        con.close()
+    assert [(r["nct_id"], r["ordinal"], r["exclusion_kind"], r["qualifier"]) for r in first.iter_rows(named=True)] == expected[:7]
     assert count["trials"] == len({nct_id for nct_id, *_ in expected})
     if kind == "conditional":
         assert all(r["qualifier"] for r in rows.iter_rows(named=True))

@@ -81,7 +81,7 @@ def connect(db_path: Path | str) -> duckdb.DuckDBPyConnection:
     con.execute(f"attach $path as {CATALOG} (read_only)", {"path": str(db_path)})
     con.execute(f"use {CATALOG}")
     con.execute("create table memory.main.searches (search varchar, seq bigint)")
-    con.execute("create table memory.main.search_hits (search varchar, nct_id varchar)")
+    con.execute("create table memory.main.search_hits (search varchar, study_no integer)")
     return con
 
 
@@ -91,7 +91,7 @@ def _cache_search(cursor: duckdb.DuckDBPyConnection, search: str) -> None:
         if cursor.execute("select 1 from memory.main.searches where search = $s", {"s": search}).fetchall():
             return
         cursor.execute(
-            "insert into memory.main.search_hits select $s, nct_id from studies where contains(search_text, $s)",
+            "insert into memory.main.search_hits select $s, study_no from studies where contains(search_text, $s)",
             {"s": search},
         )
         cursor.execute(
@@ -220,7 +220,7 @@ def store_unfiltered_views(con: duckdb.DuckDBPyConnection) -> None:
     ``unfiltered_views`` of the database ``con`` is building (passed to ingest as ``on_publish``)."""
     con.execute("attach ':memory:' as memory")  # the search tables the query files name (no search here)
     try:
-        con.execute("create table memory.main.search_hits (search varchar, nct_id varchar)")
+        con.execute("create table memory.main.search_hits (search varchar, study_no integer)")
         rows = [(name, _to_ipc(con.sql(sorted_sql(name), params=_unfiltered_params(name)).pl())) for name in UNFILTERED_VIEWS]
     finally:
         con.execute("detach memory")
