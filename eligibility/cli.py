@@ -74,7 +74,7 @@ def _cmd_evaluate_thresholds(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from eligibility.explore.export import to_csv_bytes
     from eligibility.explore.filters import FilterError, Filters
-    from eligibility.explore.queries import connect, run
+    from eligibility.explore.queries import connect, outdated, run
 
     if not args.db.exists():
         print(f"error: {args.db}: no such database (run `python -m eligibility ingest` first)", file=sys.stderr)
@@ -85,6 +85,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     con = connect(args.db)
+    if reason := outdated(con):
+        con.close()
+        print(f"error: {args.db}: {reason}; rebuild it with `python -m eligibility ingest`", file=sys.stderr)
+        return 2
     try:
         if args.what == "trends":
             from eligibility.explore.trends import trend_table

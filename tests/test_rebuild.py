@@ -92,3 +92,66 @@ def test_parallel_cli_ingest_equals_single_process_ingest(fixture_db, tmp_path: 
         "select kind, file, record, reason from ingest_issues order by all",
     ):
         assert sql(parallel, query) == sql(single, query), query
+
+
+def _older_layout(db: Path) -> None:
+    """Make ``db`` look as a build before the layout was recorded does: no `schema_version`, no study numbers."""
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("alter table constants drop column schema_version")
+        con.execute("drop table threshold_measures")
+    finally:
+        con.close()
+
+
+def test_a_database_of_an_older_layout_is_rebuilt_from_its_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from eligibility.build import SCHEMA_VERSION
+    from eligibility.explore.queries import connect, outdated
+
+    db = tmp_path / "eligibility.duckdb"
+    built = ingest([INGEST_FIXTURES], db)
+    _older_layout(db)
+    con = connect(db)
+    try:
+        assert outdated(con) == (
+            f"built by an older version of Eligibility Explorer (database layout 0; this version reads layout {SCHEMA_VERSION})"
+        )
+    finally:
+        con.close()
+    monkeypatch.setenv("ELIGIBILITY_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    # nothing is shown from it, and nothing is rebuilt until asked: a registry-sized rebuild takes minutes
+    assert not at.exception and not at.metric
+    (warning,) = at.warning
+    assert "built by an older version" in warning.value and f"{built.studies_loaded:,} studies" in warning.value
+    assert sql(db, "select count(*) from duckdb_tables() where table_name = 'threshold_measures'") == [(0,)]
+    at.button(key="rebuild_outdated").click().run()
+    assert not at.exception
+    assert next(m.value for m in at.metric if m.label == "Trials") == f"{built.studies_loaded:,}"
+    assert sql(db, "select schema_version from constants") == [(SCHEMA_VERSION,)]
+    assert sql(db, "select count(*) from threshold_measures")[0][0] > 0
+
+
+def test_a_read_only_dashboard_and_the_cli_refuse_a_database_of_an_older_layout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "eligibility.duckdb"
+    ingest([INGEST_FIXTURES / "v2_array.json"], db)
+    _older_layout(db)
+    monkeypatch.setenv("ELIGIBILITY_DB", str(db))
+    monkeypatch.setenv("ELIGIBILITY_READ_ONLY", "1")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.metric
+    assert any("built by an older version" in e.value and "python -m eligibility ingest" in e.value for e in at.error)
+    assert sql(db, "select count(*) from duckdb_tables() where table_name = 'threshold_measures'") == [(0,)], "left as it was"
+    done = subprocess.run(
+        [sys.executable, "-m", "eligibility", "export", "--db", str(db), "--what", "trials", "--out", str(tmp_path / "out.csv")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert f"{db}: built by an older version" in done.stderr and "python -m eligibility ingest" in done.stderr
+    assert not (tmp_path / "out.csv").exists()

@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from eligibility.build import SCHEMA_VERSION
 from eligibility.paths import QUERY_DIR
 
 _INCLUDE_RE = re.compile(r"^[ \t]*-- @include ([a-z0-9_]+\.sql)[ \t]*$", re.MULTILINE)
@@ -83,6 +84,27 @@ def connect(db_path: Path | str) -> duckdb.DuckDBPyConnection:
     con.execute("create table memory.main.searches (search varchar, seq bigint)")
     con.execute("create table memory.main.search_hits (search varchar, study_no integer)")
     return con
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The database layout ingest recorded in ``constants`` (0 for a database built before it was recorded)."""
+    cursor = con.cursor()
+    try:
+        cursor.execute(f"use {CATALOG}")
+        return int(cursor.execute("select schema_version from constants").fetchall()[0][0])
+    except (duckdb.Error, IndexError):
+        return 0
+    finally:
+        cursor.close()
+
+
+def outdated(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Why this version cannot read the database (built with another layout), or None when it can."""
+    found = schema_version(con)
+    if found == SCHEMA_VERSION:
+        return None
+    age = "an older" if found < SCHEMA_VERSION else "a newer"
+    return f"built by {age} version of Eligibility Explorer (database layout {found}; this version reads layout {SCHEMA_VERSION})"
 
 
 def _cache_search(cursor: duckdb.DuckDBPyConnection, search: str) -> None:

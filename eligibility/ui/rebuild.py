@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 import streamlit as st
 
-from eligibility.build.sources import ZipLimits
+from eligibility.build.sources import DEFAULT_LIMITS, ZipLimits
 from eligibility.paths import DEMO_DATA, database_path
-from eligibility.ui.state import READ_ONLY_ENV, query, read_only
+from eligibility.ui.state import READ_ONLY_ENV, database_outdated, query, read_only
 
 if TYPE_CHECKING:
     from eligibility.build.ingest import IngestSummary
@@ -78,9 +78,10 @@ def _ingest_with_status(label: str, inputs: list[Path], *, expected_files: int =
     return summary
 
 
-def _rebuild(label: str, *, extra_files: int) -> IngestSummary:
+def _rebuild(label: str, *, extra_files: int, limits: ZipLimits = UPLOAD_ZIP_LIMITS) -> IngestSummary:
     """Rebuild from the previous inputs (uploads read afresh from their folder), with a progress bar
-    sized on the previous build's file count."""
+    sized on the previous build's file count. Zip archives are read under the upload limits unless
+    ``limits`` says otherwise."""
     upload_dir = uploads_path()
     last = query("ingest_summary").row(0, named=True)
     inputs = [
@@ -90,7 +91,7 @@ def _rebuild(label: str, *, extra_files: int) -> IngestSummary:
     ]
     if upload_dir.exists():
         inputs.append(upload_dir)
-    summary = _ingest_with_status(label, inputs, expected_files=int(last["files_read"]) + extra_files, limits=UPLOAD_ZIP_LIMITS)
+    summary = _ingest_with_status(label, inputs, expected_files=int(last["files_read"]) + extra_files, limits=limits)
     st.cache_data.clear()
     return summary
 
@@ -115,6 +116,28 @@ def ensure_database() -> Path:
         st.toast(
             f"Database built: {summary.studies_loaded:,} studies in {summary.elapsed_s:.0f} s "
             f"({summary.rejected:,} records rejected; see the Data page).",
+            icon=":material/database:",
+        )
+    elif reason := database_outdated():
+        if read_only():
+            st.error(
+                f"The database cannot be shown: it was {reason}. This dashboard is read-only: its administrator "
+                "rebuilds the database with `python -m eligibility ingest`."
+            )
+            st.stop()
+        last = query("ingest_summary").row(0, named=True)
+        st.warning(
+            f"The database cannot be shown: it was {reason}. Rebuild it from the files it was built from "
+            f"({int(last['files_read']):,} files, {int(last['studies_loaded']):,} studies; the last build took "
+            f"{float(last['elapsed_s']):,.0f} s). {REBUILD_WHY}",
+            icon=":material/update:",
+        )
+        if not st.button("Rebuild the database", type="primary", key="rebuild_outdated"):
+            st.stop()
+        # the inputs the database was built from, read as they were then (not under the upload limits)
+        summary = _rebuild(f"The database was {reason}: rebuilding it from its inputs…", extra_files=0, limits=DEFAULT_LIMITS)
+        st.toast(
+            f"Database rebuilt for this version: {summary.studies_loaded:,} studies in {summary.elapsed_s:.0f} s.",
             icon=":material/database:",
         )
     return path

@@ -18,7 +18,7 @@ import polars as pl
 import streamlit as st
 
 from eligibility.explore.filters import Filters
-from eligibility.explore.queries import connect, run, warm_search_text
+from eligibility.explore.queries import connect, outdated, run, warm_search_text
 from eligibility.paths import database_path
 
 # A shared deployment sets ELIGIBILITY_READ_ONLY=1: no upload, rebuild or removal, and short error messages.
@@ -54,6 +54,17 @@ def query(
         params = {**filters.params(), **params}
     path = database_path()
     return _cached(str(path), _version(path), name, json.dumps(params, sort_keys=True), sort, descending)
+
+
+def database_outdated() -> str | None:
+    """Why this version cannot read the database it serves (``eligibility.explore.queries.outdated``), or None."""
+    path = database_path()
+    return _outdated(str(path), _version(path))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _outdated(path: str, version: str) -> str | None:
+    return outdated(_connection(path, version))
 
 
 _warmed: set[str] = set()  # the database versions whose search text has been read in the background
