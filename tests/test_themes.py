@@ -1130,3 +1130,29 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
     errors = child.stderr.read().decode()
     assert child.wait(timeout=120) == 1
     assert "Traceback" not in errors and "BrokenPipeError" not in errors
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients who have previously failed to respond to PDE-5 inhibitors like Sildenafil, Vardenafil or Tadalafil.",
+        "Patient who did not respond to PDE-5 inhibitors (Viagra®, Levitra®, Cialis®, Zydena®, Yaila®, Mvix® and each Generic drug)",
+        "non-responders to PDE5 inhibitor",
+        "Patients who do not respond to marketed PDE5 inhibitors or have adverse reactions that lead to drug discontinuation;",
+    ],
+)
+def test_a_cue_found_with_a_phrase_masked_is_the_criterions_own_text(text: str) -> None:
+    """A cue is shown and exported as the words that matched: never the classifier's mask character
+    (which once reached the database, the CSVs and the PostgreSQL baseline as a NUL byte)."""
+    rows = explain(text)
+    assert "disease_characteristics" in {row.theme for row in rows}
+    for row in rows:
+        assert "\x00" not in row.cue and row.cue.lower() in text.lower(), row
+
+
+def test_a_masked_phrase_inside_a_cue_is_read_back_from_the_criterion() -> None:
+    from eligibility.build.themes import _unmasked_cue
+
+    text = "Unable to take (study drug) orally."
+    assert _unmasked_cue("unable to take \x00 orally", text) == "Unable to take (study drug) orally"
+    assert _unmasked_cue("failed to respond to \x00", "Failed to respond to PDE5 inhibitors") == "failed to respond to"

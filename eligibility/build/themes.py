@@ -522,6 +522,29 @@ def _blanker(pattern: str) -> Callable[[pl.Expr], pl.Expr]:
     return lambda column: column.str.replace_all(pattern, "${keep}" + _MASK)
 
 
+def _unmasked_cues(found: pl.DataFrame) -> pl.DataFrame:
+    """Cues found again in the masked text, in the criterion's own words.
+
+    A cue is shown and exported as the text that matched, so a masked phrase inside one is read back from
+    the criterion, and one that ends it is left out. Few rows have one; they are mended one by one.
+    """
+    has_mask = pl.col("cue").str.contains(_MASK, literal=True).fill_null(False)
+    if not found.select(has_mask.any()).item():
+        return found
+    mended = [_unmasked_cue(cue, text) for cue, text in found.filter(has_mask).select("cue", "text").iter_rows()]
+    return pl.concat([found.filter(~has_mask), found.filter(has_mask).with_columns(cue=pl.Series(mended, dtype=pl.Utf8))])
+
+
+def _unmasked_cue(cue: str, text: str) -> str:
+    cue = cue.strip(_MASK + " ")
+    if _MASK not in cue:
+        return cue
+    # the masked text had brackets as spaces: any run of spaces and brackets stands for a space
+    parts = [r"[\s()\[\]{}]*".join(re.escape(word) for word in part.split()) for part in cue.split(_MASK)]
+    spanned = re.search(".+?".join(parts), text, re.IGNORECASE | re.DOTALL)
+    return spanned.group(0) if spanned else cue.split(_MASK, 1)[0].strip()
+
+
 def _tester(pattern: str) -> Callable[[pl.Expr], pl.Expr]:
     return lambda column: column.str.contains(pattern)
 
@@ -572,7 +595,7 @@ def _apply_suppression(
         )
         if uses_lexicon:
             again = _with_lexicon_cue(again, "_masked", taxonomy)
-        found = pl.concat([masked.filter(~changed), again]).drop("_plain", "_masked")
+        found = pl.concat([masked.filter(~changed), _unmasked_cues(again)]).drop("_plain", "_masked")
     if rule.unless:
         found = found.filter(~pl.col("text").str.contains(rule.unless_pattern))
     return found.drop_nulls("cue")
