@@ -122,7 +122,7 @@ def _rewrite_calls(sql: str, function: str, make: Callable[[list[str]], str]) ->
 # Query name -> the grouping columns that replace each `group by all`, in order.
 GROUP_BY_ALL: dict[str, list[str]] = {
     "age_eligibility_curve": ["1, 2"],
-    "breakdowns": ["1, 2"] * 6,
+    "breakdowns": ["1, 2, 3, 4, 5"] + ["1, 2"] * 5,
     "trial_criteria": ["1, 2, 3, 4, 5, 6, 7"],
 }
 
