@@ -15,8 +15,6 @@ if read_only():
     st.set_option("client.showErrorDetails", "none")
 
 with foreground():  # a page being drawn: the background warm-up below waits for it
-    ensure_database()
-
     pages = st.navigation(
         [
             st.Page("pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
@@ -28,6 +26,8 @@ with foreground():  # a page being drawn: the background warm-up below waits for
             st.Page("pages/data.py", title="Data", icon=":material/database:"),
         ]
     )
+    # After the navigation, so that a first build or a rebuild prompt shows the pages' own names.
+    ensure_database()
     publish_filters(sidebar_filters())
     pages.run()
 # Reached when the page has been drawn (not after st.stop): the first criteria search of this

@@ -126,14 +126,18 @@ def ensure_database() -> Path:
             )
             st.stop()
         last = query("ingest_summary").row(0, named=True)
-        st.warning(
-            f"The database cannot be shown: it was {reason}. Rebuild it from the files it was built from "
-            f"({int(last['files_read']):,} files, {int(last['studies_loaded']):,} studies; the last build took "
-            f"{float(last['elapsed_s']):,.0f} s). {REBUILD_WHY}",
-            icon=":material/update:",
-        )
-        if not st.button("Rebuild the database", type="primary", key="rebuild_outdated"):
+        prompt = st.empty()
+        with prompt.container():
+            st.warning(
+                f"The database cannot be shown: it was {reason}. Rebuild it from the files it was built from "
+                f"({int(last['files_read']):,} files, {int(last['studies_loaded']):,} studies; the last build took "
+                f"{float(last['elapsed_s']):,.0f} s). {REBUILD_WHY}",
+                icon=":material/update:",
+            )
+            asked = st.button("Rebuild the database", type="primary", key="rebuild_outdated")
+        if not asked:
             st.stop()
+        prompt.empty()
         # the inputs the database was built from, read as they were then (not under the upload limits)
         summary = _rebuild(f"The database was {reason}: rebuilding it from its inputs…", extra_files=0, limits=DEFAULT_LIMITS)
         st.toast(
