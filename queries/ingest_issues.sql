@@ -3,5 +3,5 @@
 select kind, file, record, nct_id, reason
 from ingest_issues
 where $kind = 'any' or kind = $kind
-order by kind, file, record
+order by kind, file, record, reason
 limit $limit

@@ -1,6 +1,7 @@
 -- threshold_facts: every threshold fact of the filtered trials, one row per fact,
 -- with its study, criterion and span, at most $limit rows in NCT ID and document
--- order (`export --what thresholds`).
+-- order (then measure, bound, unit and value, so that the order is the same on every run;
+-- `export --what thresholds`).
 -- Parameters: those of matching_studies.sql, and $limit.
 with filtered as (
     -- @include matching_studies.sql
@@ -19,5 +20,5 @@ select
 from criterion_thresholds as t
 join filtered as f on f.study_no = t.study_no
 join criteria as c on c.criterion_id = t.criterion_id
-order by t.nct_id, c.ordinal, t.measure, t.bound
+order by t.nct_id, c.ordinal, t.measure, t.bound, t.unit, t.value
 limit $limit

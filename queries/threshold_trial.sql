@@ -15,4 +15,4 @@ select
 from criterion_thresholds as t
 join criteria as c on c.criterion_id = t.criterion_id
 where t.nct_id = $nct_id
-order by c.ordinal, t.measure, t.bound
+order by c.ordinal, t.measure, t.bound, t.unit, t.value

@@ -3,4 +3,4 @@
 select source_file, source_record, source_format, last_update, kept
 from study_sources
 where nct_id = $nct_id
-order by kept desc, last_update desc nulls last
+order by kept desc, last_update desc nulls last, source_file, source_record

@@ -532,3 +532,27 @@ def test_export_writes_the_threshold_facts(fixture_db, tmp_path: Path) -> None:
         "span",
     ]
     assert frame.height == sql(db, "select count(*) from criterion_thresholds")[0][0]
+
+
+def test_the_threshold_export_has_one_order_on_every_run(demo_db) -> None:
+    """A criterion can state one measure and bound in two units (bilirubin ≤ 1.5 xULN or ≤ 3 mg/dL):
+    the export orders those facts too, so that the same filters give the same CSV, row for row."""
+    db, _ = demo_db
+    assert (
+        sql(
+            db,
+            "select count(*) from (select criterion_id from criterion_thresholds group by criterion_id, measure, bound having count(*) > 1)",
+        )[0][0]
+        > 0
+    )
+    con = connect(db)
+    try:
+        exported = run(con, "threshold_facts", **Filters().params(), limit=100_000)
+    finally:
+        con.close()
+    expected = sql(
+        db,
+        "select t.nct_id, c.ordinal, t.measure, t.bound, t.unit, t.value from criterion_thresholds t "
+        "join criteria c using (criterion_id) order by t.nct_id, c.ordinal, t.measure, t.bound, t.unit, t.value",
+    )
+    assert exported.select("nct_id", "ordinal", "measure", "bound", "unit", "value").rows() == expected
