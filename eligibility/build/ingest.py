@@ -37,7 +37,7 @@ SQL_DIR = Path(__file__).parent / "sql"
 BATCH_RECORDS = 5000
 MEMORY_ENV = "ELIGIBILITY_INGEST_MEMORY"  # DuckDB's memory limit for ingest, e.g. "512MB"
 MAX_DUCKDB_MEMORY = 2 * 2**30  # with the workers and Python, the whole build stays within 4 GiB
-MAX_THEMES = 63  # studies.exclusion_theme_mask is a signed 64-bit integer
+MASK_BITS = 63  # the bitmask columns (exclusion_theme_mask, threshold_measure_mask) are signed 64-bit integers
 
 _CRITERIA_SCHEMA: dict[str, Any] = {
     "criterion_id": pl.Int64,
@@ -425,8 +425,8 @@ def _publish(con: duckdb.DuckDBPyConnection, staging: Path) -> None:
         {"study_url": STUDY_URL, "version": SCHEMA_VERSION},
     )
     # The measures a threshold can be stated for, numbered: a study's stated measures are kept as bits.
-    if len(thresholds.MEASURES) > MAX_THEMES:
-        raise ValueError(f"{len(thresholds.MEASURES)} threshold measures; at most {MAX_THEMES} fit a bitmask")
+    if len(thresholds.MEASURES) > MASK_BITS:
+        raise ValueError(f"{len(thresholds.MEASURES)} threshold measures; at most {MASK_BITS} fit a bitmask")
     con.execute(
         "create table threshold_measures as select i::integer as position, $measures[i] as measure "
         "from range(1, len($measures) + 1) as r(i) order by i",
@@ -490,8 +490,8 @@ def _create_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 def _create_themes_table(con: duckdb.DuckDBPyConnection) -> None:
     theme_table = themes.themes_table()
-    if theme_table.height > MAX_THEMES:
-        raise ValueError(f"{theme_table.height} themes in the rules file; at most {MAX_THEMES} fit the theme bitmask")
+    if theme_table.height > MASK_BITS:
+        raise ValueError(f"{theme_table.height} themes in the rules file; at most {MASK_BITS} fit the theme bitmask")
     con.register("theme_table", theme_table)
     con.execute("create table themes as select (row_number() over ())::integer as position, * from theme_table")
     con.unregister("theme_table")
