@@ -6,7 +6,10 @@ same algorithms, so the benchmark's ratios compare engines, not methods:
 - a per-study theme bit mask (``exclusion_theme_mask``), grouped before it is
   counted, for the theme distribution and co-occurrence;
 - the grouped-bounds age curve (trials grouped by whole-year bounds first);
-- indexes on every filter column, on NCT IDs and on the theme tables;
+- the same integer study key (``study_no``) for joins, and the per-study theme counts
+  (``study_theme_counts``) for the count behind a theme and to find the first trials of
+  its list of criteria;
+- indexes on every filter column, on NCT IDs, study numbers and the theme tables;
 - the long texts (criteria text, search text) in a table of their own, so a scan
   of ``studies`` (a row store) does not read them;
 - a criteria search scanned once per page: the matching studies go into a
@@ -25,7 +28,7 @@ from eligibility.explore.queries import connect
 
 TABLES = {
     "studies": (
-        "select nct_id, url, title, array_to_string(conditions, '; ') as conditions, minimum_age_raw, maximum_age_raw, "
+        "select study_no, nct_id, url, title, array_to_string(conditions, '; ') as conditions, minimum_age_raw, maximum_age_raw, "
         "minimum_age_years, maximum_age_years, sex, healthy_volunteers::int as healthy_volunteers, "
         "to_json(std_ages)::varchar as std_ages, phase, overall_status, study_type, is_b_all::int as is_b_all, "
         "n_inclusion, n_exclusion, n_unspecified, array_to_string(exclusion_themes, ', ') as exclusion_themes, "
@@ -33,9 +36,10 @@ TABLES = {
         "std_ages_source, b_all_basis, record_complete::int as record_complete, source_file, source_record, n_source_records "
         "from studies"
     ),
-    "study_text": "select nct_id, criteria_text, search_text from studies",
+    "study_text": "select study_no, nct_id, criteria_text, search_text from studies",
     "criteria": "select criterion_id, nct_id, ordinal, section, parent_ordinal, depth, heading, text from criteria",
-    "criterion_themes": "select criterion_id, nct_id, section, theme, cue from criterion_themes",
+    "criterion_themes": "select criterion_id, study_no, nct_id, section, theme, cue from criterion_themes",
+    "study_theme_counts": "select theme, study_no, nct_id, criteria, whole_criteria from study_theme_counts",
     "study_sources": "select nct_id, source_file, source_record, source_format, last_update::varchar as last_update, kept::int "
     "as kept from study_sources",
     "themes": "select position, theme, label from themes",
@@ -53,6 +57,9 @@ FILTER_INDEXES = [
 INDEXES = [
     *FILTER_INDEXES,
     "create unique index study_text_nct on study_text (nct_id)",
+    "create unique index studies_no on studies (study_no)",
+    "create index themes_study on criterion_themes (study_no, criterion_id)",
+    "create index theme_counts on study_theme_counts (theme, study_no)",
     "create index criteria_nct on criteria (nct_id, ordinal)",
     "create index criteria_id on criteria (criterion_id)",
     "create index themes_theme on criterion_themes (theme, section, nct_id, criterion_id)",
@@ -72,7 +79,7 @@ where
          or (:sex = 'female_only' and s.sex = 'FEMALE') or (:sex = 'male_only' and s.sex = 'MALE'))
     and (:healthy_volunteers = 'any' or (:healthy_volunteers = 'yes' and s.healthy_volunteers = 1)
          or (:healthy_volunteers = 'no' and s.healthy_volunteers = 0))
-    and (:search = '' or s.nct_id in (select nct_id from temp.search_hits))
+    and (:search = '' or s.study_no in (select study_no from temp.search_hits))
     and (:preset = 'none' or (:preset = 'b-all' and s.is_b_all = 1)
          or (:preset = 'pediatric-b-all' and s.is_b_all = 1 and coalesce(s.minimum_age_years, 0) < 18)
          or (:preset = 'aya-b-all' and s.is_b_all = 1 and coalesce(s.minimum_age_years, 0) <= :aya_max
@@ -115,14 +122,18 @@ QUERIES: dict[str, str] = {
         group by a.theme, b.theme order by a.theme, b.theme""",
     "theme_criteria_count": f"""
         with filtered as ({FILTERED})
-        select count(*), count(distinct t.nct_id) from criterion_themes as t
-        where t.section = 'exclusion' and t.theme = :theme and t.nct_id in (select nct_id from filtered)""",
+        select coalesce(sum(c.criteria), 0), count(*) from study_theme_counts as c
+        where c.theme = :theme and c.study_no in (select study_no from filtered)""",
     "theme_criteria": f"""
         with filtered as ({FILTERED}),
+        first_trials as (
+            select c.study_no from study_theme_counts as c
+            where c.theme = :theme and c.study_no in (select study_no from filtered)
+            order by c.study_no limit :limit),
         chosen as (
             select t.criterion_id, t.nct_id, t.cue from criterion_themes as t
-            where t.section = 'exclusion' and t.theme = :theme and t.nct_id in (select nct_id from filtered)
-            order by t.nct_id, t.criterion_id limit :limit)
+            where t.study_no in (select study_no from first_trials) and t.section = 'exclusion' and t.theme = :theme
+            order by t.study_no, t.criterion_id limit :limit)
         select c.nct_id, s.url, s.title, cr.ordinal, cr.text, c.cue
         from chosen as c join criteria as cr on cr.criterion_id = c.criterion_id join studies as s on s.nct_id = c.nct_id
         order by c.nct_id, cr.ordinal""",
@@ -187,9 +198,11 @@ def build(duck_path: Path, sqlite_path: Path, *, batch: int = 200_000) -> None:
 def start_page(lite: sqlite3.Connection, search: str) -> None:
     """What a page does first: scan the criteria once for its search (if any) into temp.search_hits."""
     lite.execute("drop table if exists temp.search_hits")
-    lite.execute("create temp table search_hits (nct_id text primary key)")
+    lite.execute("create temp table search_hits (study_no integer primary key)")
     if search:
-        lite.execute("insert into temp.search_hits select nct_id from study_text where instr(search_text, :s) > 0", {"s": search})
+        lite.execute(
+            "insert into temp.search_hits select study_no from study_text where instr(search_text, :s) > 0", {"s": search}
+        )
 
 
 def run(lite: sqlite3.Connection, name: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
