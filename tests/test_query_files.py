@@ -221,3 +221,21 @@ def test_the_unfiltered_views_kept_at_ingest_are_what_the_query_files_answer(fix
         assert run(con, "headline_counts", **Filters().params()).equals(run_sql(con, "headline_counts", **Filters().params()))
     finally:
         con.close()
+
+
+def test_search_candidates_are_the_studies_holding_every_word(fixture_db) -> None:
+    """The word index's answer against the words cut from each study's text in Python."""
+    from eligibility.build import SEARCH_WORD_PATTERN
+
+    db, _ = fixture_db
+    texts = dict(sql(db, "select study_no, search_text from studies"))
+    words = {no: set(re.findall(r"[^\W_]+", text)) for no, text in texts.items()}
+    for search, holds in [
+        ("pregnan", lambda ws: any("pregnan" in w for w in ws)),  # one word: anywhere inside a word
+        ("hepatitis b", lambda ws: any(w.endswith("hepatitis") for w in ws) and any(w.startswith("b") for w in ws)),
+        (" b ", lambda ws: "b" in ws),  # between separators: the whole word
+        ("-cell", lambda ws: any(w.startswith("cell") for w in ws)),
+    ]:
+        got = set(_run(db, "search_candidates", search=search, pattern=SEARCH_WORD_PATTERN)["study_no"].to_list())
+        assert got == {no for no, ws in words.items() if holds(ws)}, search
+        assert got, search

@@ -1,14 +1,19 @@
-"""Criteria search is literal: quotes, wildcards, regex characters and SQL fragments are text."""
+"""Criteria search is literal: quotes, wildcards, regex characters and SQL fragments are text, and the
+word index answers exactly what a scan of the whole text answers."""
 
 from __future__ import annotations
 
+import random
+import re
 from collections.abc import Iterator
 
 import duckdb
 import pytest
 
+from eligibility.build import SEARCH_WORD_PATTERN
+from eligibility.build.ingest import SQL_DIR
 from eligibility.explore.filters import Filters
-from eligibility.explore.queries import connect, run
+from eligibility.explore.queries import connect, run, search_plan
 from tests.conftest import sql
 
 
@@ -65,3 +70,78 @@ def test_a_connection_closed_under_the_background_read_ends_it_quietly(fixture_d
         con.close()
     thread.join(timeout=60)
     assert not thread.is_alive()
+
+
+def _scan(cursor: duckdb.DuckDBPyConnection, needle: str) -> set[int]:
+    rows = cursor.execute("select study_no from studies where contains(search_text, $s)", {"s": needle}).fetchall()
+    return {no for (no,) in rows}
+
+
+def _indexed(cursor: duckdb.DuckDBPyConnection, needle: str) -> tuple[str, set[int]]:
+    kind, query, params = search_plan(cursor, needle)
+    return kind, {no for (no,) in cursor.execute(query, params).fetchall()}
+
+
+@pytest.fixture(scope="module")
+def demo_cursor(demo_con) -> Iterator[duckdb.DuckDBPyConnection]:
+    cursor = demo_con.cursor()
+    cursor.execute("use eligibility")
+    yield cursor
+    cursor.close()
+
+
+@pytest.mark.parametrize(
+    ("needle", "kind"),
+    [
+        ("pregnan", "words"),  # inside a word, at its start
+        ("regnan", "words"),  # inside a word
+        ("hiv", "words"),
+        ("18", "words"),
+        ("hepatitis b", "words, then text"),  # the end of one word, the start of the next
+        ("brain metast", "words, then text"),
+        ("b-cell", "words, then text"),
+        (" b ", "words, then text"),  # a whole word between separators
+        ("-b", "words, then text"),  # a word that must start a word of the text
+        ("b-", "words, then text"),  # a word that must end one
+        ("x 10^9/l", "words, then text"),
+        ("(uln", "words, then text"),
+        ("≥ 18", "words, then text"),
+        ("50%", "words, then text"),
+        ("naïve", "words"),  # letters beyond ASCII are letters
+        ("μl", "words"),
+        ("hepatitis b surface antigen", "words, then text"),
+        ("≥", "text"),  # no letter or digit: the text is scanned
+        ("'; --", "text"),
+        ("zzzqqq", "words"),  # in no study
+        ("brain zzzqqq", "words, then text"),
+    ],
+)
+def test_the_word_index_finds_what_a_scan_of_the_text_finds(demo_cursor, needle: str, kind: str) -> None:
+    found_kind, found = _indexed(demo_cursor, needle)
+    assert found_kind == kind
+    assert found == _scan(demo_cursor, needle)
+
+
+def test_the_word_index_agrees_with_a_scan_on_random_pieces_of_criteria_text(demo_cursor) -> None:
+    """Pieces cut anywhere in the text (mid-word, across punctuation, line breaks and symbols)."""
+    texts = [t for (t,) in demo_cursor.execute("select search_text from studies where strlen(search_text) > 60").fetchall()]
+    rng = random.Random(20261203)
+    kinds: set[str] = set()
+    for _ in range(120):
+        text = rng.choice(texts)
+        start = rng.randrange(len(text) - 30)
+        needle = text[start : start + rng.randrange(1, 30)]
+        kind, found = _indexed(demo_cursor, needle)
+        kinds.add(kind)
+        assert found == _scan(demo_cursor, needle), needle
+        assert found, needle  # cut from a study's text: that study at least holds it
+    assert kinds >= {"words", "words, then text"}
+
+
+def test_the_index_is_built_with_the_pattern_the_search_cuts_with(demo_cursor) -> None:
+    finalise = (SQL_DIR / "finalise.sql").read_text()
+    assert f"regexp_extract_all(search_text, '{SEARCH_WORD_PATTERN}')" in finalise
+    words = [w for (w,) in demo_cursor.execute("select word from search_words order by word_id").fetchall()]
+    assert len(words) > 10_000
+    assert all(re.fullmatch(r"[^\W_]+", w) for w in words)  # letters and digits only, as Python reads them too
+    assert words == sorted(words, key=lambda w: w.encode())  # numbered in byte order: a prefix's words are consecutive

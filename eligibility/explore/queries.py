@@ -5,10 +5,12 @@ shared trial filter is written once, in ``matching_studies.sql``. Values only
 ever reach DuckDB as parameters. Each call takes its own cursor, so sessions
 in different threads never share a statement.
 
-A criteria search scans the text of every study once per distinct search
-string and connection: the matching studies are kept in ``search_hits`` (in
-the connection's private in-memory catalog, for the last ``SEARCHES_KEPT``
-strings), and every query of a page joins to them.
+A criteria search is answered once per distinct search string and connection:
+the matching studies are kept in ``search_hits`` (in the connection's private
+in-memory catalog, for the last ``SEARCHES_KEPT`` strings), and every query of a
+page joins to them. The studies are found through the word index ingest builds
+(``search_candidates.sql``), and only a string of several words has the text of
+the studies holding all of them read (``search_plan``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from eligibility.build import SCHEMA_VERSION
+from eligibility.build import SCHEMA_VERSION, SEARCH_WORD_PATTERN
 from eligibility.paths import QUERY_DIR
 
 _INCLUDE_RE = re.compile(r"^[ \t]*-- @include ([a-z0-9_]+\.sql)[ \t]*$", re.MULTILINE)
@@ -107,15 +109,34 @@ def outdated(con: duckdb.DuckDBPyConnection) -> str | None:
     return f"built by {age} version of Eligibility Explorer (database layout {found}; this version reads layout {SCHEMA_VERSION})"
 
 
+def search_plan(cursor: duckdb.DuckDBPyConnection, search: str) -> tuple[str, str, dict[str, str]]:
+    """How ``search`` is answered, and the query (with its parameters) that returns the studies whose
+    criteria contain it.
+
+    ``words``: a single word (letters and digits only) is answered by the word index alone;
+    ``words, then text``: a string with separators reads the text of only the studies the index
+    says hold all its words; ``text``: a string with no letter or digit scans every study's text.
+    """
+    tokens, one_word = cursor.execute(
+        "select regexp_extract_all($s, $p), regexp_full_match($s, $p)", {"s": search, "p": SEARCH_WORD_PATTERN}
+    ).fetchone() or ([], False)
+    scan = "select study_no from studies where contains(search_text, $search)"
+    if not tokens:
+        return "text", scan, {"search": search}
+    candidates = load_sql("search_candidates")
+    params = {"search": search, "pattern": SEARCH_WORD_PATTERN}
+    if one_word:
+        return "words", candidates, params
+    return "words, then text", f"{scan} and study_no in ({candidates})", params
+
+
 def _cache_search(cursor: duckdb.DuckDBPyConnection, search: str) -> None:
     """Put the studies whose criteria contain ``search`` (literally) into search_hits, once per string."""
     with _search_lock:
         if cursor.execute("select 1 from memory.main.searches where search = $s", {"s": search}).fetchall():
             return
-        cursor.execute(
-            "insert into memory.main.search_hits select $s, study_no from studies where contains(search_text, $s)",
-            {"s": search},
-        )
+        _, query, params = search_plan(cursor, search)
+        cursor.execute(f"insert into memory.main.search_hits select $search, study_no from ({query})", params)
         cursor.execute(
             "insert into memory.main.searches select $s, coalesce(max(seq), 0) + 1 from memory.main.searches",
             {"s": search},

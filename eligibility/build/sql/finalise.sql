@@ -297,3 +297,33 @@ union all
 select 'country', country, count(*) from countries group by country
 union all
 select 'primary_purpose', primary_purpose, count(*) from studies where primary_purpose is not null group by primary_purpose;
+
+-- The criteria search's word index. A word is a maximal run of letters and digits
+-- (the pattern is eligibility.build.SEARCH_WORD_PATTERN; the search cuts its string with
+-- the same one) in a study's lower-cased search text. search_words numbers the distinct
+-- words in sorted order, so that the words starting with a prefix have consecutive
+-- numbers; search_postings says which studies hold each word, stored by word, so that
+-- a search reads only the parts of it for its words instead of scanning the whole text
+-- (queries/search_candidates.sql).
+create temporary table study_words as
+select distinct study_no, word
+from (
+    select study_no, unnest(regexp_extract_all(search_text, '[\p{L}\p{N}]+')) as word
+    from studies
+);
+
+create table search_words as
+select
+    row_number() over (order by word)::integer as word_id,
+    word
+from (select distinct word from study_words);
+
+create table search_postings as
+select
+    w.word_id,
+    s.study_no
+from study_words as s
+join search_words as w using (word)
+order by w.word_id, s.study_no;
+
+drop table study_words;
