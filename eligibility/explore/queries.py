@@ -109,25 +109,22 @@ def outdated(con: duckdb.DuckDBPyConnection) -> str | None:
     return f"built by {age} version of Eligibility Explorer (database layout {found}; this version reads layout {SCHEMA_VERSION})"
 
 
+# Above this many rows of search_occurrences (about 0.2 s of work at registry scale), a search
+# scans the criteria text instead: a string whose words are everywhere ("a", " e") is found
+# sooner by a scan that stops at each study's first match (0.05-0.5 s for 550,000 studies).
+SEARCH_INDEX_ROWS = 2_000_000
+
+
 def search_plan(cursor: duckdb.DuckDBPyConnection, search: str) -> tuple[str, str, dict[str, str]]:
     """How ``search`` is answered, and the query (with its parameters) that returns the studies whose
-    criteria contain it.
-
-    ``words``: a single word (letters and digits only) is answered by the word index alone;
-    ``words, then text``: a string with separators reads the text of only the studies the index
-    says hold all its words; ``text``: a string with no letter or digit scans every study's text.
-    """
-    tokens, one_word = cursor.execute(
-        "select regexp_extract_all($s, $p), regexp_full_match($s, $p)", {"s": search, "p": SEARCH_WORD_PATTERN}
-    ).fetchone() or ([], False)
-    scan = "select study_no from studies where contains(search_text, $search)"
-    if not tokens:
-        return "text", scan, {"search": search}
-    candidates = load_sql("search_candidates")
+    criteria contain it: ``index`` (the word index, ``search_studies.sql``) or ``text`` (a scan of
+    every study's text), for a string with no letter or digit or with words too common to be worth
+    reading from the index (``SEARCH_INDEX_ROWS``)."""
     params = {"search": search, "pattern": SEARCH_WORD_PATTERN}
-    if one_word:
-        return "words", candidates, params
-    return "words, then text", f"{scan} and study_no in ({candidates})", params
+    (rows,) = cursor.execute(load_sql("search_estimate"), params).fetchone() or (None,)
+    if rows is not None and rows <= SEARCH_INDEX_ROWS:
+        return "index", load_sql("search_studies"), params
+    return "text", "select study_no from studies where contains(search_text, $search)", {"search": search}
 
 
 def _cache_search(cursor: duckdb.DuckDBPyConnection, search: str) -> None:

@@ -298,32 +298,58 @@ select 'country', country, count(*) from countries group by country
 union all
 select 'primary_purpose', primary_purpose, count(*) from studies where primary_purpose is not null group by primary_purpose;
 
--- The criteria search's word index. A word is a maximal run of letters and digits
--- (the pattern is eligibility.build.SEARCH_WORD_PATTERN; the search cuts its string with
--- the same one) in a study's lower-cased search text. search_words numbers the distinct
--- words in sorted order, so that the words starting with a prefix have consecutive
--- numbers; search_postings says which studies hold each word, stored by word, so that
--- a search reads only the parts of it for its words instead of scanning the whole text
--- (queries/search_candidates.sql).
-create temporary table study_words as
-select distinct study_no, word
-from (
-    select study_no, unnest(regexp_extract_all(search_text, '[\p{L}\p{N}]+')) as word
-    from studies
-);
+-- The criteria search's word index: each study's lower-cased search text cut into words (maximal
+-- runs of letters and digits: the pattern is eligibility.build.SEARCH_WORD_PATTERN, and the search
+-- cuts its string with the same one) and the separators between them. search_words and
+-- search_separators number the distinct ones in sorted order (the words starting with a prefix get
+-- consecutive numbers); search_occurrences has a row per word of each study's text, with the
+-- separators on either side and the next word, stored by word, so that a search reads only the
+-- rows of its words (queries/search_studies.sql) instead of scanning every study's text.
+create temporary table study_tokens as
+select
+    study_no,
+    regexp_extract_all(search_text, '[\p{L}\p{N}]+') as words,
+    regexp_split_to_array(search_text, '[\p{L}\p{N}]+') as separators
+from studies;
 
 create table search_words as
 select
     row_number() over (order by word)::integer as word_id,
-    word
-from (select distinct word from study_words);
+    word,
+    count(*) as occurrences
+from (select unnest(words) as word from study_tokens)
+group by word;
 
-create table search_postings as
+create table search_separators as
+select
+    row_number() over (order by separator)::integer as separator_id,
+    separator
+from (select distinct unnest(separators) as separator from study_tokens);
+
+create table search_occurrences as
+with occurrences as (
+    select
+        study_no,
+        unnest(words) as word,
+        unnest(range(1, len(words) + 1)) as position,
+        unnest(separators[:-2]) as separator_before,
+        unnest(separators[2:]) as separator_after,
+        unnest(list_append(words[2:], null)) as next_word
+    from study_tokens
+)
+
 select
     w.word_id,
-    s.study_no
-from study_words as s
-join search_words as w using (word)
-order by w.word_id, s.study_no;
+    coalesce(n.word_id, 0) as next_word_id,
+    b.separator_id as before_id,
+    a.separator_id as after_id,
+    o.study_no,
+    o.position::integer as position
+from occurrences as o
+join search_words as w on o.word = w.word
+left join search_words as n on o.next_word = n.word
+join search_separators as b on o.separator_before = b.separator
+join search_separators as a on o.separator_after = a.separator
+order by w.word_id, next_word_id, o.study_no, o.position;
 
-drop table study_words;
+drop table study_tokens;
