@@ -4,32 +4,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from eligibility.explore.queries import foreground
 from eligibility.ui.rebuild import ensure_database
 from eligibility.ui.sidebar import publish_filters, sidebar_filters
-from eligibility.ui.state import read_only, warm_search
+from eligibility.ui.state import read_only
 
 st.set_page_config(page_title="Eligibility Explorer", page_icon=":material/groups:", layout="wide")
 if read_only():
     # A shared deployment: an unexpected error shows a short message, not a traceback with server paths.
     st.set_option("client.showErrorDetails", "none")
 
-with foreground():  # a page being drawn: the background warm-up below waits for it
-    pages = st.navigation(
-        [
-            st.Page("pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
-            st.Page("pages/trials.py", title="Trials", icon=":material/table_rows:"),
-            st.Page("pages/themes.py", title="Exclusion themes", icon=":material/bar_chart:"),
-            st.Page("pages/trends.py", title="Trends", icon=":material/timeline:"),
-            st.Page("pages/thresholds.py", title="Thresholds", icon=":material/straighten:"),
-            st.Page("pages/detail.py", title="Trial detail", icon=":material/article:"),
-            st.Page("pages/data.py", title="Data", icon=":material/database:"),
-        ]
-    )
-    # After the navigation, so that a first build or a rebuild prompt shows the pages' own names.
-    ensure_database()
-    publish_filters(sidebar_filters())
-    pages.run()
-# Reached when the page has been drawn (not after st.stop): the first criteria search of this
-# server will not have to read the whole text column cold.
-warm_search()
+pages = st.navigation(
+    [
+        st.Page("pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+        st.Page("pages/trials.py", title="Trials", icon=":material/table_rows:"),
+        st.Page("pages/themes.py", title="Exclusion themes", icon=":material/bar_chart:"),
+        st.Page("pages/trends.py", title="Trends", icon=":material/timeline:"),
+        st.Page("pages/thresholds.py", title="Thresholds", icon=":material/straighten:"),
+        st.Page("pages/detail.py", title="Trial detail", icon=":material/article:"),
+        st.Page("pages/data.py", title="Data", icon=":material/database:"),
+    ]
+)
+# After the navigation, so that a first build or a rebuild prompt shows the pages' own names.
+ensure_database()
+publish_filters(sidebar_filters())
+pages.run()

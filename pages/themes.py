@@ -10,7 +10,6 @@ import streamlit as st
 
 from eligibility.explore.compare import compare_theme_shares, comparison_long
 from eligibility.explore.filters import Filters
-from eligibility.explore.queries import foreground
 from eligibility.explore.shares import SMALL_BASE, with_intervals
 from eligibility.ui.charts import alt, show_chart
 from eligibility.ui.render import (
@@ -80,11 +79,6 @@ if base < SMALL_BASE:
 # only them (two queries and one chart), not the sidebar, the cohort comparison and the heatmap below.
 @st.fragment
 def theme_chart_and_criteria(filters: Filters, labels: dict[str, str], distribution: pl.DataFrame) -> None:
-    with foreground():  # a bar click reruns only this fragment, not app.py
-        _theme_chart_and_criteria(filters, labels, distribution)
-
-
-def _theme_chart_and_criteria(filters: Filters, labels: dict[str, str], distribution: pl.DataFrame) -> None:
     chart_box = bordered("Share of trials excluding on each theme")
     criteria_box = bordered("Criteria behind a theme")
     with criteria_box:

@@ -42,36 +42,6 @@ def test_criteria_search_is_literal(demo_db, demo_con, criteria_texts: list[tupl
     assert sql(demo_db[0], "select count(*) from studies")[0][0] > 7000  # nothing was dropped from the file
 
 
-def test_the_background_read_of_the_search_text_waits_for_a_page_being_drawn(fixture_db, monkeypatch) -> None:
-    from eligibility.explore import queries
-    from eligibility.explore.queries import foreground, warm_search_text
-
-    monkeypatch.setattr(queries, "IDLE_SECONDS", 0.2)  # how long after a page the warm-up starts
-    con = connect(fixture_db[0])
-    try:
-        with foreground():  # a page is being drawn: the warm-up must not read a single part
-            thread = warm_search_text(con)
-            thread.join(timeout=1.0)
-            assert thread.is_alive()
-        thread.join(timeout=60)
-        assert not thread.is_alive()  # read everything once the page was done
-        found = run(con, "headline_counts", **Filters(search="pregnan").params())["trials"][0]
-        assert found == sql(con, "select count(*) from studies where contains(search_text, 'pregnan')")[0][0] > 0
-    finally:
-        con.close()
-
-
-def test_a_connection_closed_under_the_background_read_ends_it_quietly(fixture_db) -> None:
-    from eligibility.explore.queries import foreground, warm_search_text
-
-    con = connect(fixture_db[0])
-    with foreground():
-        thread = warm_search_text(con)
-        con.close()
-    thread.join(timeout=60)
-    assert not thread.is_alive()
-
-
 def _scan(cursor: duckdb.DuckDBPyConnection, needle: str) -> set[int]:
     rows = cursor.execute("select study_no from studies where contains(search_text, $s)", {"s": needle}).fetchall()
     return {no for (no,) in rows}

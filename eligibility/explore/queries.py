@@ -15,13 +15,10 @@ the studies holding all of them read (``search_plan``).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import re
 import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -143,79 +140,6 @@ def _cache_search(cursor: duckdb.DuckDBPyConnection, search: str) -> None:
             {"kept": SEARCHES_KEPT},
         )
         cursor.execute("delete from memory.main.search_hits where search not in (select search from memory.main.searches)")
-
-
-# Foreground work (a page being drawn) and the background warm-up below: the warm-up reads in small
-# parts, each only once no page has been drawn for IDLE_SECONDS (a person reading the page; a
-# quicker next click, as in a scripted benchmark, finds the warm-up not yet started).
-IDLE_SECONDS = 2.0
-WARM_ROWS = 16_384  # studies per part: about 40 ms of CPU at registry scale
-_foreground = threading.Condition()
-_drawing = 0
-_last_drawn = 0.0
-
-
-@contextlib.contextmanager
-def foreground() -> Iterator[None]:
-    """Mark a page being drawn: background reads wait until no page has been drawn for a moment."""
-    global _drawing, _last_drawn
-    with _foreground:
-        _drawing += 1
-    try:
-        yield
-    finally:
-        with _foreground:
-            _drawing -= 1
-            _last_drawn = time.monotonic()
-            _foreground.notify_all()
-
-
-def _wait_for_idle() -> None:
-    with _foreground:
-        while True:
-            if _drawing:
-                _foreground.wait()
-                continue
-            quiet = time.monotonic() - _last_drawn
-            if quiet >= IDLE_SECONDS:
-                return
-            _foreground.wait(IDLE_SECONDS - quiet)
-
-
-def warm_search_text(con: duckdb.DuckDBPyConnection) -> threading.Thread:
-    """Read every study's criteria text once, in a background thread, as a search would.
-
-    The first search on a new connection otherwise pays DuckDB's first read of the whole text
-    column into its buffers: at 550,000 studies (721 MB of text) about 1.1 s of CPU against about
-    0.3 s once it has been read. The text is read in parts of ``WARM_ROWS`` studies, each only when
-    no page is being drawn (``foreground``), so the warm-up never makes a user wait more than one
-    part. Errors end it quietly: it only saves time (a connection closed under it, or a file
-    replaced by ingest, leaves the next search to read the text itself).
-    """
-
-    def scan() -> None:
-        _wait_for_idle()
-        try:
-            cursor = con.cursor()
-        except duckdb.Error:
-            return
-        try:
-            cursor.execute(f"use {CATALOG}")
-            (studies,) = cursor.execute("select count(*) from studies").fetchone() or (0,)
-            for first in range(0, studies, WARM_ROWS):
-                _wait_for_idle()
-                cursor.execute(
-                    "select count(*) from studies where rowid >= $first and rowid < $last and contains(search_text, chr(0))",
-                    {"first": first, "last": first + WARM_ROWS},
-                ).fetchall()
-        except duckdb.Error:
-            pass
-        finally:
-            cursor.close()
-
-    thread = threading.Thread(target=scan, name="warm-search-text", daemon=True)
-    thread.start()
-    return thread
 
 
 def sorted_sql(name: str, sort: str | None = None, *, descending: bool = False) -> str:

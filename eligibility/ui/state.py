@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import polars as pl
 import streamlit as st
 
 from eligibility.explore.filters import Filters
-from eligibility.explore.queries import connect, outdated, run, warm_search_text
+from eligibility.explore.queries import connect, outdated, run
 from eligibility.paths import database_path
 
 # A shared deployment sets ELIGIBILITY_READ_ONLY=1: no upload, rebuild or removal, and short error messages.
@@ -65,23 +64,6 @@ def database_outdated() -> str | None:
 @st.cache_data(max_entries=4, show_spinner=False)
 def _outdated(path: str, version: str) -> str | None:
     return outdated(_connection(path, version))
-
-
-_warmed: set[str] = set()  # the database versions whose search text has been read in the background
-_warm_lock = threading.Lock()
-
-
-def warm_search() -> None:
-    """Once per database version, read the criteria text a search scans in the background
-    (``eligibility.explore.queries.warm_search_text``). Called when a page has been drawn, so
-    that it never competes with a user's first page."""
-    path = database_path()
-    key = f"{path}:{_version(path)}"
-    with _warm_lock:
-        if key in _warmed:
-            return
-        _warmed.add(key)
-    warm_search_text(_connection(str(path), _version(path)))
 
 
 def options(field: str) -> list[str]:
