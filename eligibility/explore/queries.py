@@ -124,7 +124,7 @@ def search_plan(cursor: duckdb.DuckDBPyConnection, search: str) -> tuple[str, st
     return "text", "select study_no from studies where contains(search_text, $search)", {"search": search}
 
 
-def _cache_search(cursor: duckdb.DuckDBPyConnection, search: str) -> None:
+def cache_search(cursor: duckdb.DuckDBPyConnection, search: str) -> None:
     """Put the studies whose criteria contain ``search`` (literally) into search_hits, once per string."""
     with _search_lock:
         if cursor.execute("select 1 from memory.main.searches where search = $s", {"s": search}).fetchall():
@@ -232,7 +232,7 @@ def run_sql(
     cursor.execute(f"use {CATALOG}")
     try:
         if params.get("search") and "search" in wanted:
-            _cache_search(cursor, params["search"])
+            cache_search(cursor, params["search"])
         return cursor.sql(
             sorted_sql(name, sort, descending=descending), params={k: v for k, v in params.items() if k in wanted}
         ).pl()
