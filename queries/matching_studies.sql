@@ -15,7 +15,7 @@
 --   $condition           lower-case text found in conditions, keywords or titles ('' = any)
 --   $search              lower-case text found in any criterion ('' = any); the runner
 --                        (eligibility/explore/queries.py) puts the studies that contain
---                        it into search_hits first, so the text is scanned once per string
+--                        it into search_hits first (search_studies.sql), once per string
 --   $phases, $statuses, $study_types   lists of registry codes (empty = any)
 --   $preset              'none' | 'b-all' (B-ALL studies) | 'pediatric-b-all' (B-ALL, accepts under-18s)
 --                        | 'aya-b-all' (B-ALL, age range overlaps $aya_min-$aya_max)

@@ -30,7 +30,15 @@ found as (
         ))
 )
 
-select distinct study_no
+-- One check (a single word, with or without separators around it): every row found is a match.
+select study_no
 from found
+where (select count(*) from checks) = 1
+
+union
+
+select study_no
+from found
+where (select count(*) from checks) > 1
 group by study_no, start
 having count(distinct part) = (select count(*) from checks)

@@ -82,7 +82,7 @@ def demo_cursor(demo_con) -> Iterator[duckdb.DuckDBPyConnection]:
         ("μl", "index"),
         ("hepatitis b surface antigen", "index"),  # four words on consecutive words of one text
         ("surface hepatitis", "index"),  # both words in many studies, never in this order
-        ("of the", "index"),
+        ("of the", "index"),  # common words, but far fewer rows than the limit on this demo
         ("≥", "text"),  # no letter or digit: the text is scanned
         ("'; --", "text"),
         ("zzzqqq", "index"),  # in no study

@@ -7,7 +7,7 @@ Nothing here imports the explore or ui side, and nothing here imports Streamlit.
 # Raised whenever a query file needs something an older build lacks; the dashboard rebuilds a database
 # of another layout from its inputs, and the CLI refuses to read one. 2: study numbers (`study_no`),
 # `study_thresholds`, `threshold_measures` and `studies.threshold_measure_mask`. 3: the criteria
-# search's word index (`search_words`, `search_postings`).
+# search's word index (`search_words`, `search_separators`, `search_occurrences`).
 SCHEMA_VERSION = 3
 
 # A word of the criteria search's index: a maximal run of letters and digits (RE2 syntax, as DuckDB's
