@@ -699,6 +699,36 @@ def test_a_drug_listed_under_a_time_window_is_excluded_only_within_it() -> None:
         ),
         # other is never conditional
         ("Inclusion and exclusion criteria vary with the particular protocol for which a patient is being screened.", {}),
+        # real demo criteria: an exception worded "aside from" or "(but not ...)", an allowance worded as a
+        # non-exclusion or as a treatment to be stopped, grades of liver failure, a treated or terminal form, a
+        # consequence ("could be exacerbated", "precluding"), a number glued to its unit
+        (
+            "Patient receiving corticosteroids, aside from dexamethasone treatment directed at leukemia.",
+            {"prior_concomitant_therapy": "aside from"},
+        ),
+        (
+            "Use of immunosuppressive drugs such as systemic (but not topical or inhalant) steroids and cytotoxic agents.",
+            {"prior_concomitant_therapy": "(but not", "autoimmune_immunodeficiency": "(but not"},
+        ),
+        (
+            "Current major depression. A past history of major depression will not be an exclusionary criteria.",
+            {"psychiatric_substance": "not be an exclusionary"},
+        ),
+        (
+            "Pregnant women are excluded from this study; breastfeeding should be discontinued if the mother is treated on study",
+            {"pregnancy_lactation": "should be discontinued"},
+        ),
+        ("Child´s Grade C cirrhosis", {"hepatic": "Child´s Grade C"}),
+        ("Terminal renal failure with existing dependence on dialysis", {"renal": "Terminal renal failure"}),
+        ("Known diabetes, drug treated", {"metabolic_endocrine": "drug treated"}),
+        (
+            "Claustrophobia or anxiety disorders that could be exacerbated by the MRI Scanner",
+            {"psychiatric_substance": "could be exacerbated"},
+        ),
+        ("Donor has cardiac risk factors precluding ability to undergo leukopheresis.", {"cardiovascular": "precluding"}),
+        ("Prednisone requirement>2mg/kg/day or equivalent", {"prior_concomitant_therapy": "requirement>2mg/kg/day"}),
+        # "but not limited to" widens a list and lets nobody in
+        ("Any chronic medical condition, including (but not limited to) heart, kidney, or lung diseases", {}),
     ],
 )
 def test_whole_or_conditional(text: str, qualified: dict[str, str]) -> None:
