@@ -727,6 +727,17 @@ def test_a_drug_listed_under_a_time_window_is_excluded_only_within_it() -> None:
         ),
         ("Donor has cardiac risk factors precluding ability to undergo leukopheresis.", {"cardiovascular": "precluding"}),
         ("Prednisone requirement>2mg/kg/day or equivalent", {"prior_concomitant_therapy": "requirement>2mg/kg/day"}),
+        ("Morbid obesity", {"metabolic_endocrine": "Morbid obesity"}),
+        ("Cytomegalovirus hyperimmune globulin in therapeutic doses.", {"prior_concomitant_therapy": "in therapeutic doses"}),
+        ("Individual who is hospitalized due to the complexities of diabetes.", {"metabolic_endocrine": "hospitalized due to"}),
+        (
+            "Active suicidal ideation with intent as determined at eligibility screening",
+            {"psychiatric_substance": "ideation with intent"},
+        ),
+        (
+            "As a result of a physical examination or screening investigations, the physician responsible considers the volunteer unfit for the study.",
+            {"consent_compliance": "considers"},
+        ),
         # "but not limited to" widens a list and lets nobody in
         ("Any chronic medical condition, including (but not limited to) heart, kidney, or lung diseases", {}),
     ],
@@ -984,6 +995,32 @@ def test_conditional_extra_is_well_formed_and_mixed() -> None:
     assert all(item["id"].isdigit() and isinstance(item["conditional"], bool) for item in extra)
     assert not {item["text"] for item in extra} & others
     assert 0.3 < sum(item["conditional"] for item in extra) / len(extra) < 0.6
+
+
+def test_conditional_holdout16_is_drawn_fresh_and_its_disagreements_are_settled() -> None:
+    # tests/data/themes_sample.md, "conditional_holdout16.jsonl": 200 demo criteria that no other labelled file
+    # holds, labelled twice; every item the two labellings disagree on has a settled decision, which the file keeps.
+    path = Path(__file__).parent / "data"
+
+    def rows(name: str) -> list[dict]:
+        return [json.loads(line) for line in (path / name).read_text(encoding="utf-8").splitlines()]
+
+    items = rows("conditional_holdout16.jsonl")
+    settled = rows("conditional_holdout16_adjudication.jsonl")
+    others = {
+        item["text"].strip()
+        for name in sorted(p.name for p in path.glob("*.jsonl"))
+        if not name.startswith("conditional_holdout16")
+        for item in rows(name)
+        if "text" in item
+    }
+    assert len({item["id"] for item in items}) == len({item["text"] for item in items}) == len(items) == 200
+    assert all(re.fullmatch(r"NCT\d{8}", item["nct_id"]) and isinstance(item["conditional"], bool) for item in items)
+    assert not {item["text"].strip() for item in items} & others
+    by_id = {item["id"]: item for item in items}
+    assert settled and all(row["first"]["conditional"] != row["second"]["conditional"] for row in settled)
+    assert all(by_id[row["id"]]["conditional"] is row["decision"] and row["why"] for row in settled)
+    assert 0.3 < sum(item["conditional"] for item in items) / len(items) < 0.6
 
 
 def test_an_example_abbreviation_does_not_cut_the_clause_its_qualifier_is_in() -> None:
