@@ -547,6 +547,27 @@ GENERALISATION = [
     ("Unstable symptomatic brain metastases despite corticosteroid", {"cns_neurologic"}),
     # a normal range "as defined by the study site" sets no limit on taking part
     ("Abnormal LVEF (< lower limit of normal as defined by the study site for a patient of that age).", {"cardiovascular"}),
+    # holdout17 (2026-12-03): what a person is allergic to is no condition of its organ; thrombophilia is a clotting
+    # disorder; placenta and stools; a clinical stage; a drug taken in abuse, a drug named as a condition's need or as
+    # the time point of a pregnancy test is no treatment excluded; skin absorption; an age limit in brackets
+    ("those with advanced retinopathy, hypersensitivity to insulin.", {"allergy_hypersensitivity"}),
+    ("Have had a reaction to an anticoagulant (such as warfarin or heparin).", {"allergy_hypersensitivity"}),
+    ("Thrombophilia", {"hematologic_coagulation"}),
+    ("Women with abnormal placentation (placenta previa)", {"pregnancy_lactation"}),
+    ("Recent history of mushy or watery stools;", {"gastrointestinal"}),
+    ("Clinical stage Tx, T0, or T1a.", {"disease_characteristics"}),
+    ("Currently abusing alcohol or other drugs, including narcotics or cocaine.", {"psychiatric_substance"}),
+    ("angina pectoris that requires the use of antianginal medication;", {"cardiovascular"}),
+    (
+        "Pregnant or breast-feeding patients. Women of childbearing potential must have a negative pregnancy test "
+        "performed within seven days prior to the start of study drug.",
+        {"pregnancy_lactation"},
+    ),
+    ("Extensive skin abnormalities that could affect absorption of the gel;", {"other"}),
+    ("All subjects will be adults (greater than 18 years).", {"demographic"}),
+    # (and the forms they must not take: a drug that is required is still one, "drug abuse" is substance use)
+    ("Required use of anti-spasticity medication", {"prior_concomitant_therapy"}),
+    ("Has a history of drug abuse (alcohol, marijuana, cocaine, or opiates).", {"psychiatric_substance"}),
 ]
 
 
