@@ -69,14 +69,15 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, IngestSu
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Path, IngestSummary]:
+def demo_db(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> tuple[Path, IngestSummary]:
     """The whole built-in demo dataset, ingested once per test run.
 
     Under pytest-xdist the workers share one build: the first to need it builds it in
     the run's common temporary folder while holding a file lock, the others wait for
-    the lock and read the same file (every test opens it read-only).
+    the lock and read the same file (every test opens it read-only). Without workers
+    (no -n, or -p no:xdist) the run builds it once in its own temporary folder.
     """
-    if worker_id == "master":
+    if not hasattr(request.config, "workerinput"):
         path = tmp_path_factory.mktemp("demo-db") / "demo.duckdb"
         return path, ingest([DEMO], path, keep_staged=_staged(path), on_publish=store_unfiltered_views)
     shared = tmp_path_factory.getbasetemp().parent / "demo-db"
