@@ -37,6 +37,19 @@ def _chart_key() -> str:
     return f"theme_chart_{st.session_state.get(_CHART_VERSION, 0)}"
 
 
+def _first_pick(theme: str, distribution: pl.DataFrame) -> str:
+    """The bar a chart shows selected when it is drawn: the theme chosen when its data last changed.
+
+    A bar click changes the theme but keeps the chart (same key) and, with this, its spec: the
+    browser has already marked the clicked bar, so the chart is not drawn again, only the list
+    below. New data (another filter) draws the chart again, with the theme chosen now selected."""
+    first = f"{_chart_key()}_first_pick"
+    data = hash(tuple(distribution.rows()))
+    if st.session_state.get(first, (None, None))[0] != data:
+        st.session_state[first] = (data, theme)
+    return st.session_state[first][1]
+
+
 def _on_bar_click() -> None:
     picked = st.session_state[_chart_key()].selection.get("pick") or []
     if picked and picked[0].get("theme"):
@@ -87,7 +100,9 @@ def theme_chart_and_criteria(filters: Filters, labels: dict[str, str], distribut
         )
 
     with chart_box:
-        pick = alt.selection_point(name="pick", fields=["theme"], on="click", clear=False, value=[{"theme": theme}])
+        pick = alt.selection_point(
+            name="pick", fields=["theme"], on="click", clear=False, value=[{"theme": _first_pick(theme, distribution)}]
+        )
         chart_data = with_intervals(distribution, count="trials", base="trials_with_exclusions").with_columns(
             (pl.col("share") * 100).round(1).alias("percent"),
             (pl.col("ci_low") * 100).round(1).alias("ci_low_pct"),

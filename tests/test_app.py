@@ -152,6 +152,35 @@ def test_themes_page_lists_the_criteria_behind_a_theme(app) -> None:
     assert listing.count("<mark>") == min(expected_criteria, 300)
 
 
+def test_a_bar_click_keeps_the_theme_chart_and_new_data_redraws_it_on_the_chosen_theme(app) -> None:
+    # A bar click sets the theme (session state "theme", as _on_bar_click does) but keeps the chart's key: its spec
+    # must stay the same, so that the browser does not draw it again. New data (another preset) draws it again,
+    # with the theme chosen by then selected; so does a theme chosen in the dropdown (a new key).
+    import json
+
+    def chart() -> tuple[str, str]:
+        element = at.get("vega_lite_chart")[0].proto
+        params = json.loads(element.spec)["params"]
+        return element.id, next(p["value"][0]["theme"] for p in params if p["name"] == "pick")
+
+    at, _ = app
+    at.run()
+    at.selectbox(key="preset").set_value("pediatric-b-all").run()
+    at.switch_page("pages/themes.py").run()
+    first_id, first_pick = chart()
+    assert first_pick == "prior_concomitant_therapy"
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    at.session_state["theme"] = "infection"  # what a click on the Infection bar does
+    at.run()
+    assert not at.exception
+    assert at.get("vega_lite_chart")[0].proto.spec == spec and chart() == (first_id, first_pick)
+    assert any(m.value.startswith("**Infection") for m in at.markdown), "the list follows the click"
+    at.selectbox(key="preset").set_value("b-all").run()
+    assert chart()[1] == "infection", "new data: the chart is drawn again on the chosen theme"
+    at.selectbox(key="theme").set_value("renal").run()
+    assert chart()[1] == "renal"
+
+
 @pytest.mark.parametrize(("kind", "where"), [("whole", "not t.conditional"), ("conditional", "t.conditional")])
 def test_themes_page_lists_whole_or_conditional_exclusions(app, kind: str, where: str) -> None:
     at, db = app
@@ -326,7 +355,7 @@ def test_an_empty_result_is_said_in_words_with_the_filter_that_emptied_it(app, p
     said = " ".join(i.value for i in at.info).replace("\\", "")
     assert "No trial matches these filters" in said
     assert f"Without the condition text, {count(db, 'true'):,} trials would match" in said
-    assert not at.get("arrow_vega_lite_chart"), "no empty chart is drawn"
+    assert not at.get("vega_lite_chart"), "no empty chart is drawn"
 
 
 @pytest.mark.parametrize(
