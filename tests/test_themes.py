@@ -1157,6 +1157,8 @@ def test_an_also_rule_naming_an_unknown_theme_is_reported(tmp_path: Path) -> Non
         "themes_holdout13.jsonl",
         "themes_holdout14.jsonl",
         "themes_holdout15.jsonl",
+        "themes_holdout17.jsonl",
+        "themes_holdout18.jsonl",
     ],
 )
 def test_every_labelled_file_reads_with_known_themes_and_its_conditional_flag_agrees(name: str) -> None:
@@ -1202,6 +1204,11 @@ def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None
     assert not texts("themes_holdout14.jsonl") & (earlier | later | recent | last | texts("themes_holdout13.jsonl") | tuned)
     final = last | texts("themes_holdout13.jsonl") | texts("themes_holdout14.jsonl")
     assert not texts("themes_holdout15.jsonl") & (earlier | later | recent | final | tuned)
+    # holdout17 and holdout18 (2026-12-03) were drawn together after every earlier file, conditional_holdout16 included
+    everything = earlier | later | recent | final | tuned | texts("themes_holdout15.jsonl")
+    everything |= texts("conditional_holdout16.jsonl")
+    assert not texts("themes_holdout17.jsonl") & everything
+    assert not texts("themes_holdout18.jsonl") & (everything | texts("themes_holdout17.jsonl"))
 
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
