@@ -20,9 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import polars as pl
-
-from eligibility.build.theme_eval import GoldItem, classify_gold, read_conditional
+from eligibility.build.theme_eval import conditional_flags, flag_f1, read_conditional
 
 KEYWORDS = re.compile(
     r"\b(?:unless|except\w*|other than|within|in the (?:last|past|previous) \d+|severe|serious|significant\w*"
@@ -31,21 +29,6 @@ KEYWORDS = re.compile(
     r"|prior to|days?|weeks?|months?|years?|greater than|less than|more than|at least|uln)\b|[<>≤≥]|\d+\s*%",
     re.IGNORECASE,
 )
-
-
-def f1(predicted: list[bool], expected: list[bool]) -> float:
-    tp = sum(p and e for p, e in zip(predicted, expected, strict=True))
-    fp = sum(p and not e for p, e in zip(predicted, expected, strict=True))
-    fn = sum(e and not p for p, e in zip(predicted, expected, strict=True))
-    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
-
-
-def classifier_flags(gold: list[GoldItem]) -> list[bool]:
-    """The classifier's `conditional` per criterion, on the text alone."""
-    flags = classify_gold([replace(item, context={}) for item in gold])
-    by_row = flags.group_by("criterion_id").agg(pl.col("conditional").any())
-    found = dict(zip(by_row["criterion_id"].to_list(), by_row["conditional"].to_list(), strict=True))
-    return [bool(found[index]) for index in range(len(gold))]
 
 
 def main() -> int:
@@ -58,13 +41,15 @@ def main() -> int:
         gold = read_conditional(path)
         expected = [bool(item.conditional) for item in gold]
         keywords = [bool(KEYWORDS.search(item.text)) for item in gold]
-        classifier = classifier_flags(gold)
-        print(f"{path.name:<48} {len(gold):>8} {f1(keywords, expected):>9.3f} {f1(classifier, expected):>11.3f}")
+        classifier = conditional_flags([replace(item, context={}) for item in gold])
+        print(f"{path.name:<48} {len(gold):>8} {flag_f1(keywords, expected):>9.3f} {flag_f1(classifier, expected):>11.3f}")
         for total, part in zip(pooled, (expected, keywords, classifier), strict=True):
             total.extend(part)
     if len(args.files) > 1:
         expected, keywords, classifier = pooled
-        print(f"{'all, pooled':<48} {len(expected):>8} {f1(keywords, expected):>9.3f} {f1(classifier, expected):>11.3f}")
+        print(
+            f"{'all, pooled':<48} {len(expected):>8} {flag_f1(keywords, expected):>9.3f} {flag_f1(classifier, expected):>11.3f}"
+        )
     return 0
 
 

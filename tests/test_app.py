@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -156,8 +157,6 @@ def test_a_bar_click_keeps_the_theme_chart_and_new_data_redraws_it_on_the_chosen
     # A bar click sets the theme (session state "theme", as _on_bar_click does) but keeps the chart's key: its spec
     # must stay the same, so that the browser does not draw it again. New data (another preset) draws it again,
     # with the theme chosen by then selected; so does a theme chosen in the dropdown (a new key).
-    import json
-
     def chart() -> tuple[str, str]:
         element = at.get("vega_lite_chart")[0].proto
         params = json.loads(element.spec)["params"]

@@ -234,6 +234,24 @@ def cmd_evaluate(gold_path: Path, *, db: Path | None = None) -> int:
     return 0
 
 
+def conditional_flags(gold: list[GoldItem]) -> list[bool]:
+    """The classifier's verdict per labelled item: conditional when any of its themes is."""
+    flags = classify_gold(gold).group_by("criterion_id").agg(pl.col("conditional").any())
+    by_id = dict(zip(flags["criterion_id"].to_list(), flags["conditional"].to_list(), strict=True))
+    return [bool(by_id[index]) for index in range(len(gold))]
+
+
+def flag_counts(predicted: list[bool], expected: list[bool]) -> tuple[int, int, int]:
+    """True positives, false positives and false negatives of a yes/no verdict."""
+    pairs = list(zip(predicted, expected, strict=True))
+    return sum(p and e for p, e in pairs), sum(p and not e for p, e in pairs), sum(e and not p for p, e in pairs)
+
+
+def flag_f1(predicted: list[bool], expected: list[bool]) -> float:
+    tp, fp, fn = flag_counts(predicted, expected)
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+
+
 def cmd_evaluate_conditional(gold_path: Path, *, db: Path | None = None) -> int:
     """Score whole versus conditional against a labelled JSONL file; last line conditional_f1=... accuracy=..."""
     try:
@@ -243,19 +261,14 @@ def cmd_evaluate_conditional(gold_path: Path, *, db: Path | None = None) -> int:
         return 2
     if db is not None:
         gold = with_study_context(gold, db)
-    flags = classify_gold(gold).group_by("criterion_id").agg(pl.col("conditional").any())
-    by_id = dict(zip(flags["criterion_id"].to_list(), flags["conditional"].to_list(), strict=True))
-    predicted = [bool(by_id[index]) for index in range(len(gold))]
+    predicted = conditional_flags(gold)
     expected = [bool(item.conditional) for item in gold]
-    tp = sum(p and e for p, e in zip(predicted, expected, strict=True))
-    fp = sum(p and not e for p, e in zip(predicted, expected, strict=True))
-    fn = sum(e and not p for p, e in zip(predicted, expected, strict=True))
+    tp, fp, fn = flag_counts(predicted, expected)
     correct = sum(p == e for p, e in zip(predicted, expected, strict=True))
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     print(f"criteria: {len(gold)} (conditional {sum(expected)}, whole {len(gold) - sum(expected)})")
     print(f"predicted conditional: {tp + fp} (right {tp}, wrong {fp}); missed: {fn}")
     print(f"precision={precision:.3f} recall={recall:.3f}")
-    print(f"conditional_f1={f1:.3f} accuracy={correct / len(gold) if gold else 0.0:.3f}")
+    print(f"conditional_f1={flag_f1(predicted, expected):.3f} accuracy={correct / len(gold) if gold else 0.0:.3f}")
     return 0
