@@ -1159,6 +1159,8 @@ def test_an_also_rule_naming_an_unknown_theme_is_reported(tmp_path: Path) -> Non
         "themes_holdout15.jsonl",
         "themes_holdout17.jsonl",
         "themes_holdout18.jsonl",
+        "themes_holdout19.jsonl",
+        "themes_holdout20.jsonl",
     ],
 )
 def test_every_labelled_file_reads_with_known_themes_and_its_conditional_flag_agrees(name: str) -> None:
@@ -1209,6 +1211,10 @@ def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None
     everything |= texts("conditional_holdout16.jsonl")
     assert not texts("themes_holdout17.jsonl") & everything
     assert not texts("themes_holdout18.jsonl") & (everything | texts("themes_holdout17.jsonl"))
+    # holdout19 and holdout20 (2026-12-03, evening) likewise, after holdout17 and holdout18
+    everything |= texts("themes_holdout17.jsonl") | texts("themes_holdout18.jsonl")
+    assert not texts("themes_holdout19.jsonl") & everything
+    assert not texts("themes_holdout20.jsonl") & (everything | texts("themes_holdout19.jsonl"))
 
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
