@@ -131,7 +131,7 @@ PAGES: dict[str, list[tuple[str, dict[str, Any], bool]]] = {
         ("theme_cooccurrence", {}, True),
     ],
     "Trial detail": [
-        ("trials_table", {"limit": DETAIL_PICKER_ROWS, "offset": 0}, True),
+        ("trial_picker", {"limit": DETAIL_PICKER_ROWS}, True),
         ("headline_counts", {}, True),
         ("trial_detail", {}, False),
         ("trial_criteria", {}, False),

@@ -104,6 +104,9 @@ QUERIES: dict[str, str] = {
     "trials_table": f"""
         with filtered as ({FILTERED})
         select {TRIALS_COLUMNS} from filtered order by nct_id limit :limit""",
+    "trial_picker": f"""
+        with filtered as ({FILTERED})
+        select nct_id, title from filtered order by nct_id limit :limit""",
     "theme_distribution": f"""
         with filtered as ({FILTERED}),
         masks as (select exclusion_theme_mask as mask, count(*) as trials from filtered where n_exclusion > 0 group by 1),

@@ -23,7 +23,7 @@ filters = current_filters()
 labels = theme_labels()
 st.title("Trial detail")
 
-matching = query("trials_table", filters, limit=5000, offset=0)
+matching = query("trial_picker", filters, limit=5000)
 total = query("headline_counts", filters)["trials"][0]
 stop_if_empty(filters, total, stop=False)
 

@@ -4,7 +4,7 @@
 -- bound and unit, and the span the value was read from (to highlight). The first
 -- $limit rows in NCT ID and document order: every trial of the bar has at least
 -- one row, so they come from its first $limit trials, and only those trials'
--- facts are joined to the criteria text and the titles.
+-- facts (which carry their criterion's text) are joined to the titles.
 -- Parameters: those of matching_studies.sql, $measure, $bound, $unit, $value, $limit.
 with trials as (
     -- @include threshold_trials.sql
@@ -28,14 +28,13 @@ select
     t.nct_id,
     'https://clinicaltrials.gov/study/' || t.nct_id as url,
     s.title,
-    c.ordinal,
+    t.ordinal,
     t.section,
-    c.text,
+    t.text,
     t.span,
     t.value,
     t.unit
 from facts as t
-join criteria as c on c.criterion_id = t.criterion_id
 join studies as s on s.study_no = t.study_no
-order by t.nct_id, c.ordinal
+order by t.nct_id, t.ordinal
 limit $limit

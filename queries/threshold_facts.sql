@@ -9,16 +9,15 @@ with filtered as (
 
 select
     t.nct_id,
-    c.ordinal,
+    t.ordinal,
     t.section,
     t.measure,
     t.bound,
     t.value,
     t.unit,
     t.span,
-    c.text
+    t.text
 from criterion_thresholds as t
 join filtered as f on f.study_no = t.study_no
-join criteria as c on c.criterion_id = t.criterion_id
-order by t.nct_id, c.ordinal, t.measure, t.bound, t.unit, t.value
+order by t.nct_id, t.ordinal, t.measure, t.bound, t.unit, t.value
 limit $limit

@@ -102,6 +102,15 @@ def test_trials_table_one_row_per_trial_with_a_registry_link(fixture_db) -> None
     assert _run(db, "trials_table", **Filters().params(), limit=3, offset=0).height == 3
 
 
+def test_trial_picker_lists_the_first_filtered_trials_by_nct_id_with_their_titles(fixture_db) -> None:
+    db, _ = fixture_db
+    got = _run(db, "trial_picker", **PEDIATRIC.params(), limit=1000)
+    expected = sql(db, "select nct_id, title from studies where is_b_all and coalesce(minimum_age_years, 0) < 18 order by nct_id")
+    assert expected and list(got.iter_rows()) == expected
+    first_two = _run(db, "trial_picker", **Filters().params(), limit=2)
+    assert list(first_two.iter_rows()) == sql(db, "select nct_id, title from studies order by nct_id limit 2")
+
+
 def test_criteria_matching_filters_lists_each_criterion_with_its_themes(fixture_db) -> None:
     db, _ = fixture_db
     got = _run(db, "criteria_matching_filters", **PEDIATRIC.params(), limit=100_000)
