@@ -761,6 +761,18 @@ def test_a_drug_listed_under_a_time_window_is_excluded_only_within_it() -> None:
         ),
         # "but not limited to" widens a list and lets nobody in
         ("Any chronic medical condition, including (but not limited to) heart, kidney, or lung diseases", {}),
+        # real demo criteria (holdout20): a drug's strength on a liver enzyme lets weak ones in, where a class named
+        # without it does not; a comparison run into its number; a traumatic brain injury graded by severity
+        (
+            "Requires current use of medications that are strong inhibitors or inducers of cytochrome P450 (CYP) 3A4 (Section 4.3.1).",
+            {"prior_concomitant_therapy": "strong inhibitors"},
+        ),
+        ("Concomitant use of CYP3A4 inhibitors or inducers.", {}),
+        (
+            "Anemia with a hemoglobin level less than12 g/dL for men and less than10 g/dL for women.",
+            {"hematologic_coagulation": "less than12"},
+        ),
+        ("They experienced a moderate or severe TBI", {"cns_neurologic": "moderate"}),
     ],
 )
 def test_whole_or_conditional(text: str, qualified: dict[str, str]) -> None:
