@@ -776,6 +776,8 @@ def test_a_drug_listed_under_a_time_window_is_excluded_only_within_it() -> None:
         # a degree lets lower degrees in (holdout19's heart block); kinship is no degree
         ("Preoperative Pacing for Heart Block (2nd or 3rd degree) or Sinus Bradycardia", {"cardiovascular": "2nd or 3rd degree"}),
         ("Second-degree relative with hypertension", {}),
+        # an exception by cause in one word (holdout20)
+        ("Previous neurological disease unrelated to HIV infection:", {"cns_neurologic": "unrelated to"}),
     ],
 )
 def test_whole_or_conditional(text: str, qualified: dict[str, str]) -> None:
