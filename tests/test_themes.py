@@ -1178,6 +1178,8 @@ def test_an_also_rule_naming_an_unknown_theme_is_reported(tmp_path: Path) -> Non
         "themes_holdout18.jsonl",
         "themes_holdout19.jsonl",
         "themes_holdout20.jsonl",
+        "themes_holdout21.jsonl",
+        "themes_holdout22.jsonl",
     ],
 )
 def test_every_labelled_file_reads_with_known_themes_and_its_conditional_flag_agrees(name: str) -> None:
@@ -1232,6 +1234,10 @@ def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None
     everything |= texts("themes_holdout17.jsonl") | texts("themes_holdout18.jsonl")
     assert not texts("themes_holdout19.jsonl") & everything
     assert not texts("themes_holdout20.jsonl") & (everything | texts("themes_holdout19.jsonl"))
+    # holdout21 and holdout22 (2026-12-03, last) likewise, after holdout19 and holdout20
+    everything |= texts("themes_holdout19.jsonl") | texts("themes_holdout20.jsonl")
+    assert not texts("themes_holdout21.jsonl") & everything
+    assert not texts("themes_holdout22.jsonl") & (everything | texts("themes_holdout21.jsonl"))
 
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
