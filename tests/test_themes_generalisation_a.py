@@ -39,10 +39,12 @@ CASES = [
     # systemic therapy of a condition is prior therapy; treatment of an infection is the infection theme
     ("Systemic therapy for psoriasis within 3 months", {"prior_concomitant_therapy", "autoimmune_immunodeficiency"}),
     ("Systemic treatment for an active fungal infection", {"infection"}),
-    # ... and so is the verb that takes the treatment, an abbreviated infection, or one sexually transmitted
+    # ... and so is the verb that takes the treatment now, for an abbreviated infection or one sexually transmitted
     ("Currently receiving therapy for a serious bacterial or viral infection", {"infection"}),
     ("Subjects under treatment for an invasive fungal infection (IFI)", {"infection"}),
-    ("Received treatment for a sexually transmitted infection in the past month", {"infection"}),
+    ("Receiving treatment for a sexually transmitted infection", {"infection"}),
+    # a treatment received before, within a window, is a treatment history
+    ("Received any therapy for an infection within 14 days before study entry", {"infection", "prior_concomitant_therapy"}),
     # while a treatment for a cancer is a treatment history
     ("Currently receiving treatment for another cancer", {"prior_concomitant_therapy", "other_malignancy"}),
     # who is excluded, said in a study's words, is no other-study participation
