@@ -1180,6 +1180,8 @@ def test_an_also_rule_naming_an_unknown_theme_is_reported(tmp_path: Path) -> Non
         "themes_holdout20.jsonl",
         "themes_holdout21.jsonl",
         "themes_holdout22.jsonl",
+        "themes_holdout23.jsonl",
+        "themes_holdout24.jsonl",
     ],
 )
 def test_every_labelled_file_reads_with_known_themes_and_its_conditional_flag_agrees(name: str) -> None:
@@ -1238,6 +1240,10 @@ def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None
     everything |= texts("themes_holdout19.jsonl") | texts("themes_holdout20.jsonl")
     assert not texts("themes_holdout21.jsonl") & everything
     assert not texts("themes_holdout22.jsonl") & (everything | texts("themes_holdout21.jsonl"))
+    # holdout23 and holdout24 (2026-12-03, night) likewise, after holdout21 and holdout22
+    everything |= texts("themes_holdout21.jsonl") | texts("themes_holdout22.jsonl")
+    assert not texts("themes_holdout23.jsonl") & everything
+    assert not texts("themes_holdout24.jsonl") & (everything | texts("themes_holdout23.jsonl"))
 
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
