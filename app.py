@@ -1,30 +1,25 @@
-"""Eligibility Explorer: navigation and the shared sidebar. Run with `streamlit run app.py`."""
+"""Eligibility Explorer. Run with `streamlit run app.py`.
+
+Each visitor's session runs `dashboard.py` (navigation and the shared sidebar, then
+the page). This file is the server's side: Streamlit's ASGI app for that script,
+whose start-up begins importing what the pages need (`eligibility.ui.warmup`), so
+that the first visit does not wait for polars, DuckDB, pyarrow and Altair to load.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import streamlit as st
 
-from eligibility.ui.rebuild import ensure_database
-from eligibility.ui.sidebar import publish_filters, sidebar_filters
-from eligibility.ui.state import read_only
+from eligibility.ui import warmup
 
-st.set_page_config(page_title="Eligibility Explorer", page_icon=":material/groups:", layout="wide")
-if read_only():
-    # A shared deployment: an unexpected error shows a short message, not a traceback with server paths.
-    st.set_option("client.showErrorDetails", "none")
 
-pages = st.navigation(
-    [
-        st.Page("pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
-        st.Page("pages/trials.py", title="Trials", icon=":material/table_rows:"),
-        st.Page("pages/themes.py", title="Exclusion themes", icon=":material/bar_chart:"),
-        st.Page("pages/trends.py", title="Trends", icon=":material/timeline:"),
-        st.Page("pages/thresholds.py", title="Thresholds", icon=":material/straighten:"),
-        st.Page("pages/detail.py", title="Trial detail", icon=":material/article:"),
-        st.Page("pages/data.py", title="Data", icon=":material/database:"),
-    ]
-)
-# After the navigation, so that a first build or a rebuild prompt shows the pages' own names.
-ensure_database()
-publish_filters(sidebar_filters())
-pages.run()
+@contextlib.asynccontextmanager
+async def _lifespan(_app: st.App) -> AsyncIterator[None]:
+    warmup.start()
+    yield
+
+
+app = st.App("dashboard.py", lifespan=_lifespan)

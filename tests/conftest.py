@@ -153,18 +153,18 @@ def sql(db: Path | duckdb.DuckDBPyConnection, query: str, params: dict | None = 
 
 @pytest.fixture(autouse=True)
 def app_runs_like_a_served_app(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make AppTest run app.py the way a running server does.
+    """Make AppTest run dashboard.py the way a running server does.
 
-    AppTest forgets before every run that app.py uses st.navigation, so it treats
+    AppTest forgets before every run that dashboard.py uses st.navigation, so it treats
     `pages/` as a legacy multipage folder and runs the page file alone; a server
     does that at most once per process (eligibility.ui.dashboard.current_filters
-    redoes that run through app.py).
+    redoes that run through dashboard.py).
 
     Each new AppTest also scans every installed package's metadata for Streamlit
     components (~0.3 s CPU); a server scans once when it starts, and so does a test
     process here (the installed packages do not change during a test run).
 
-    And each AppTest run compiles app.py and the page again (with Streamlit's "magic"
+    And each AppTest run compiles dashboard.py and the page again (with Streamlit's "magic"
     rewrite of the syntax tree), in a script cache of its own; a server compiles a
     script once and again only when the file changes, and so does a test process here
     (keyed by the file's path, size and modification time).
@@ -203,4 +203,4 @@ def app_runs_like_a_served_app(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 _SCANNED: dict[str, list] = {}  # Streamlit's component scan, once per test process
-_COMPILED: dict[tuple, object] = {}  # app.py's and the pages' bytecode, once per test process and file version
+_COMPILED: dict[tuple, object] = {}  # dashboard.py's and the pages' bytecode, once per test process and file version

@@ -20,7 +20,7 @@ PAGES = ["pages/overview.py", "pages/trials.py", "pages/themes.py", "pages/detai
 def app(demo_db, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[AppTest, Path]]:
     db, _ = demo_db
     monkeypatch.setenv("ELIGIBILITY_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     yield at, db
 
 
@@ -123,7 +123,7 @@ def test_filters_combine_and_carry_over_to_other_pages(app) -> None:
 def test_a_shared_url_restores_the_view(demo_db, monkeypatch: pytest.MonkeyPatch) -> None:
     db, _ = demo_db
     monkeypatch.setenv("ELIGIBILITY_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.query_params["preset"] = "AYA B-ALL"
     at.query_params["age"] = ["18", "100"]
     at.run()
@@ -257,7 +257,7 @@ def test_uploaded_files_are_added_and_refusals_explained(tmp_path: Path, monkeyp
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("zeros.json", b"0" * (80 * 1024 * 1024))  # 80 MB of zeros, compressed to ~80 kB
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     at.switch_page("pages/data.py").run()
     at.file_uploader(key="uploads").set_value(
         [
@@ -283,7 +283,7 @@ def test_uploaded_files_are_added_and_refusals_explained(tmp_path: Path, monkeyp
 
 def _open(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str | list[str]) -> AppTest:
     monkeypatch.setenv("ELIGIBILITY_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     for name, value in params.items():
         at.query_params[name] = value
     return at.run()

@@ -58,7 +58,7 @@ def test_dashboard_answers_during_a_rebuild_and_serves_the_new_data_after(
     db = tmp_path / "eligibility.duckdb"
     ingest([INGEST_FIXTURES / "v2_array.json"], db)
     monkeypatch.setenv("ELIGIBILITY_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     assert next(m.value for m in at.metric if m.label == "Trials") == "3"
     # The rebuild reads every small fixture (several files, so several tasks for the CLI's workers).
     proc = _ingest_paused_mid_write(db, INGEST_FIXTURES, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -121,7 +121,7 @@ def test_a_database_of_an_older_layout_is_rebuilt_from_its_inputs(tmp_path: Path
     finally:
         con.close()
     monkeypatch.setenv("ELIGIBILITY_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     # nothing is shown from it, and nothing is rebuilt until asked: a registry-sized rebuild takes minutes
     assert not at.exception and not at.metric
     (warning,) = at.warning
@@ -142,7 +142,7 @@ def test_a_read_only_dashboard_and_the_cli_refuse_a_database_of_an_older_layout(
     _older_layout(db)
     monkeypatch.setenv("ELIGIBILITY_DB", str(db))
     monkeypatch.setenv("ELIGIBILITY_READ_ONLY", "1")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     assert not at.metric
     assert any("built by an older version" in e.value and "python -m eligibility ingest" in e.value for e in at.error)
     assert sql(db, "select count(*) from duckdb_tables() where table_name = 'threshold_measures'") == [(0,)], "left as it was"

@@ -27,7 +27,7 @@ REFERENCE = "NCT06389305"
 def app(fixture_db, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[AppTest, Path]]:
     db, _ = fixture_db
     monkeypatch.setenv("ELIGIBILITY_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     yield at, db
 
 

@@ -1,1 +1,1 @@
-"""Streamlit glue for app.py and the pages: state, the shared filter widgets, rendering and uploads."""
+"""Streamlit glue for dashboard.py and the pages: state, the shared filter widgets, rendering, uploads and the warm-up."""

@@ -1,7 +1,7 @@
 """The filter widgets, written once: the shared sidebar and each side of the cohort comparison.
 
 Every widget is bound to a URL parameter (its key, prefixed for a cohort), so a
-view can be shared and restored. app.py draws the sidebar before the page runs
+view can be shared and restored. dashboard.py draws the sidebar before the page runs
 and hands the page its filters.
 """
 
@@ -322,16 +322,16 @@ _FILTERS_KEY = "_filters_this_run"
 
 
 def publish_filters(filters: Filters) -> None:
-    """app.py hands the sidebar's filters to the page it is about to run."""
+    """dashboard.py hands the sidebar's filters to the page it is about to run."""
     st.session_state[_FILTERS_KEY] = filters
 
 
 def current_filters() -> Filters:
-    """The filters app.py drew in this script run.
+    """The filters dashboard.py drew in this script run.
 
-    Streamlit runs a file in ``pages/`` on its own, without app.py, while it still
+    Streamlit runs a file in ``pages/`` on its own, without dashboard.py, while it still
     treats the folder as a legacy multipage app (the first request of a server
-    process, if it is a link to a page). Such a run is redone through app.py.
+    process, if it is a link to a page). Such a run is redone through dashboard.py.
     """
     filters = st.session_state.pop(_FILTERS_KEY, None)
     if filters is None:
