@@ -32,6 +32,8 @@ CASES = [
     ("Regular use of St. John's wort or other herbal preparations", {"prior_concomitant_therapy"}),
     ("Prior AB-12345 or any other experimental compound", {"prior_concomitant_therapy"}),
     ("Ergot alkaloids or their derivatives", {"prior_concomitant_therapy"}),
+    # foods listed beside drugs because they change how drugs are broken down
+    ("Intake of grapefruit, pomelos or Seville oranges within 7 days before dosing", {"prior_concomitant_therapy"}),
     # the pill taken as a medication is prior therapy; a contraception requirement is pregnancy
     ("Current use of oral contraceptive pills", {"prior_concomitant_therapy"}),
     ("Any prescription medicine other than birth control", {"prior_concomitant_therapy"}),
