@@ -40,6 +40,11 @@ def themes_of(text: str) -> set[str]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # a raised PSA is a suspected prostate cancer; an upper limit on it describes a studied prostate cancer
+        ("Screening PSA above 4.0 ng/mL", {"other_malignancy"}),
+        ("Prostate-specific antigen (PSA) > 10 ng/mL at screening", {"other_malignancy"}),
+        ("Elevated serum PSA", {"other_malignancy"}),
+        ("Gleason score 7 or less and PSA ≤ 20 ng/mL", {"disease_characteristics"}),
         # a treatment of a named cancer is the studied cancer's treatment history, not another cancer
         ("More than two prior regimens for lymphoma", set()),
         ("Previous systemic therapy for metastatic colorectal cancer", set()),
