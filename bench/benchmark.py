@@ -38,7 +38,7 @@ from proc_tree import rss_bytes, tree_stats  # noqa: E402
 
 from eligibility.explore.export import to_csv_bytes  # noqa: E402
 from eligibility.explore.filters import Filters  # noqa: E402
-from eligibility.explore.queries import CATALOG, cache_search, connect, run  # noqa: E402
+from eligibility.explore.queries import cache_search, catalog_cursor, connect, run  # noqa: E402
 from eligibility.explore.trends import RULE_DATE, THIN_YEAR  # noqa: E402
 
 
@@ -245,12 +245,8 @@ def measure_pages(runs: int, engines: dict[str, Engine]) -> dict[str, tuple[Time
 def _search_first(con: duckdb.DuckDBPyConnection, search: str | None) -> None:
     """What the runner does before a page's first query when the filters hold a search it has not kept."""
     if search:
-        cursor = con.cursor()
-        cursor.execute(f"use {CATALOG}")
-        try:
+        with catalog_cursor(con) as cursor:
             cache_search(cursor, search)
-        finally:
-            cursor.close()
 
 
 def duckdb_engine(stack: contextlib.ExitStack, db: Path) -> Engine:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchmark import SEARCHES
 
-from eligibility.explore.queries import CATALOG, cache_search, connect, search_plan
+from eligibility.explore.queries import cache_search, catalog_cursor, connect, search_plan
 
 # The strings benchmark.py searches, and some that the index leaves to a scan of the text or reads
 # many rows for.
@@ -37,15 +37,14 @@ def time_string(db: Path, search: str, repeats: int) -> tuple[str, int, float, f
     for _ in range(repeats):
         con = connect(db)
         try:
-            cursor = con.cursor()
-            cursor.execute(f"use {CATALOG}")
-            started = time.perf_counter()
-            cache_search(cursor, search)
-            first.append(time.perf_counter() - started)
-            kind, query, params = search_plan(cursor, search)
-            started = time.perf_counter()
-            got = {no for (no,) in cursor.execute(query, params).fetchall()}
-            again.append(time.perf_counter() - started)
+            with catalog_cursor(con) as cursor:
+                started = time.perf_counter()
+                cache_search(cursor, search)
+                first.append(time.perf_counter() - started)
+                kind, query, params = search_plan(cursor, search)
+                started = time.perf_counter()
+                got = {no for (no,) in cursor.execute(query, params).fetchall()}
+                again.append(time.perf_counter() - started)
         finally:
             con.close()
         con = connect(db)

@@ -13,7 +13,7 @@ import pytest
 from eligibility.build import SEARCH_WORD_PATTERN
 from eligibility.build.ingest import SQL_DIR
 from eligibility.explore.filters import Filters
-from eligibility.explore.queries import connect, load_sql, run, search_plan
+from eligibility.explore.queries import catalog_cursor, connect, load_sql, run, search_plan
 from tests.conftest import sql
 
 
@@ -54,10 +54,8 @@ def _indexed(cursor: duckdb.DuckDBPyConnection, needle: str) -> tuple[str, set[i
 
 @pytest.fixture(scope="module")
 def demo_cursor(demo_con) -> Iterator[duckdb.DuckDBPyConnection]:
-    cursor = demo_con.cursor()
-    cursor.execute("use eligibility")
-    yield cursor
-    cursor.close()
+    with catalog_cursor(demo_con) as cursor:
+        yield cursor
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,12 @@ most studies, scans the text instead (``search_plan``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import re
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,16 +87,24 @@ def connect(db_path: Path | str) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    """The database layout ingest recorded in ``constants`` (0 for a database built before it was recorded)."""
+@contextlib.contextmanager
+def catalog_cursor(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A fresh cursor of ``con`` on the database's own catalog (the searches stay in ``memory``), closed after use."""
     cursor = con.cursor()
     try:
         cursor.execute(f"use {CATALOG}")
-        return int(cursor.execute("select schema_version from constants").fetchall()[0][0])
-    except (duckdb.Error, IndexError):
-        return 0
+        yield cursor
     finally:
         cursor.close()
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The database layout ingest recorded in ``constants`` (0 for a database built before it was recorded)."""
+    try:
+        with catalog_cursor(con) as cursor:
+            return int(cursor.execute("select schema_version from constants").fetchall()[0][0])
+    except (duckdb.Error, IndexError):
+        return 0
 
 
 def outdated(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -213,12 +223,8 @@ def run(
     if missing:
         raise TypeError(f"query {name} needs parameters {sorted(missing)}")
     if sort is None and name in UNFILTERED_VIEWS and {k: params[k] for k in wanted} == _unfiltered_params(name):
-        cursor = con.cursor()
-        try:
-            cursor.execute(f"use {CATALOG}")
+        with catalog_cursor(con) as cursor:
             stored = _stored_view(cursor, name)
-        finally:
-            cursor.close()
         if stored is not None:
             return stored
     return run_sql(con, name, sort=sort, descending=descending, **params)
@@ -229,13 +235,9 @@ def run_sql(
 ) -> pl.DataFrame:
     """``run``, always running the query file (never an answer kept at ingest): for checks and benchmarks."""
     wanted = parameters(name)
-    cursor = con.cursor()
-    cursor.execute(f"use {CATALOG}")
-    try:
+    with catalog_cursor(con) as cursor:
         if params.get("search") and "search" in wanted:
             cache_search(cursor, params["search"])
         return cursor.sql(
             sorted_sql(name, sort, descending=descending), params={k: v for k, v in params.items() if k in wanted}
         ).pl()
-    finally:
-        cursor.close()
