@@ -1182,6 +1182,8 @@ def test_an_also_rule_naming_an_unknown_theme_is_reported(tmp_path: Path) -> Non
         "themes_holdout22.jsonl",
         "themes_holdout23.jsonl",
         "themes_holdout24.jsonl",
+        "themes_holdout25.jsonl",
+        "themes_holdout26.jsonl",
     ],
 )
 def test_every_labelled_file_reads_with_known_themes_and_its_conditional_flag_agrees(name: str) -> None:
@@ -1244,6 +1246,10 @@ def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None
     everything |= texts("themes_holdout21.jsonl") | texts("themes_holdout22.jsonl")
     assert not texts("themes_holdout23.jsonl") & everything
     assert not texts("themes_holdout24.jsonl") & (everything | texts("themes_holdout23.jsonl"))
+    # holdout25 and holdout26 (2026-12-03, night, later) likewise, after holdout23 and holdout24
+    everything |= texts("themes_holdout23.jsonl") | texts("themes_holdout24.jsonl")
+    assert not texts("themes_holdout25.jsonl") & everything
+    assert not texts("themes_holdout26.jsonl") & (everything | texts("themes_holdout25.jsonl"))
 
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
