@@ -1229,27 +1229,15 @@ def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None
     assert not texts("themes_holdout14.jsonl") & (earlier | later | recent | last | texts("themes_holdout13.jsonl") | tuned)
     final = last | texts("themes_holdout13.jsonl") | texts("themes_holdout14.jsonl")
     assert not texts("themes_holdout15.jsonl") & (earlier | later | recent | final | tuned)
-    # holdout17 and holdout18 (2026-12-03) were drawn together after every earlier file, conditional_holdout16 included
+    # From holdout17 on (2026-12-03), two files at a time, each pair drawn together after every file before it
+    # (conditional_holdout16 included): the second of a pair skips the first's texts too.
     everything = earlier | later | recent | final | tuned | texts("themes_holdout15.jsonl")
     everything |= texts("conditional_holdout16.jsonl")
-    assert not texts("themes_holdout17.jsonl") & everything
-    assert not texts("themes_holdout18.jsonl") & (everything | texts("themes_holdout17.jsonl"))
-    # holdout19 and holdout20 (2026-12-03, evening) likewise, after holdout17 and holdout18
-    everything |= texts("themes_holdout17.jsonl") | texts("themes_holdout18.jsonl")
-    assert not texts("themes_holdout19.jsonl") & everything
-    assert not texts("themes_holdout20.jsonl") & (everything | texts("themes_holdout19.jsonl"))
-    # holdout21 and holdout22 (2026-12-03, last) likewise, after holdout19 and holdout20
-    everything |= texts("themes_holdout19.jsonl") | texts("themes_holdout20.jsonl")
-    assert not texts("themes_holdout21.jsonl") & everything
-    assert not texts("themes_holdout22.jsonl") & (everything | texts("themes_holdout21.jsonl"))
-    # holdout23 and holdout24 (2026-12-03, night) likewise, after holdout21 and holdout22
-    everything |= texts("themes_holdout21.jsonl") | texts("themes_holdout22.jsonl")
-    assert not texts("themes_holdout23.jsonl") & everything
-    assert not texts("themes_holdout24.jsonl") & (everything | texts("themes_holdout23.jsonl"))
-    # holdout25 and holdout26 (2026-12-03, night, later) likewise, after holdout23 and holdout24
-    everything |= texts("themes_holdout23.jsonl") | texts("themes_holdout24.jsonl")
-    assert not texts("themes_holdout25.jsonl") & everything
-    assert not texts("themes_holdout26.jsonl") & (everything | texts("themes_holdout25.jsonl"))
+    for first, second in ((17, 18), (19, 20), (21, 22), (23, 24), (25, 26)):
+        drawn_first, drawn_second = texts(f"themes_holdout{first}.jsonl"), texts(f"themes_holdout{second}.jsonl")
+        assert not drawn_first & everything
+        assert not drawn_second & (everything | drawn_first)
+        everything |= drawn_first | drawn_second
 
 
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
