@@ -454,11 +454,14 @@ GENERALISATION = [
     ("Breakthrough menstrual bleeding.", {"other"}),
     ("Recent URTI", {"infection"}),
     ("Subjects working for a medical device or diagnostic company.", {"consent_compliance"}),
-    # features of the studied disease: spread of a cancer, Kaposi's sarcoma, the cause of erectile dysfunction
+    # features of the studied disease: spread of a cancer, the cause of erectile dysfunction
     ("Any distant metastases", {"disease_characteristics"}),
-    ("Visceral Kaposi's sarcoma.", {"disease_characteristics"}),
+    # Kaposi's sarcoma on its own is a concurrent cancer, as most labelled files have it (HIV trials exclude it)...
+    ("Visceral Kaposi's sarcoma.", {"other_malignancy"}),
     # (its need for chemotherapy says how far it has gone, like an infection's need for antibiotics: no prior therapy)
-    ("Kaposi's sarcoma requiring chemotherapy.", {"disease_characteristics"}),
+    ("Kaposi's sarcoma requiring chemotherapy.", {"other_malignancy"}),
+    # ...and a treatment of it is prior therapy alone, as for any named cancer
+    ("Radiation therapy (except local treatment for Kaposi's sarcoma).", {"prior_concomitant_therapy"}),
     ("Psychogenic ED", {"disease_characteristics"}),
     ("IIEF score higher than 25", {"disease_characteristics"}),
     # (an AIDS-defining opportunistic infection is an infection, as the labelled sets have it)
@@ -603,6 +606,11 @@ def test_the_studied_disease_is_not_another_cancer() -> None:
     assert "other_malignancy" not in themes_of("Prior cancer chemotherapy within 4 weeks of study entry.")
     # several primary cancers are other ones, not a feature of the studied cancer
     assert themes_of("Synchronous multiple primary cancers", study_conditions="Head and Neck Cancer") == {"other_malignancy"}
+    # Kaposi's sarcoma is another cancer in an HIV trial, and the studied disease in a trial of it
+    assert themes_of("Visceral Kaposi's sarcoma.", study_conditions="HIV Infections") == {"other_malignancy"}
+    assert themes_of("Visceral Kaposi's sarcoma.", study_conditions="Kaposi's Sarcoma; HIV Infections") == {
+        "disease_characteristics"
+    }
 
 
 def test_an_organ_word_the_study_shares_does_not_make_a_feature_of_the_studied_disease() -> None:
