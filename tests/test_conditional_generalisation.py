@@ -108,6 +108,9 @@ WHOLE = [
 ]
 
 CONDITIONAL = [
+    # a bare span that ends the criterion, and a span in words, are time windows
+    "Myocardial infarction or coronary stenting in 3 months.",
+    "Cardiac surgery the previous six months",
     # an allowance in other words (carriers "can be recruited", a drug that "can be given" at a lower dose, treatment that
     # "may be continued"), and control misspelt
     "Chronic hepatitis B; inactive carriers can be recruited",

@@ -459,3 +459,34 @@ def test_hyphenated_contraindication(text: str, expected: set[str]) -> None:
 )
 def test_ulcer_beside_a_wound_is_no_gut_ulcer(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the study's own product as the point a time window counts from is no treatment history
+        ("Unstable angina within 3 months of starting study drug", {"cardiovascular"}),
+        ("Positive HIV antibody test before vaccination.", {"infection"}),
+        # a need for a device, beside a drug, says how severe the condition is, like a need for a drug
+        ("Heart failure requiring drug or device therapy", {"cardiovascular"}),
+        # receiving an organ from a donor is a transplant, not a treatment received
+        ("Recipients of an organ from a hepatitis C positive donor", {"transplant_gvhd", "infection"}),
+        ("CMV seronegative patients receiving a graft from a seropositive donor", {"transplant_gvhd", "infection"}),
+    ],
+)
+def test_the_studys_own_product_and_a_donor_organ_are_no_treatment_history(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acute otitis media at screening",
+        "Bacterial sinusitis treated within the last 2 weeks",
+        "Streptococcal pharyngitis or tonsillitis",
+        "Axillary temperature of more than 38.0 °C on the day of dosing",
+        "Body temperature greater than 38 C",
+    ],
+)
+def test_common_infections_and_fever_are_infection(text: str) -> None:
+    assert all_themes_of(text) == {"infection"}
