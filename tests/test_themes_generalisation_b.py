@@ -490,3 +490,20 @@ def test_the_studys_own_product_and_a_donor_organ_are_no_treatment_history(text:
 )
 def test_common_infections_and_fever_are_infection(text: str) -> None:
     assert all_themes_of(text) == {"infection"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # being unable to tolerate a drug is an intolerance of it, as "intolerance to" it is ...
+        ("Unable to tolerate oral ribavirin", {"allergy_hypersensitivity"}),
+        ("Previous inability to tolerate abacavir or nevirapine.", {"allergy_hypersensitivity"}),
+        # ... while a scan or a position that cannot be tolerated is a study procedure
+        ("Unable to tolerate lying flat for the scan", {"consent_compliance"}),
+        # a list header whose window reads "for more than", and a bracketed window continuing a header
+        ("Excluded for more than 8 weeks prior to randomization:", {"prior_concomitant_therapy"}),
+        ("(within 14 days before the first dose)", {"prior_concomitant_therapy"}),
+    ],
+)
+def test_an_intolerance_in_other_words_and_a_window_header_in_other_words(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
