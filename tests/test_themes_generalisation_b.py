@@ -507,3 +507,9 @@ def test_common_infections_and_fever_are_infection(text: str) -> None:
 )
 def test_an_intolerance_in_other_words_and_a_window_header_in_other_words(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+def test_a_loss_of_blood_that_cannot_be_tolerated_is_no_intolerance_of_a_drug() -> None:
+    assert "allergy_hypersensitivity" not in all_themes_of(
+        "Subjects unable to tolerate the loss of 450 mL of blood over the study"
+    )
