@@ -513,3 +513,24 @@ def test_a_loss_of_blood_that_cannot_be_tolerated_is_no_intolerance_of_a_drug() 
     assert "allergy_hypersensitivity" not in all_themes_of(
         "Subjects unable to tolerate the loss of 450 mL of blood over the study"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # prophylaxis is a treatment given, whatever it prevents
+        ("Prophylactic treatment for toxoplasmosis.", {"prior_concomitant_therapy"}),
+        ("Dental prophylaxis within the past 2 weeks", {"prior_concomitant_therapy"}),
+        # stimulating the brain or a nerve with a device is a treatment, not a brain condition
+        ("Previous deep brain stimulation surgery", {"prior_concomitant_therapy"}),
+        ("Implanted sacral nerve stimulator", {"prior_concomitant_therapy"}),
+        # a drug that could not be tolerated before is an intolerance of that drug; a line of treatment is the
+        # disease's history
+        ("Dose-limiting intolerance to prior ribavirin", {"allergy_hypersensitivity"}),
+        # a fall in oxygen saturation is the lungs', HELLP syndrome a complication of pregnancy
+        ("Desaturation below 88% during the walk test", {"pulmonary"}),
+        ("Pregnancy complicated by HELLP syndrome", {"pregnancy_lactation"}),
+    ],
+)
+def test_prophylaxis_nerve_stimulation_and_named_complications(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
