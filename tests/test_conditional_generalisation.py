@@ -108,6 +108,10 @@ WHOLE = [
 ]
 
 CONDITIONAL = [
+    # a criterion for one part of the study only lets everyone else in
+    "Part B only: prior treatment with a PARP inhibitor",
+    "Known hepatitis B (applies only to participants in the liver substudy)",
+    "Clarithromycin (in the open-label arm only).",
     # a bare span that ends the criterion, and a span in words, are time windows
     "Myocardial infarction or coronary stenting in 3 months.",
     "Cardiac surgery the previous six months",
