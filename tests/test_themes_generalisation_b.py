@@ -534,3 +534,25 @@ def test_a_loss_of_blood_that_cannot_be_tolerated_is_no_intolerance_of_a_drug() 
 )
 def test_prophylaxis_nerve_stimulation_and_named_complications(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a catch-all illness left to the investigator, or named by what it would stop, is a consent criterion even when
+        # it gives examples of other themes (themes.md: "any condition that in the investigator's opinion ...")
+        (
+            "Significant concurrent illness (such as heart failure) at the discretion of the investigator",
+            {"cardiovascular", "consent_compliance"},
+        ),
+        ("Asthma or other serious medical conditions that would compromise participation", {"pulmonary", "consent_compliance"}),
+        (
+            "Other concurrent serious diseases that may interfere with planned treatment, including severe heart disease",
+            {"cardiovascular", "consent_compliance"},
+        ),
+        # a named condition that stops something else than the study is that condition only
+        ("Other forms of arthritis that interfere with daily walking", {"other"}),
+    ],
+)
+def test_a_catch_all_left_to_judgement_is_consent_beside_its_examples(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
