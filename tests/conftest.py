@@ -157,7 +157,7 @@ def app_runs_like_a_served_app(monkeypatch: pytest.MonkeyPatch) -> None:
 
     AppTest forgets before every run that dashboard.py uses st.navigation, so it treats
     `pages/` as a legacy multipage folder and runs the page file alone; a server
-    does that at most once per process (eligibility.ui.dashboard.current_filters
+    does that at most once per process (eligibility.ui.sidebar.current_filters
     redoes that run through dashboard.py).
 
     Each new AppTest also scans every installed package's metadata for Streamlit

@@ -30,7 +30,6 @@ MODULES = (
     "eligibility.explore.trends",
 )
 
-_done = threading.Event()
 _started = threading.Lock()
 _thread: threading.Thread | None = None
 
@@ -38,11 +37,8 @@ _thread: threading.Thread | None = None
 def _import_all() -> None:
     # An import that fails ends the thread with its traceback in the server's log; the
     # script's own import of the same module then reports it in the page.
-    try:
-        for name in MODULES:
-            importlib.import_module(name)
-    finally:
-        _done.set()
+    for name in MODULES:
+        importlib.import_module(name)
 
 
 def start() -> None:
@@ -57,4 +53,4 @@ def start() -> None:
 def wait() -> None:
     """Return once the warm-up has finished (or failed), or at once if none was started."""
     if _thread is not None:
-        _done.wait()
+        _thread.join()
