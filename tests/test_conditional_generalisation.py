@@ -213,6 +213,8 @@ CONDITIONAL = [
     "HIV-positive patients may not participate unless CD4 count is above 350 cells/uL.",
     # ... while another cut-off of the same test sets a degree
     "Dementia with an MMSE score below 18",
+    # a rule to avoid pregnancy lets in those who keep it, as a contraception requirement does
+    "Women unwilling to avoid becoming pregnant for 3 months after the last dose",
 ]
 
 

@@ -556,3 +556,28 @@ def test_prophylaxis_nerve_stimulation_and_named_complications(text: str, expect
 )
 def test_a_catch_all_left_to_judgement_is_consent_beside_its_examples(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a treatment the infection is getting now is the infection's, whatever the drug class is called (themes.md:
+        # "active infection requiring systemic treatment" is infection only); a bare prophylaxis rule stays a treatment
+        ("Currently receiving chemoprophylaxis or chemotherapy for latent tuberculosis", {"infection"}),
+        ("Mycobacterial infection requiring chemotherapy or prophylaxis", {"infection"}),
+        ("Chemoprophylaxis for malaria within 4 weeks", {"prior_concomitant_therapy"}),
+        # a treatment named only in what an exception lets in is not excluded itself
+        (
+            "Leptomeningeal metastases, except if they have finished radiotherapy and no longer take dexamethasone",
+            {"cns_neurologic"},
+        ),
+        (
+            "Untreated brain metastases (a participant with brain metastases who completed surgery 6 weeks ago may be enrolled)",
+            {"cns_neurologic"},
+        ),
+        # not complying with a rule to avoid pregnancy is a contraception criterion, not a consent one
+        ("Men and women who cannot comply with the requirement to avoid conceiving during the study", {"pregnancy_lactation"}),
+    ],
+)
+def test_treatment_of_an_infection_an_exception_and_a_rule_to_avoid_pregnancy(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
