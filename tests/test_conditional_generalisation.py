@@ -250,3 +250,32 @@ def test_a_judgement_on_a_catch_all_qualifies_the_catch_all_not_the_condition_na
     rows = {row.theme: row for row in explained(text)}
     assert rows["consent_compliance"].conditional
     assert not rows[named].conditional, (named, rows[named].qualifier)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a judgement on the person alone is what the criterion excludes: it sorts no condition, so it lets no one in
+        "Participants who, in the view of the investigator's opinion, will not attend the scheduled visits",
+        "Judged by the study physician to be unsuitable for enrolment",
+        "Considered unlikely to comply with the dosing diary, as judged by the investigator",
+    ],
+)
+def test_a_judgement_on_the_person_alone_is_whole(text: str) -> None:
+    rows = explain(text)
+    assert {row.theme for row in rows} == {"consent_compliance"}
+    assert not is_conditional(text), [(row.theme, row.qualifier) for row in rows]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # ... while a judgement that sorts a condition, a circumstance or another study lets the rest in (themes.md)
+        "Any medical condition that, in the opinion of the investigator, would interfere with the study",
+        "Social circumstances that the investigator considers would prevent follow-up",
+        "Enrolment in another interventional study that may confound the results of this study",
+    ],
+)
+def test_a_judgement_that_sorts_a_condition_or_another_study_is_conditional(text: str) -> None:
+    assert {row.theme for row in explain(text)} >= {"consent_compliance"}
+    assert is_conditional(text)

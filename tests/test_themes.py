@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 
 from eligibility.build.theme_eval import cmd_evaluate, read_conditional, read_gold
-from eligibility.build.themes import classify_frame, cmd_themes, explain, load_rules, themes_table
+from eligibility.build.themes import classify_frame, cmd_themes, explain, explain_each, load_rules, themes_table
 from tests.explained import explained
 
 
@@ -721,9 +721,11 @@ def test_a_drug_listed_under_a_time_window_is_excluded_only_within_it() -> None:
             "Of childbearing potential in whom pregnancy cannot be excluded by a negative pregnancy test and who are not using reliable barrier method of contraception",
             {"pregnancy_lactation": "pregnancy test"},
         ),
-        # the investigator's judgement on a consent criterion lets in those it finds able (themes.md's own example)
+        # the investigator's judgement on a consent catch-all lets in those whose conditions it finds harmless
+        # (themes.md's own example); a judgement on the person alone lets no one in
+        # (test_conditional_generalisation.py)
         (
-            "Subjects who, in the investigator's opinion, will not comply with study procedures.",
+            "Any condition that, in the investigator's opinion, would prevent compliance with study procedures.",
             {"consent_compliance": "opinion"},
         ),
         # other is never conditional
@@ -1122,6 +1124,37 @@ def test_a_qualifier_kind_can_qualify_only_some_themes_and_be_searched_before_th
     # the blank takes the clause from the asthma; the consent-only kind still finds it, before the blank
     assert (rows["consent"].conditional, rows["consent"].qualifier) == (True, "opinion")
     assert not rows["lung"].conditional
+
+
+def test_a_qualifier_kind_that_requires_words_counts_only_where_they_are(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        "[[theme]]\nid = 'consent'\nlabel = 'C'\ndescription = 'd'\ncues = ['comply', 'condition']\n"
+        "[[theme]]\nid = 'other'\nlabel = 'O'\ndescription = 'd'\n"
+        "[conditional]\n"
+        "[[conditional.kind]]\nkind = 'judgement'\npattern = 'opinion'\nrequires = 'condition|illness'\n",
+        encoding="utf-8",
+    )
+    taxonomy = load_rules(rules, lexicon=False)
+    assert taxonomy.qualifiers[0].requires == "condition|illness"
+    texts = [
+        "Any condition that in the opinion of the investigator would matter",
+        "Will not comply, in the opinion of the investigator",
+    ]
+    first, second = (rows[0] for rows in explain_each(texts, rules=taxonomy))
+    assert (first.conditional, first.qualifier) == (True, "opinion")
+    assert (second.theme, second.conditional, second.qualifier) == ("consent", False, "")
+
+
+def test_a_required_pattern_that_does_not_compile_is_reported(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        "[[theme]]\nid = 'other'\nlabel = 'O'\ndescription = 'd'\n"
+        "[conditional]\n[[conditional.kind]]\nkind = 'judgement'\npattern = 'opinion'\nrequires = 'condition('\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="requires"):
+        load_rules(rules, lexicon=False)
 
 
 def test_a_shared_ignore_naming_an_unknown_theme_is_reported(tmp_path: Path) -> None:

@@ -74,13 +74,15 @@ class QualifierKind:
     """One kind of qualifier that makes an exclusion conditional, and the themes it does not qualify.
 
     With `only_for`, it qualifies those themes alone. With `before_blanks`, it is searched in the text as
-    written, before the phrases of `[conditional.blank]` are blanked (which may remove the words it needs)."""
+    written, before the phrases of `[conditional.blank]` are blanked (which may remove the words it needs).
+    With `requires`, it counts only in a text (or clause) that also matches that pattern."""
 
     kind: str
     pattern: str
     not_for: frozenset[str] = frozenset()
     only_for: frozenset[str] = frozenset()
     before_blanks: bool = False
+    requires: str = ""
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,7 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
             ),
             "also": tuple(entry.get("cue", "") for entry in raw.get("also", ())),
             "qualifiers": tuple(kind.get("pattern", "") for kind in conditional.get("kind", ())),
+            "requires": tuple(kind["requires"] for kind in conditional.get("kind", ()) if kind.get("requires")),
             "not_qualifiers": tuple(conditional.get("blank", {}).get("phrases", ())),
         },
     )
@@ -240,6 +243,7 @@ def load_rules(path: Path | None = None, *, lexicon: bool = True) -> Taxonomy:
                 not_for=frozenset(kind.get("not_for", ())),
                 only_for=frozenset(kind.get("only_for", ())),
                 before_blanks=bool(kind.get("before_blanks", False)),
+                requires=kind.get("requires", ""),
             )
             for kind in conditional.get("kind", ())
         ),
@@ -969,14 +973,29 @@ def _with_conditional(tagged: pl.DataFrame, taxonomy: Taxonomy, routes: _Routes 
     def qualifiers(frame: pl.DataFrame, column: str) -> pl.DataFrame:
         frame = frame.with_columns(_scan=pl.col(column))
         searched = list(zip(kinds, patterns, names, strict=True))
+
+        def search(frame: pl.DataFrame, kind: QualifierKind, pattern: str, name: str) -> pl.DataFrame:
+            frame = _search_possible(frame, routes, kind.pattern, "_scan", _extractor(pattern), name, key="_text")
+            if not kind.requires:
+                return frame
+            # Only the rows the kind matched are tested for the words it requires.
+            found = frame.select(pl.col(name).is_not_null().arg_true()).to_series()
+            if not len(found):
+                return frame
+            required = _ascii_words(f"(?i)(?:{kind.requires})")
+            kept = frame.select(pl.col(column).gather(found).str.contains(required)).to_series()
+            value = frame.get_column(name).clone()
+            value.scatter(found.filter(~kept), None)
+            return frame.with_columns(value.alias(name))
+
         for kind, pattern, name in searched:
             if kind.before_blanks:
-                frame = _search_possible(frame, routes, kind.pattern, "_scan", _extractor(pattern), name, key="_text")
+                frame = search(frame, kind, pattern, name)
         for phrase, blank in zip(taxonomy.not_qualifiers, blanks, strict=True):
             frame = _search_possible(frame, routes, phrase, "_scan", _blanker(blank), "_scan", keep=True, key="_text")
         for kind, pattern, name in searched:
             if not kind.before_blanks:
-                frame = _search_possible(frame, routes, kind.pattern, "_scan", _extractor(pattern), name, key="_text")
+                frame = search(frame, kind, pattern, name)
         return frame
 
     # `other` is never conditional, so only criteria with a theme are searched.
