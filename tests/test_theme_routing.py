@@ -142,3 +142,47 @@ def test_routing_changes_no_row_on_text_outside_ascii(monkeypatch: pytest.Monkey
     monkeypatch.setattr(themes, "required_literals", lambda pattern: None)
     assert classify_frame(items).equals(routed)
     assert routed.filter(pl.col("criterion_id") < len(texts))["theme"].n_unique() > 10
+
+
+def test_top_level_alternatives_leave_groups_classes_and_escapes_whole() -> None:
+    pattern = r"a\|b|(?:c|d)e|[|\]]x|[^]|]y|f"
+    assert themes._top_level_alternatives(pattern) == [r"a\|b", "(?:c|d)e", r"[|\]]x", "[^]|]y", "f"]
+    assert "|".join(themes._top_level_alternatives(pattern)) == pattern
+
+
+def test_a_long_cue_group_searched_in_chunks_finds_what_the_whole_group_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Cut into one-alternative chunks, every text where several chunks match puts the leftmost match first,
+    # and at one position the alternative written first, as the whole group's regex does.
+    group = r"chemo\w*|radio\w*|steroid\w*|(?:prior|previous) surgery|surg\w*|anti-?\w+ drugs?"
+    texts = [
+        "Prior surgery, chemotherapy or radiotherapy",  # "prior surgery" starts first
+        "radiotherapy before chemotherapy",  # the later chunk starts first
+        "surgery only",  # one chunk
+        "steroids; anti-TNF drugs",
+        "none of them",
+        "Steroid-dependent asthma, chemo-naive",
+        "previous surgery",  # "(?:prior|previous) surgery" and "surg\w*" would start on one word
+    ]
+    frame = pl.DataFrame({"_row": range(len(texts)), "text": texts}, schema={"_row": pl.UInt32, "text": pl.Utf8})
+    whole = frame.select(pl.col("text").str.extract(themes._word_pattern(group), 1))["text"].to_list()
+    monkeypatch.setattr(themes, "_CHUNK_CHARS", 10)
+    chunks = themes._group_chunks(group)
+    assert len(chunks) == 6 and "|".join(chunks) == group
+    found = themes._search_leftmost(frame, None, chunks, "text", "cue")
+    assert found.columns == ["_row", "text", "cue"]
+    assert found["cue"].to_list() == whole
+    assert whole[:3] == ["Prior surgery", "radiotherapy", "surgery"]
+
+
+def test_searching_long_groups_in_chunks_changes_no_row_on_real_criteria(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _labelled_texts()
+    items = pl.DataFrame({"criterion_id": range(len(texts)), "text": texts})
+    rules = default_rules()
+    assert any(len(themes._group_chunks(group)) > 1 for rule in rules.themes for group in themes._cue_groups(rule.cues))
+    chunked = classify_frame(items, rules=rules)
+    monkeypatch.setattr(themes, "_CHUNK_CHARS", 10**6)
+    themes._routed_patterns.cache_clear()
+    try:
+        assert classify_frame(items, rules=rules).equals(chunked)
+    finally:
+        themes._routed_patterns.cache_clear()

@@ -455,7 +455,8 @@ def _routed_patterns(taxonomy: Taxonomy) -> tuple[str, ...]:
     """Every cue group, ignore entry and qualifier the classifier searches criteria for, as written."""
     patterns: list[str] = []
     for rule in taxonomy.themes:
-        patterns += _cue_groups(rule.cues) + _cue_groups(rule.weak) + list(rule.ignore)
+        groups = _cue_groups(rule.cues) + _cue_groups(rule.weak)
+        patterns += [chunk for group in groups for chunk in _group_chunks(group)] + list(rule.ignore)
     patterns += [kind.pattern for kind in taxonomy.qualifiers]
     patterns += taxonomy.not_qualifiers
     return tuple(dict.fromkeys(patterns))
@@ -502,7 +503,11 @@ def _with_first_cue(
     pending = frame
     matched = []
     for group, pattern in zip(_cue_groups(rule.cues), rule.cue_patterns, strict=True):
-        pending = _search_possible(pending, routes, group, text, _extractor(pattern), name)
+        chunks = _group_chunks(group)
+        if len(chunks) > 1:
+            pending = _search_leftmost(pending, routes, chunks, text, name)
+        else:
+            pending = _search_possible(pending, routes, group, text, _extractor(pattern), name)
         if pending.get_column(name).null_count() == pending.height:
             continue
         found = pl.col(name).is_not_null()
@@ -511,6 +516,69 @@ def _with_first_cue(
     if name not in pending.columns:
         pending = pending.with_columns(pl.lit(None, dtype=pl.Utf8).alias(name))
     return pl.concat([*matched, pending])
+
+
+def _search_leftmost(frame: pl.DataFrame, routes: _Routes | None, chunks: tuple[str, ...], text: str, name: str) -> pl.DataFrame:
+    """`frame` with column `name`: what the cue group the `chunks` were cut from extracts from column `text`.
+
+    Each chunk is searched on its own (in the rows that hold one of its words), and where several match, the
+    one whose match starts first is taken, the earlier chunk on a tie: that is the match of the whole group,
+    whose alternatives are tried in order at the leftmost position where any of them matches."""
+    names = [f"{name}_{index}" for index in range(len(chunks))]
+    for chunk, column in zip(chunks, names, strict=True):
+        frame = _search_possible(frame, routes, chunk, text, _extractor(_word_pattern(chunk)), column)
+    hits = pl.sum_horizontal(pl.col(column).is_not_null() for column in names)
+    several = frame.select((hits > 1).arg_true()).to_series()
+    result = frame.select(pl.coalesce(names)).to_series().alias(name)
+    if len(several):
+        tied = frame.select(pl.col(text).gather(several))
+        starts = tied.select(pl.col(text).str.find(_word_pattern(chunk)).alias(str(index)) for index, chunk in enumerate(chunks))
+        first = starts.select(pl.concat_list(pl.all().fill_null(pl.lit(None, dtype=pl.UInt32))).list.arg_min()).to_series()
+        values = frame.select(pl.concat_list(pl.col(names).gather(several))).to_series()
+        result.scatter(several, values.list.get(first))
+    return frame.drop(names).with_columns(result)
+
+
+def _group_chunks(group: str) -> tuple[str, ...]:
+    """A long cue group cut into chunks of whole alternatives, each under `_CHUNK_CHARS` characters if it can be.
+
+    The regex engine's fast automaton keeps a cache of its states; one long alternation of words under
+    case-insensitivity outgrows it, and the search slows several-fold (the prior-therapy group: 0.63 s over the
+    demo's texts whole, 0.18 s in two chunks). `_search_leftmost` puts the chunks' matches back together."""
+    if len(group) <= _CHUNK_CHARS:
+        return (group,)
+    alternatives = _top_level_alternatives(group)
+    count = -(-len(group) // _CHUNK_CHARS)
+    size = -(-len(alternatives) // count)
+    return tuple("|".join(alternatives[start : start + size]) for start in range(0, len(alternatives), size))
+
+
+_CHUNK_CHARS = 3000
+
+
+@functools.cache
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """`pattern`'s alternatives outside any group or character class, as written."""
+    alternatives, depth, start, index = [], 0, 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index += 2 if pattern[index + 1 : index + 2] == "^" else 1
+            index += 1 if pattern[index : index + 1] == "]" else 0
+            while pattern[index] != "]":
+                index += 2 if pattern[index] == "\\" else 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            alternatives.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    return [*alternatives, pattern[start:]]
 
 
 def _extractor(pattern: str) -> Callable[[pl.Expr], pl.Expr]:
@@ -1090,10 +1158,12 @@ def _holding(clauses: pl.DataFrame, rule: ThemeRule, routes: _Routes | None) -> 
     clauses = clauses.with_row_index("_clause")
     held = [clauses.filter(pl.col("clause").str.contains(pl.col("cue"), literal=True))["_clause"]]
     pending = clauses.join(held[0].to_frame(), on="_clause", how="anti").select("_text", "_clause", "clause")
-    for group, pattern in zip(_cue_groups(rule.cues), rule.cue_patterns, strict=True):
+    chunks = [chunk for group in _cue_groups(rule.cues) for chunk in _group_chunks(group)]
+    for chunk in chunks:
         if pending.is_empty():
             break
-        tested = _search_possible(pending, routes, group, "clause", _tester(pattern), "_hit", dtype=pl.Boolean, key="_text")
+        pattern = _word_pattern(chunk)
+        tested = _search_possible(pending, routes, chunk, "clause", _tester(pattern), "_hit", dtype=pl.Boolean, key="_text")
         hit = pl.col("_hit").fill_null(False)
         held.append(tested.filter(hit)["_clause"])
         pending = tested.filter(~hit).drop("_hit")
