@@ -581,3 +581,21 @@ def test_a_catch_all_left_to_judgement_is_consent_beside_its_examples(text: str,
 )
 def test_treatment_of_an_infection_an_exception_and_a_rule_to_avoid_pregnancy(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the reason a criterion gives names the study's own product, not a treatment excluded
+        (
+            "Breastfeeding women are excluded because olaparib is a PARP inhibitor with possible harm to the infant.",
+            {"pregnancy_lactation"},
+        ),
+        ("Pregnancy, because the drugs used in this trial may cause birth defects", {"pregnancy_lactation"}),
+        ("Likely to have antibodies to the study vaccine before enrolment", {"other"}),
+        # ... while "because of" a treatment still names it
+        ("Skin scarring because of prior radiotherapy to the neck", {"prior_concomitant_therapy"}),
+    ],
+)
+def test_the_reason_a_criterion_gives_is_not_a_treatment_excluded(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
