@@ -599,3 +599,24 @@ def test_treatment_of_an_infection_an_exception_and_a_rule_to_avoid_pregnancy(te
 )
 def test_the_reason_a_criterion_gives_is_not_a_treatment_excluded(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # vocabulary: a brain infection by the JC virus, a spinal injury, a short bowel, a failed graft or stem-cell
+        # collection, blood counted in units, a needle aspiration, reduced mobility
+        ("Known progressive multifocal leukoencephalopathy", {"cns_neurologic", "infection"}),
+        ("Spinal cord injury in the last year", {"cns_neurologic"}),
+        ("Short bowel syndrome", {"gastrointestinal"}),
+        ("Primary graft failure after a previous transplant", {"transplant_gvhd"}),
+        ("Failed peripheral blood stem cell mobilization in an earlier attempt", {"transplant_gvhd"}),
+        ("Needing more than 2 units of packed red cells per week", {"hematologic_coagulation"}),
+        ("Core-needle aspiration of the lesion within 14 days", {"prior_concomitant_therapy"}),
+        ("Severely restricted mobility", {"performance_status"}),
+        # ... while a fracture of the spine is none of these
+        ("Spinal fracture", {"other"}),
+    ],
+)
+def test_named_conditions_and_procedures_of_the_read_files(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
