@@ -620,3 +620,17 @@ def test_the_reason_a_criterion_gives_is_not_a_treatment_excluded(text: str, exp
 )
 def test_named_conditions_and_procedures_of_the_read_files(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # chronic active hepatitis named alone is a liver disease; with its virus it is the infection
+        ("Chronic persistent hepatitis or fatty liver", {"hepatic"}),
+        ("Chronic active hepatitis C", {"infection"}),
+        # a meningitis of cancer cells is the central nervous system's, not an infection
+        ("Known cancerous meningitis", {"cns_neurologic"}),
+    ],
+)
+def test_chronic_active_hepatitis_and_cancerous_meningitis(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
