@@ -634,3 +634,16 @@ def test_named_conditions_and_procedures_of_the_read_files(text: str, expected: 
 )
 def test_chronic_active_hepatitis_and_cancerous_meningitis(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # weight lost with diarrhoea or malabsorption is that illness's symptom, not a metabolic disease
+        ("Malabsorption with chronic diarrhoea and loss of body weight over 5%", {"gastrointestinal"}),
+        # ... while weight loss named alone stays metabolic
+        ("Unexplained weight loss of more than 5 kg in 3 months", {"metabolic_endocrine"}),
+    ],
+)
+def test_weight_lost_with_diarrhoea_is_the_illness_not_a_metabolic_disease(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
