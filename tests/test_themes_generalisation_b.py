@@ -647,3 +647,19 @@ def test_chronic_active_hepatitis_and_cancerous_meningitis(text: str, expected: 
 )
 def test_weight_lost_with_diarrhoea_is_the_illness_not_a_metabolic_disease(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a tumour described by a feature of its own is the studied one, not another cancer
+        ("Peritumoral or tumour-associated oedema on MRI", {"disease_characteristics"}),
+        ("Tumour encasing the portal vein", {"disease_characteristics"}),
+        ("A small-cell tumour component on histology", {"disease_characteristics"}),
+        ("A clinically staged T4 tumor", {"disease_characteristics"}),
+        # ... while a tumour named as another cancer stays one
+        ("Second primary malignancy within 5 years", {"other_malignancy"}),
+    ],
+)
+def test_a_tumour_described_by_its_own_features_is_the_studied_one(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
