@@ -1146,25 +1146,20 @@ def test_a_qualifier_kind_that_requires_words_counts_only_where_they_are(tmp_pat
     assert (second.theme, second.conditional, second.qualifier) == ("consent", False, "")
 
 
-def test_a_required_pattern_that_does_not_compile_is_reported(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("[[shared_ignore]]\nthemes = ['lungs']\npattern = 'other than'\n", r"shared_ignore #1 names unknown themes \['lungs'\]"),
+        (
+            "[conditional]\n[[conditional.kind]]\nkind = 'judgement'\npattern = 'opinion'\nrequires = 'condition('\n",
+            r"\[context\]/\[conditional\], requires pattern 'condition\('",
+        ),
+    ],
+)
+def test_a_mistake_in_a_rules_table_is_reported(tmp_path: Path, table: str, message: str) -> None:
     rules = tmp_path / "rules.toml"
-    rules.write_text(
-        "[[theme]]\nid = 'other'\nlabel = 'O'\ndescription = 'd'\n"
-        "[conditional]\n[[conditional.kind]]\nkind = 'judgement'\npattern = 'opinion'\nrequires = 'condition('\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(ValueError, match="requires"):
-        load_rules(rules, lexicon=False)
-
-
-def test_a_shared_ignore_naming_an_unknown_theme_is_reported(tmp_path: Path) -> None:
-    rules = tmp_path / "rules.toml"
-    rules.write_text(
-        "[[theme]]\nid = 'other'\nlabel = 'O'\ndescription = 'd'\n"
-        "[[shared_ignore]]\nthemes = ['lungs']\npattern = 'other than'\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(ValueError, match="shared_ignore #1 names unknown themes \\['lungs'\\]"):
+    rules.write_text("[[theme]]\nid = 'other'\nlabel = 'O'\ndescription = 'd'\n" + table, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
         load_rules(rules, lexicon=False)
 
 
