@@ -663,3 +663,20 @@ def test_weight_lost_with_diarrhoea_is_the_illness_not_a_metabolic_disease(text:
 )
 def test_a_tumour_described_by_its_own_features_is_the_studied_one(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a short prognosis is a life expectancy; failing organ systems, a poor medical condition and a person not
+        # medically stable are a critical state (themes.md: "critically ill", "medically unstable")
+        ("Any disease with a prognosis of less than 6 months", {"performance_status"}),
+        ("Multiple organ dysfunction syndrome", {"performance_status"}),
+        ("In precarious general medical condition", {"performance_status"}),
+        ("Not haemodynamically stable at screening", {"performance_status"}),
+        # where the studied tumour lies is a feature of it
+        ("Tumour situated within 5 cm of the anal verge", {"disease_characteristics"}),
+    ],
+)
+def test_a_short_prognosis_and_a_critical_state_are_performance_status(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
