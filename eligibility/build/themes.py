@@ -455,8 +455,7 @@ def _routed_patterns(taxonomy: Taxonomy) -> tuple[str, ...]:
     """Every cue group, ignore entry and qualifier the classifier searches criteria for, as written."""
     patterns: list[str] = []
     for rule in taxonomy.themes:
-        groups = _cue_groups(rule.cues) + _cue_groups(rule.weak)
-        patterns += [chunk for group in groups for chunk in _group_chunks(group)] + list(rule.ignore)
+        patterns += _cue_chunks(rule.cues) + _cue_chunks(rule.weak) + list(rule.ignore)
     patterns += [kind.pattern for kind in taxonomy.qualifiers]
     patterns += taxonomy.not_qualifiers
     return tuple(dict.fromkeys(patterns))
@@ -533,7 +532,7 @@ def _search_leftmost(frame: pl.DataFrame, routes: _Routes | None, chunks: tuple[
     if len(several):
         tied = frame.select(pl.col(text).gather(several))
         starts = tied.select(pl.col(text).str.find(_word_pattern(chunk)).alias(str(index)) for index, chunk in enumerate(chunks))
-        first = starts.select(pl.concat_list(pl.all().fill_null(pl.lit(None, dtype=pl.UInt32))).list.arg_min()).to_series()
+        first = starts.select(pl.concat_list(pl.all()).list.arg_min()).to_series()
         values = frame.select(pl.concat_list(pl.col(names).gather(several))).to_series()
         result.scatter(several, values.list.get(first))
     return frame.drop(names).with_columns(result)
@@ -554,6 +553,11 @@ def _group_chunks(group: str) -> tuple[str, ...]:
 
 
 _CHUNK_CHARS = 3000
+
+
+def _cue_chunks(cues: tuple[str, ...]) -> list[str]:
+    """Every chunk of every cue group of `cues`, in order: what is searched when any cue will do."""
+    return [chunk for group in _cue_groups(cues) for chunk in _group_chunks(group)]
 
 
 @functools.cache
@@ -1158,8 +1162,7 @@ def _holding(clauses: pl.DataFrame, rule: ThemeRule, routes: _Routes | None) -> 
     clauses = clauses.with_row_index("_clause")
     held = [clauses.filter(pl.col("clause").str.contains(pl.col("cue"), literal=True))["_clause"]]
     pending = clauses.join(held[0].to_frame(), on="_clause", how="anti").select("_text", "_clause", "clause")
-    chunks = [chunk for group in _cue_groups(rule.cues) for chunk in _group_chunks(group)]
-    for chunk in chunks:
+    for chunk in _cue_chunks(rule.cues):
         if pending.is_empty():
             break
         pattern = _word_pattern(chunk)
