@@ -680,3 +680,51 @@ def test_a_tumour_described_by_its_own_features_is_the_studied_one(text: str, ex
 )
 def test_a_short_prognosis_and_a_critical_state_are_performance_status(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the pregnancy of a perinatal study's participants is a time frame, not a pregnancy excluded
+        ("Use of herbal remedies during the current pregnancy", {"prior_concomitant_therapy"}),
+        ("Heavy smoking during this pregnancy", {"psychiatric_substance"}),
+        # ... while findings in the fetus, the womb and fathering a child are pregnancy
+        ("Known major fetal malformation on the anomaly scan", {"pregnancy_lactation"}),
+        ("Breech presentation at enrolment", {"pregnancy_lactation"}),
+        ("Men who plan on fathering children in the next year", {"pregnancy_lactation"}),
+        ("Unwilling to refrain from fathering a child for 90 days after the last dose", {"pregnancy_lactation"}),
+        # a refusal of contraception with a comma in its wording is still contraception, not compliance
+        ("Unwilling to use a reliable, highly effective method of contraception", {"pregnancy_lactation"}),
+        ("Pregnant women", {"pregnancy_lactation"}),
+    ],
+)
+def test_pregnancy_as_a_time_frame_and_as_a_finding(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a removed spleen is a surgery named in a treatment history; asplenia stays immune status
+        ("Prior splenectomy for trauma", {"prior_concomitant_therapy"}),
+        ("Functional asplenia", {"autoimmune_immunodeficiency"}),
+        # an immune disorder named so is immune status
+        ("Any known immune disease or immune dysfunction", {"autoimmune_immunodeficiency"}),
+        # lactose intolerance is an excipient intolerance as well as a gut condition
+        ("Known lactose intolerance", {"allergy_hypersensitivity", "gastrointestinal"}),
+        # a psychiatric diagnosis without "stress" in its name, and drinking named by its harm or its amount
+        ("Posttraumatic disorder diagnosed in the past year", {"psychiatric_substance"}),
+        ("Binge drinking in the last month", {"psychiatric_substance"}),
+        ("More than 4 drinks/day", {"psychiatric_substance"}),
+        # diseases of the blood cells and blood given away, with its amount
+        ("Diseases of the blood cells", {"hematologic_coagulation"}),
+        ("Has donated more than 450 ml of blood in the past 2 months", {"hematologic_coagulation"}),
+        ("Lost 500 ml of blood or more within 8 weeks", {"hematologic_coagulation"}),
+        # medicines that cannot be taken orally are a swallowing or gut problem
+        ("Not able to take tablets orally", {"gastrointestinal"}),
+        # no smartphone or data plan is a logistic barrier to taking part
+        ("Does not own a smartphone with a data plan", {"consent_compliance"}),
+    ],
+)
+def test_named_conditions_and_barriers_of_the_twelfth_session(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
