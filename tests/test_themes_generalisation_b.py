@@ -728,3 +728,26 @@ def test_pregnancy_as_a_time_frame_and_as_a_finding(text: str, expected: set[str
 )
 def test_named_conditions_and_barriers_of_the_twelfth_session(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the study drug named in the reason a criterion gives is no treatment excluded
+        (
+            "Known long QT syndrome, because of the use of ondansetron which may lengthen the QT interval",
+            {"cardiovascular"},
+        ),
+        # a condition controlled by a drug class with a hyphen in its name excludes the condition, not the drug
+        ("Migraine not controlled by anti-migraine medications", {"cns_neurologic"}),
+        # drugs named as a substance abused, in a list without a comma
+        ("History of drug or solvent abuse", {"psychiatric_substance"}),
+        # ... while a substance used and an abuse named apart keep their own reading
+        ("Current use of illicit drugs or abuse of alcohol", {"psychiatric_substance"}),
+        # taking part in another study at the same time, however long its name, and being unable to understand it
+        ("Simultaneous participation in a randomised phase II breast cancer prevention study", {"consent_compliance"}),
+        ("Incapable to comprehend the study information", {"consent_compliance"}),
+    ],
+)
+def test_reasons_controlled_conditions_abuse_lists_and_other_studies(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
