@@ -751,3 +751,29 @@ def test_named_conditions_and_barriers_of_the_twelfth_session(text: str, expecte
 )
 def test_reasons_controlled_conditions_abuse_lists_and_other_studies(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the study's own transplant named as a procedure, a regimen or a time after it is no transplant history
+        (
+            "Mental illness that would make compliance with the HSCT procedure unlikely",
+            {"psychiatric_substance", "consent_compliance"},
+        ),
+        ("Active hepatitis that would prohibit the patient from receiving a liver transplant", {"infection", "hepatic"}),
+        ("Unwilling to use contraception for 6 months after transplant", {"pregnancy_lactation"}),
+        # ... while a transplant received stays one
+        ("Prior autologous transplant within 12 months", {"transplant_gvhd"}),
+        # an age or a weight that says when a test or a dose applies is no age or weight limit
+        ("LVEF below 45%; an echocardiogram is required if the patient is over 60", {"cardiovascular"}),
+        ("If under 16 years old, prior allogeneic transplant within 1 year", {"transplant_gvhd"}),
+        # ... while an age limit stays one
+        ("Excluded if aged over 80 years", {"demographic"}),
+        # where a person lives and how long they were schooled are person characteristics
+        ("Living in a care home", {"demographic"}),
+        ("Less than 6 years of schooling", {"demographic"}),
+    ],
+)
+def test_the_studys_own_transplant_and_ages_that_scope_another_rule(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
