@@ -777,3 +777,26 @@ def test_reasons_controlled_conditions_abuse_lists_and_other_studies(text: str, 
 )
 def test_the_studys_own_transplant_and_ages_that_scope_another_rule(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cancer of an airway is a malignancy, not lung disease; asthma named as what a steroid is for is no lung disease
+        ("History of laryngeal carcinoma", {"other_malignancy"}),
+        ("Systemic corticosteroids, except inhaled steroids used for mild asthma", {"prior_concomitant_therapy"}),
+        # an adenocarcinoma is a cancer, and a treatment of a named one is the studied cancer's history
+        ("Gastric adenocarcinoma in the past 3 years", {"other_malignancy"}),
+        ("Prior radiotherapy for adenocarcinoma of the prostate", {"prior_concomitant_therapy"}),
+        # a hormone replacement dose measures a steroid, and a drug named by its liver clearance is a drug rule
+        ("Prednisone above physiologic replacement doses", {"prior_concomitant_therapy"}),
+        ("Medicines metabolised via the liver that interact with the study drug", {"prior_concomitant_therapy"}),
+        # genital warts are an infection; their removal named in an exception is a surgery
+        ("Active perianal warts", {"infection"}),
+        ("Prior urethral surgery, other than condyloma excision", {"prior_concomitant_therapy"}),
+        # a criterion that opens with the population it is about excludes no sex
+        ("Women with stage IV endometriosis", {"disease_characteristics"}),
+    ],
+)
+def test_organ_cancers_replacement_doses_warts_and_the_population_named_first(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
