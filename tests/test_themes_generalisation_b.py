@@ -800,3 +800,16 @@ def test_the_studys_own_transplant_and_ages_that_scope_another_rule(text: str, e
 )
 def test_organ_cancers_replacement_doses_warts_and_the_population_named_first(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # being enrolled in another protocol is taking part in another study
+        ("Currently enrolled in another therapeutic protocol", {"consent_compliance"}),
+        # dependence on transfusions is a blood condition, not a substance dependence
+        ("Dependent on red cell transfusions", {"hematologic_coagulation"}),
+    ],
+)
+def test_another_protocol_and_transfusion_dependence(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
