@@ -813,3 +813,33 @@ def test_organ_cancers_replacement_doses_warts_and_the_population_named_first(te
 )
 def test_another_protocol_and_transfusion_dependence(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # named laboratory markers, conditions and infections of the read files, in other words
+        ("Elevated GGT above 3 times the upper limit of normal", {"hepatic"}),
+        ("IgG below 400 mg/dL", {"autoimmune_immunodeficiency"}),
+        ("Hypogammaglobulinaemia", {"autoimmune_immunodeficiency"}),
+        ("Known hepatorenal syndrome", {"renal", "hepatic"}),
+        ("Women in established labour", {"pregnancy_lactation"}),
+        ("Brucellosis or salmonellosis in the past year", {"infection"}),
+        ("Atopic constitution", {"allergy_hypersensitivity"}),
+        # the study drug given, and the reason a criterion gives, exclude no treatment
+        (
+            "Any condition that, in the investigator's judgement, would contraindicate dosing of the study drug",
+            {"consent_compliance"},
+        ),
+        ("Known thrombophilia (as this study includes tranexamic acid)", {"hematologic_coagulation"}),
+        # ... while investigational drugs given before are a treatment history
+        (
+            "Participation in another trial or administration of investigational drugs within 30 days",
+            {"prior_concomitant_therapy", "consent_compliance"},
+        ),
+        # a surgery named with the cancer it treated is that cancer's treatment history
+        ("A history of mastectomy due to breast cancer", {"prior_concomitant_therapy"}),
+    ],
+)
+def test_markers_infections_and_the_study_drug_of_the_spent_holdout18_and_31(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
