@@ -843,3 +843,20 @@ def test_another_protocol_and_transfusion_dependence(text: str, expected: set[st
 )
 def test_markers_infections_and_the_study_drug_of_the_spent_holdout18_and_31(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a drug class a condition needs grades the condition; it excludes no treatment
+        ("Epilepsy currently requiring antiepileptic drugs", {"cns_neurologic"}),
+        ("Inflammatory bowel disease needing systemic corticosteroids", {"gastrointestinal"}),
+        ("Autoimmune hepatitis requiring immunosuppressive therapy", {"autoimmune_immunodeficiency", "hepatic"}),
+        # drug abuse written with a hyphen is substance use
+        ("Known drug-abuse in the past year", {"psychiatric_substance"}),
+        # ... while a treatment taken stays one
+        ("Systemic corticosteroids within 14 days", {"prior_concomitant_therapy"}),
+    ],
+)
+def test_a_drug_class_a_condition_needs_grades_it(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
