@@ -1234,6 +1234,8 @@ def test_an_also_rule_naming_an_unknown_theme_is_reported(tmp_path: Path) -> Non
         "themes_holdout38.jsonl",
         "themes_holdout39.jsonl",
         "themes_holdout40.jsonl",
+        "themes_holdout41.jsonl",
+        "themes_holdout42.jsonl",
     ],
 )
 def test_every_labelled_file_reads_with_known_themes_and_its_conditional_flag_agrees(name: str) -> None:
@@ -1283,7 +1285,7 @@ def test_the_held_out_files_share_no_criterion_with_the_files_tuned_on() -> None
     # (conditional_holdout16 included): the second of a pair skips the first's texts too.
     everything = earlier | later | recent | final | tuned | texts("themes_holdout15.jsonl")
     everything |= texts("conditional_holdout16.jsonl")
-    for first, second in ((17, 18), (19, 20), (21, 22), (23, 24), (25, 26), (27, 28), (29, 30), (31, 32), (33, 34), (35, 36), (37, 38), (39, 40)):
+    for first, second in ((17, 18), (19, 20), (21, 22), (23, 24), (25, 26), (27, 28), (29, 30), (31, 32), (33, 34), (35, 36), (37, 38), (39, 40), (41, 42)):
         drawn_first, drawn_second = texts(f"themes_holdout{first}.jsonl"), texts(f"themes_holdout{second}.jsonl")
         assert not drawn_first & everything
         assert not drawn_second & (everything | drawn_first)
