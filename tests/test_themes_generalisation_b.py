@@ -860,3 +860,8 @@ def test_markers_infections_and_the_study_drug_of_the_spent_holdout18_and_31(tex
 )
 def test_a_drug_class_a_condition_needs_grades_it(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+def test_a_long_term_drug_use_a_condition_requires_stays_a_treatment_rule() -> None:
+    # the dev set's reading: a generic condition named only by the long-term use it needs excludes that use
+    assert all_themes_of("A medical condition that requires chronic use of oral steroids") >= {"prior_concomitant_therapy"}
