@@ -865,3 +865,19 @@ def test_a_drug_class_a_condition_needs_grades_it(text: str, expected: set[str])
 def test_a_long_term_drug_use_a_condition_requires_stays_a_treatment_rule() -> None:
     # the dev set's reading: a generic condition named only by the long-term use it needs excludes that use
     assert all_themes_of("A medical condition that requires chronic use of oral steroids") >= {"prior_concomitant_therapy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the optic nerve is central nervous system; low white cells spelled with a c and hypersplenism are blood
+        # conditions; an immature skeleton is a stage of growth; oral medicine not tolerated is a gut problem
+        ("Prior optic neuritis", {"cns_neurologic"}),
+        ("Leucopenia below 2,500/mm3", {"hematologic_coagulation"}),
+        ("Hypersplenism with platelets under 50,000", {"hematologic_coagulation"}),
+        ("Skeletal immaturity on X-ray", {"demographic"}),
+        ("Cannot tolerate oral drugs", {"gastrointestinal"}),
+    ],
+)
+def test_optic_nerve_white_cells_growth_and_oral_intolerance(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
