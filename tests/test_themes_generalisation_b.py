@@ -881,3 +881,17 @@ def test_a_long_term_drug_use_a_condition_requires_stays_a_treatment_rule() -> N
 )
 def test_optic_nerve_white_cells_growth_and_oral_intolerance(text: str, expected: set[str]) -> None:
     assert all_themes_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a pulse limit is a heart-rate limit; an antiepileptic named as a drug is a treatment rule
+        ("Resting pulse above 110 bpm", {"cardiovascular"}),
+        ("Dose change of antiepileptic medications in the past month", {"prior_concomitant_therapy"}),
+        # ... while the seizures beside such a drug keep their theme
+        ("Seizures in the last year despite antiepileptic drugs", {"cns_neurologic"}),
+    ],
+)
+def test_a_pulse_limit_and_an_antiepileptic_named_as_a_drug(text: str, expected: set[str]) -> None:
+    assert all_themes_of(text) == expected
